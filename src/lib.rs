@@ -1,0 +1,3 @@
+//! newswatch: a news-monitoring daemon.
+//!
+//! The pipeline follows the data: fetch → sources → extract → dedup → store → watch → notify.

@@ -1,0 +1,3 @@
+//! The `newswatch` binary: command-line front end over the library.
+
+fn main() {}
