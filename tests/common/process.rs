@@ -1,0 +1,106 @@
+//! Running the real `newswatch` binary from integration tests: its path, a bounded run that
+//! kills a child that overstays, and a temporary directory holding a config.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How often a bounded run checks whether the child has exited.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Path of the `newswatch` binary cargo built for these tests.
+pub fn newswatch_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_newswatch"))
+}
+
+/// Runs `newswatch args...` and returns its output. A child still running after `timeout`
+/// is killed; its `status.code()` is then `None` (killed by a signal), so tests can tell a
+/// hang from a failure.
+pub fn run_newswatch(args: &[&str], timeout: Duration) -> Output {
+    let mut command = Command::new(newswatch_bin());
+    command.args(args);
+    run_with_timeout(command, timeout)
+}
+
+/// Runs `command` with captured stdout/stderr and kills it after `timeout`.
+pub fn run_with_timeout(mut command: Command, timeout: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn child process");
+    // Drain both pipes on threads: a child that fills a pipe would otherwise block forever.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = wait_bounded(&mut child, timeout);
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+fn wait_bounded(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().expect("poll child") {
+            return status;
+        }
+        thread::sleep(POLL);
+    }
+    let _ = child.kill();
+    child.wait().expect("reap killed child")
+}
+
+/// A temporary directory for one test: config, database and any files the test writes.
+/// Removed when dropped.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl Default for TestDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestDir {
+    /// Creates an empty directory under the system temp dir.
+    pub fn new() -> TestDir {
+        TestDir {
+            dir: tempfile::tempdir().expect("create temp dir"),
+        }
+    }
+
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `newswatch.toml` and returns its path. A relative `database` in the config is
+    /// resolved against this directory by the daemon.
+    pub fn write_config(&self, toml: &str) -> PathBuf {
+        self.write_file("newswatch.toml", toml)
+    }
+
+    /// Writes `name` (relative to the directory) and returns its path.
+    pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        fs::write(&path, contents).expect("write test file");
+        path
+    }
+}
