@@ -333,3 +333,27 @@ fn test_dir_writes_config() {
     assert!(text.contains("n.db"));
     assert!(newswatch_bin().ends_with("newswatch"));
 }
+
+/// The daemon's own HTTP client must see each fault the way the end-to-end tests assume.
+#[tokio::test]
+async fn reqwest_sees_faults_as_intended() {
+    let server = TestServer::start();
+    server.route("/old", Response::redirect(302, &server.url("/new")));
+    server.route("/new", Response::ok("text/plain", "moved here"));
+    server.route("/hang", Response::hang(Duration::from_secs(5)));
+    server.route("/bomb", Response::gzip_bomb("text/html", 1_000_000));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+
+    let moved = client.get(server.url("/old")).send().await.unwrap();
+    assert_eq!(moved.url().path(), "/new");
+    assert_eq!(moved.text().await.unwrap(), "moved here");
+
+    let hung = client.get(server.url("/hang")).send().await.unwrap_err();
+    assert!(hung.is_timeout(), "{hung}");
+
+    let bomb = client.get(server.url("/bomb")).send().await.unwrap();
+    assert_eq!(bomb.bytes().await.unwrap().len(), 1_000_000);
+}

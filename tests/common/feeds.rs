@@ -30,7 +30,7 @@ pub fn rss_feed(title: &str, items: &[FeedItem<'_>]) -> String {
     xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
     xml.push_str("  <link>https://news.example.kz/</link>\n");
     xml.push_str("  <description>Жаңалықтар / Новости Казахстана</description>\n");
-    xml.push_str("  <language>kk</language>\n  <ttl>10</ttl>\n");
+    xml.push_str("  <ttl>10</ttl>\n");
     for item in items {
         xml.push_str("  <item>\n");
         xml.push_str(&format!("    <title>{}</title>\n", escape(item.title)));
@@ -60,7 +60,7 @@ pub fn atom_feed(title: &str, items: &[FeedItem<'_>]) -> String {
         .first()
         .map_or("2026-01-01T00:00:00+00:00", |i| i.pub_date);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ru\">\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str(&format!("  <title>{}</title>\n", escape(title)));
     xml.push_str("  <id>tag:news.example.kz,2026:feed</id>\n");
     xml.push_str(&format!("  <updated>{updated}</updated>\n"));
@@ -97,7 +97,6 @@ pub fn json_feed(title: &str, items: &[FeedItem<'_>]) -> String {
                 "title": item.title,
                 "content_html": item.description,
                 "date_published": item.pub_date,
-                "language": "kk",
             })
         })
         .collect();

@@ -33,8 +33,11 @@ pub struct RecordedRequest {
     pub path: String,
     /// Header names as sent (case kept), in order.
     pub headers: Vec<(String, String)>,
-    /// The body, up to 1 MiB (empty for GET).
+    /// The body, up to 1 MiB, read by `Content-Length` (chunked request bodies are not
+    /// decoded: reqwest sends fixed-size bodies with a length).
     pub body: Vec<u8>,
+    /// When the request head had been read; lets tests check polling intervals and backoff.
+    pub received: Instant,
 }
 
 impl RecordedRequest {
@@ -196,12 +199,14 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<RecordedRequest>, u1
         let (name, value) = trimmed.split_once(':').ok_or(400u16)?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
+    let received = Instant::now();
     let body = read_body(reader, &headers)?;
     Ok(Some(RecordedRequest {
         method,
         path,
         headers,
         body,
+        received,
     }))
 }
 
