@@ -7,13 +7,14 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use common::article::{
     KAZAKH_PARAGRAPHS, KAZAKH_TITLE, RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page,
 };
 use common::feeds::{FeedItem, atom_feed, json_feed, rss_feed};
-use common::process::{TestDir, newswatch_bin, run_with_timeout};
+use common::process::{Running, TestDir, newswatch_bin, run_with_timeout};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -217,7 +218,7 @@ fn drop_interrupts_hang_and_stops_listening() {
         .write_all(b"GET /hang HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     while server.hits("/hang") == 0 {
-        std::thread::sleep(Duration::from_millis(5));
+        thread::sleep(Duration::from_millis(5));
     }
     let started = Instant::now();
     drop(server);
@@ -321,6 +322,31 @@ fn run_with_timeout_captures_output_and_kills_overstayers() {
     let started = Instant::now();
     let output = run_with_timeout(sleeper, Duration::from_millis(200));
     assert_eq!(output.status.code(), None);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn terminate_sends_sigterm_and_collects_output() {
+    let mut graceful = Command::new("sh");
+    let script = "trap 'echo finishing; exit 0' TERM; echo started; while :; do sleep 0.02; done";
+    graceful.args(["-c", script]);
+    let running = Running::spawn(graceful);
+    thread::sleep(Duration::from_millis(200));
+    let output = running.terminate(Duration::from_secs(5));
+    assert!(output.status.success(), "{:?}", output.status);
+    assert_eq!(output.stdout, b"started\nfinishing\n");
+
+    let mut stubborn = Command::new("sh");
+    stubborn.args(["-c", "trap '' TERM; while :; do sleep 0.02; done"]);
+    let running = Running::spawn(stubborn);
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let output = running.terminate(Duration::from_millis(300));
+    assert_eq!(
+        output.status.code(),
+        None,
+        "ignored SIGTERM, so it was killed"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 

@@ -1,5 +1,6 @@
 //! Running the real `newswatch` binary from integration tests: its path, a bounded run that
-//! kills a child that overstays, and a temporary directory holding a config.
+//! kills a child that overstays, a background run stopped with SIGTERM (graceful shutdown
+//! tests), and a temporary directory holding a config.
 
 use std::fs;
 use std::io::Read;
@@ -20,27 +21,86 @@ pub fn newswatch_bin() -> PathBuf {
 /// is killed; its `status.code()` is then `None` (killed by a signal), so tests can tell a
 /// hang from a failure.
 pub fn run_newswatch(args: &[&str], timeout: Duration) -> Output {
+    run_with_timeout(newswatch_command(args), timeout)
+}
+
+/// Starts `newswatch args...` in the background (e.g. `run --config ...`); stop it with
+/// [`Running::terminate`] to exercise graceful shutdown.
+pub fn spawn_newswatch(args: &[&str]) -> Running {
+    Running::spawn(newswatch_command(args))
+}
+
+fn newswatch_command(args: &[&str]) -> Command {
     let mut command = Command::new(newswatch_bin());
     command.args(args);
-    run_with_timeout(command, timeout)
+    command
 }
 
 /// Runs `command` with captured stdout/stderr and kills it after `timeout`.
-pub fn run_with_timeout(mut command: Command, timeout: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn child process");
-    // Drain both pipes on threads: a child that fills a pipe would otherwise block forever.
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = wait_bounded(&mut child, timeout);
-    Output {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+pub fn run_with_timeout(command: Command, timeout: Duration) -> Output {
+    Running::spawn(command).finish(timeout)
+}
+
+/// A child process with its output being collected. Dropping it kills the child, so a
+/// failing test never leaves a daemon behind.
+pub struct Running {
+    child: Child,
+    stdout: Option<thread::JoinHandle<Vec<u8>>>,
+    stderr: Option<thread::JoinHandle<Vec<u8>>>,
+}
+
+impl Running {
+    /// Spawns `command` with stdin closed and stdout/stderr captured.
+    pub fn spawn(mut command: Command) -> Running {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn child process");
+        // Drain both pipes on threads: a child that fills a pipe would otherwise block.
+        let stdout = Some(drain(child.stdout.take()));
+        let stderr = Some(drain(child.stderr.take()));
+        Running {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The child's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM, then waits up to `timeout` for the child to exit (killing it after
+    /// that). A clean graceful shutdown shows as `status.success()`.
+    pub fn terminate(self, timeout: Duration) -> Output {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill(1)");
+        assert!(sent.success(), "kill -TERM failed: {sent}");
+        self.finish(timeout)
+    }
+
+    /// Waits up to `timeout` for the child to exit on its own, killing it after that.
+    pub fn finish(mut self, timeout: Duration) -> Output {
+        let status = wait_bounded(&mut self.child, timeout);
+        Output {
+            status,
+            stdout: join(self.stdout.take()),
+            stderr: join(self.stderr.take()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -52,6 +112,10 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>
         }
         bytes
     })
+}
+
+fn join(reader: Option<thread::JoinHandle<Vec<u8>>>) -> Vec<u8> {
+    reader.map_or_else(Vec::new, |r| r.join().expect("output reader"))
 }
 
 fn wait_bounded(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
