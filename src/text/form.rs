@@ -1,0 +1,96 @@
+//! One word as the matcher sees it: normalised forms, skeletons and flags.
+//!
+//! A Cyrillic word has one form; a Latin-script word has its lower-case Latin form plus one
+//! Cyrillic form per plausible Kazakh spelling scheme. Must not decide what matches.
+
+use std::sync::OnceLock;
+
+use super::normalize::{clean, has_kazakh_letter, normalise, skeleton};
+use super::russian;
+use super::script::{Scheme, Script, repair, to_cyrillic};
+
+/// One reading of a word: normalised text, its skeleton and where it came from.
+#[derive(Clone, Debug)]
+pub struct Form {
+    /// Normalised word (lower case, Cyrillic when transliterated).
+    pub norm: String,
+    /// Lossy skeleton of `norm` (Kazakh-only letters folded).
+    pub skel: String,
+    /// The word was written in Latin script.
+    pub latin: bool,
+    /// `norm` holds a Kazakh-only letter, so Russian rules do not apply.
+    pub kazakh: bool,
+    stem: OnceLock<String>,
+}
+
+impl Form {
+    /// Builds a form from an already normalised word.
+    pub fn new(norm: String, latin: bool) -> Form {
+        Form {
+            skel: skeleton(&norm),
+            kazakh: has_kazakh_letter(&norm),
+            norm,
+            latin,
+            stem: OnceLock::new(),
+        }
+    }
+
+    /// Snowball Russian stem of `norm`, computed on first use.
+    pub fn russian_stem(&self) -> &str {
+        self.stem.get_or_init(|| russian::stem(&self.norm))
+    }
+}
+
+/// The script a raw word is written in after look-alike repair.
+pub fn script_of(raw: &str) -> Script {
+    repair(&clean(raw)).1
+}
+
+/// All forms of a raw word. Latin words are transliterated with each of `schemes`.
+pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
+    let (fixed, script) = repair(&clean(raw));
+    let mut forms = vec![Form::new(normalise(&fixed), script == Script::Latin)];
+    if script == Script::Latin {
+        for scheme in schemes {
+            let cyr = to_cyrillic(&fixed, *scheme);
+            if !forms.iter().any(|f| f.norm == cyr) {
+                forms.push(Form::new(cyr, true));
+            }
+        }
+    }
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::script::ALL_SCHEMES;
+
+    fn norms(raw: &str, schemes: &[Scheme]) -> Vec<String> {
+        analyse(raw, schemes).into_iter().map(|f| f.norm).collect()
+    }
+
+    #[test]
+    fn cyrillic_word_has_one_form() {
+        assert_eq!(norms("Тұтқындарды", &ALL_SCHEMES), vec!["тұтқындарды"]);
+        assert_eq!(norms("AлмaтЫ", &ALL_SCHEMES), vec!["алматы"]);
+    }
+
+    #[test]
+    fn latin_word_gets_latin_and_cyrillic_forms() {
+        assert_eq!(
+            norms("Qañtarda", &[Scheme::Y2021]),
+            vec!["qañtarda", "қаңтарда"]
+        );
+        let all = norms("zauyt", &ALL_SCHEMES);
+        assert!(all.contains(&"зауыт".to_string()));
+    }
+
+    #[test]
+    fn flags_and_stem() {
+        let f = &analyse("Митинга", &ALL_SCHEMES)[0];
+        assert!(!f.kazakh && !f.latin);
+        assert_eq!(f.russian_stem(), "митинг");
+        assert!(analyse("құқық", &ALL_SCHEMES)[0].kazakh);
+    }
+}

@@ -1,0 +1,159 @@
+//! Character-level normalisation shared by rule queries and article text.
+//!
+//! Owns case folding (Kazakh capitals included), ё→е, invisible characters, apostrophe and
+//! hyphen unification, letter classes and the lossy "skeleton" fold. It must not split text
+//! into words nor guess spelling schemes (see `script`).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Kazakh-only Cyrillic letters (lower case): a word holding one is Kazakh, not Russian.
+const KAZAKH_LETTERS: &str = "әғқңөұүһі";
+
+/// Characters that carry no text and are dropped wherever they appear.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Unifies the apostrophe and in-word hyphen look-alikes to `'` and `-`.
+pub fn unify_punct(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{0060}' | '\u{00B4}' => '\'',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
+        other => other,
+    }
+}
+
+/// Characters allowed inside a token between two word characters.
+pub fn is_joiner(c: char) -> bool {
+    matches!(unify_punct(c), '\'' | '-' | '.')
+}
+
+/// Part of a word: letters, digits, combining marks and invisible characters.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || is_ignorable(c)
+}
+
+/// Latin letters that careless typists use for Kazakh letters, mapped to the real ones.
+pub fn fix_letter(c: char) -> char {
+    match c {
+        'ə' => 'ә',
+        'Ə' => 'Ә',
+        'ɵ' => 'ө',
+        'Ɵ' => 'Ө',
+        other => other,
+    }
+}
+
+/// Pushes the lower-case form of `c`; `İ` becomes a plain `i` (Rust would add a combining dot).
+pub fn push_lower(c: char, out: &mut String) {
+    match c {
+        'İ' => out.push('i'),
+        'ё' | 'Ё' => out.push('е'),
+        c if c.is_lowercase() => out.push(c),
+        c => out.extend(c.to_lowercase()),
+    }
+}
+
+/// Full normalisation of one word: NFC, invisible characters removed, apostrophes and
+/// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
+pub fn normalise(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in clean(word).chars() {
+        push_lower(c, &mut out);
+    }
+    out
+}
+
+/// NFC with invisible characters removed and punctuation unified, case kept.
+pub fn clean(word: &str) -> String {
+    word.nfc()
+        .filter(|c| !is_ignorable(*c))
+        .map(|c| fix_letter(unify_punct(c)))
+        .collect()
+}
+
+/// True if the (lower-case) word holds a letter that only Kazakh uses.
+pub fn has_kazakh_letter(word: &str) -> bool {
+    word.chars().any(|c| KAZAKH_LETTERS.contains(c))
+}
+
+/// Cyrillic letter (Russian or Kazakh).
+pub fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{052F}').contains(&c)
+}
+
+/// Latin letter, with the accented letters of the Kazakh Latin alphabets.
+pub fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (('\u{00C0}'..='\u{024F}').contains(&c) && c != '×' && c != '÷')
+        || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
+/// Vowel letter of Kazakh or Russian Cyrillic.
+pub fn is_vowel(c: char) -> bool {
+    "аәеёиоөуұүыіэюя".contains(c)
+}
+
+/// The lossy skeleton of one lower-case letter: Kazakh-only letters fold to their nearest
+/// Russian letter and the i-like letters merge, so Нурсултан and Нұрсұлтан meet.
+pub fn skeleton_char(c: char) -> char {
+    match c {
+        'ә' => 'а',
+        'ө' => 'о',
+        'ұ' | 'ү' => 'у',
+        'і' | 'ы' | 'й' => 'и',
+        'қ' => 'к',
+        'ғ' => 'г',
+        'ң' => 'н',
+        'һ' => 'х',
+        'э' => 'е',
+        other => other,
+    }
+}
+
+/// Skeleton of a normalised word (see [`skeleton_char`]).
+pub fn skeleton(word: &str) -> String {
+    word.chars().map(skeleton_char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercases_kazakh_capitals_and_dotted_i() {
+        assert_eq!(normalise("ҚАЗАҚСТАН"), "қазақстан");
+        assert_eq!(normalise("ӘҒҢӨҰҮҺІ"), "әғңөұүһі");
+        assert_eq!(normalise("İslam"), "islam");
+    }
+
+    #[test]
+    fn folds_yo_and_removes_invisible_characters() {
+        assert_eq!(normalise("политзаключённых"), "политзаключенных");
+        assert_eq!(normalise("тұт\u{00AD}қын\u{200B}дар"), "тұтқындар");
+    }
+
+    #[test]
+    fn unifies_apostrophes_hyphens_and_schwa() {
+        assert_eq!(normalise("Twitter’де"), "twitter'де");
+        assert_eq!(normalise("зауыт‑фабрика"), "зауыт-фабрика");
+        assert_eq!(normalise("əкім"), "әкім");
+    }
+
+    #[test]
+    fn composes_decomposed_letters() {
+        assert_eq!(normalise("е\u{0308}ще"), "еще");
+        assert_eq!(normalise("и\u{0306}"), "й");
+    }
+
+    #[test]
+    fn skeleton_merges_kazakh_and_russian_spellings() {
+        assert_eq!(skeleton("нұрсұлтан"), skeleton("нурсултан"));
+        assert_eq!(skeleton("жаңаөзен"), "жанаозен");
+        assert!(has_kazakh_letter("құқық"));
+        assert!(!has_kazakh_letter("закон"));
+    }
+}

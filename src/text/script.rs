@@ -1,0 +1,308 @@
+//! Scripts: mixed Latin/Cyrillic repair and Latin-script Kazakh → Cyrillic transliteration.
+//!
+//! Owns the look-alike tables and the three Latin spelling schemes (2021 official, 2018
+//! "latyn", informal). It must not lowercase Cyrillic words (see `normalize`) nor match words.
+
+use super::normalize::{is_cyrillic, is_latin, is_vowel, push_lower};
+
+/// A Latin spelling scheme of Kazakh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// The 2021 official alphabet (ä ö ü ū ğ ñ ş, ı = і).
+    Y2021,
+    /// The 2018 "latyn" alphabet with acute accents (á ó ú ý ǵ ń, ı = и).
+    Y2018,
+    /// Informal spelling with digraphs (gh, ng, sh) and Cyrillic ә.
+    Informal,
+}
+
+/// All schemes, tried in turn when a text gives no clue.
+pub const ALL_SCHEMES: [Scheme; 3] = [Scheme::Y2021, Scheme::Y2018, Scheme::Informal];
+
+/// Which script a token is written in, after repair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// Cyrillic (or no letters at all).
+    Cyrillic,
+    /// Latin letters: Latin-script Kazakh or a foreign word.
+    Latin,
+}
+
+const LOOKALIKES: [(char, char); 22] = [
+    ('a', 'а'),
+    ('A', 'А'),
+    ('B', 'В'),
+    ('c', 'с'),
+    ('C', 'С'),
+    ('e', 'е'),
+    ('E', 'Е'),
+    ('H', 'Н'),
+    ('k', 'к'),
+    ('K', 'К'),
+    ('m', 'м'),
+    ('M', 'М'),
+    ('o', 'о'),
+    ('O', 'О'),
+    ('p', 'р'),
+    ('P', 'Р'),
+    ('t', 'т'),
+    ('T', 'Т'),
+    ('x', 'х'),
+    ('X', 'Х'),
+    ('y', 'у'),
+    ('Y', 'У'),
+];
+
+fn latin_to_cyrillic(c: char) -> Option<char> {
+    match c {
+        'i' => Some('і'),
+        'I' => Some('І'),
+        _ => LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, k)| *k),
+    }
+}
+
+fn cyrillic_to_latin(c: char) -> Option<char> {
+    LOOKALIKES.iter().find(|(_, k)| *k == c).map(|(l, _)| *l)
+}
+
+/// Repairs a token that mixes scripts by turning look-alike letters into the majority script.
+/// Cyrillic і stays in Latin words: converters use it for the Kazakh і, which transliteration
+/// understands.
+pub fn repair(word: &str) -> (String, Script) {
+    let (mut strong_lat, mut strong_cyr, mut lat, mut cyr) = (0usize, 0usize, 0usize, 0usize);
+    for c in word.chars() {
+        if is_latin(c) {
+            lat += 1;
+            strong_lat += usize::from(latin_to_cyrillic(c).is_none());
+        } else if is_cyrillic(c) {
+            cyr += 1;
+            strong_cyr += usize::from(cyrillic_to_latin(c).is_none() && c != 'і' && c != 'І');
+        }
+    }
+    let latin = if strong_lat != strong_cyr {
+        strong_lat > strong_cyr
+    } else {
+        lat > cyr
+    };
+    if latin {
+        let fixed = if cyr > 0 {
+            word.chars()
+                .map(|c| cyrillic_to_latin(c).unwrap_or(c))
+                .collect()
+        } else {
+            word.to_string()
+        };
+        (fixed, Script::Latin)
+    } else {
+        let fixed = if lat > 0 {
+            word.chars()
+                .map(|c| latin_to_cyrillic(c).unwrap_or(c))
+                .collect()
+        } else {
+            word.to_string()
+        };
+        (fixed, Script::Cyrillic)
+    }
+}
+
+/// Votes for a scheme from the letters of one Latin-script word (any case).
+pub fn scheme_votes(word: &str, votes: &mut [usize; 3]) {
+    let lower = word.to_lowercase();
+    for c in lower.chars() {
+        match c {
+            'ä' | 'ö' | 'ü' | 'ū' | 'ğ' | 'ñ' | 'ş' => votes[0] += 1,
+            'á' | 'ó' | 'ú' | 'ý' | 'ǵ' | 'ń' => votes[1] += 1,
+            'ә' => votes[2] += 1,
+            _ => {}
+        }
+    }
+    votes[2] += lower.matches("gh").count();
+}
+
+/// The scheme with most votes, if any letter told.
+pub fn pick_scheme(votes: &[usize; 3]) -> Option<Scheme> {
+    let (best, count) = votes
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, v)| (**v, usize::MAX - i))?;
+    (*count > 0).then(|| ALL_SCHEMES[best])
+}
+
+fn digraph(scheme: Scheme, a: char, b: char) -> Option<&'static str> {
+    let pair = [a, b];
+    let table: &[([char; 2], &str)] = match scheme {
+        Scheme::Y2021 => &[
+            (['c', 'h'], "ч"),
+            (['t', 's'], "ц"),
+            (['ş', 'ş'], "щ"),
+            (['i', 'u'], "ю"),
+            (['i', 'a'], "я"),
+        ],
+        Scheme::Y2018 => &[
+            (['s', 'h'], "ш"),
+            (['c', 'h'], "ч"),
+            (['t', 's'], "ц"),
+            (['ı', 'ý'], "ю"),
+            (['ı', 'a'], "я"),
+        ],
+        Scheme::Informal => &[
+            (['g', 'h'], "ғ"),
+            (['n', 'g'], "ң"),
+            (['s', 'h'], "ш"),
+            (['c', 'h'], "ч"),
+            (['i', 'y'], "и"),
+            (['y', 'u'], "ю"),
+            (['y', 'a'], "я"),
+        ],
+    };
+    table.iter().find(|(p, _)| *p == pair).map(|(_, s)| *s)
+}
+
+fn shared_single(c: char) -> Option<&'static str> {
+    Some(match c {
+        'a' => "а",
+        'b' => "б",
+        'v' => "в",
+        'g' => "г",
+        'd' => "д",
+        'e' => "е",
+        'j' => "ж",
+        'z' => "з",
+        'k' => "к",
+        'q' => "қ",
+        'l' => "л",
+        'm' => "м",
+        'n' => "н",
+        'o' => "о",
+        'p' => "п",
+        'r' => "р",
+        's' => "с",
+        't' => "т",
+        'f' => "ф",
+        'h' => "х",
+        'c' => "с",
+        'w' => "у",
+        'x' => "кс",
+        'ŋ' => "ң",
+        'ә' => "ә",
+        _ => return None,
+    })
+}
+
+fn single(scheme: Scheme, c: char) -> Option<&'static str> {
+    let specific = match (scheme, c) {
+        (Scheme::Y2021, 'ä') | (Scheme::Y2018, 'á') => "ә",
+        (Scheme::Y2021, 'ğ') | (Scheme::Y2018, 'ǵ') => "ғ",
+        (Scheme::Y2021, 'ñ') | (Scheme::Y2018, 'ń') => "ң",
+        (Scheme::Y2021, 'ö') | (_, 'ó') => "ө",
+        (Scheme::Y2021, 'ü') | (Scheme::Y2018, 'ú') | (Scheme::Informal, 'ý') => "ү",
+        (Scheme::Y2021, 'ū') | (Scheme::Y2018, 'u') | (Scheme::Informal, 'ú') => "ұ",
+        (Scheme::Y2021, 'u') | (Scheme::Y2018, 'ý') | (Scheme::Informal, 'u') => "у",
+        (Scheme::Y2021, 'ş') => "ш",
+        (Scheme::Y2021, 'ı') | (Scheme::Y2018 | Scheme::Informal, 'i') => "і",
+        (_, 'y') => "ы",
+        (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') => "и",
+        _ => return shared_single(c),
+    };
+    Some(specific)
+}
+
+fn lower_for(scheme: Scheme, word: &str) -> Vec<char> {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match (scheme, c) {
+            (Scheme::Y2021, 'I') => out.push('ı'),
+            _ => push_lower(c, &mut out),
+        }
+    }
+    out.chars().collect()
+}
+
+/// Transliterates a Latin-script Kazakh word (any case) into lower-case Cyrillic.
+/// Letters outside the scheme pass through unchanged.
+pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
+    let chars = lower_for(scheme, word);
+    let mut out = String::with_capacity(word.len() * 2);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
+            out.push_str(d);
+            i += 2;
+            continue;
+        }
+        let after_vowel = out.chars().next_back().is_some_and(is_vowel);
+        let before_vowel = next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
+        let glide = after_vowel && !before_vowel;
+        match (scheme, c) {
+            (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => {
+                out.push('й')
+            }
+            _ => match single(scheme, c) {
+                Some(s) => out.push_str(s),
+                None => out.push(c),
+            },
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_latin_lookalikes_in_cyrillic_words() {
+        assert_eq!(repair("Aлмaты"), ("Алматы".to_string(), Script::Cyrillic));
+        assert_eq!(
+            repair("тұтқындaр"),
+            ("тұтқындар".to_string(), Script::Cyrillic)
+        );
+    }
+
+    #[test]
+    fn repairs_cyrillic_lookalikes_in_latin_words_but_keeps_kazakh_i() {
+        assert_eq!(repair("qаñtаrdа"), ("qañtarda".to_string(), Script::Latin));
+        assert_eq!(repair("bіrneşe"), ("bіrneşe".to_string(), Script::Latin));
+    }
+
+    #[test]
+    fn transliterates_2021() {
+        assert_eq!(to_cyrillic("qañtarda", Scheme::Y2021), "қаңтарда");
+        assert_eq!(to_cyrillic("bırneşe", Scheme::Y2021), "бірнеше");
+        assert_eq!(to_cyrillic("öttı", Scheme::Y2021), "өтті");
+        assert_eq!(to_cyrillic("Qazaqstan", Scheme::Y2021), "қазақстан");
+        assert_eq!(to_cyrillic("Ilebai", Scheme::Y2021), "ілебай");
+        assert_eq!(to_cyrillic("bіrneşe", Scheme::Y2021), "бірнеше");
+    }
+
+    #[test]
+    fn transliterates_2018() {
+        assert_eq!(to_cyrillic("jalǵyz", Scheme::Y2018), "жалғыз");
+        assert_eq!(to_cyrillic("birneshe", Scheme::Y2018), "бірнеше");
+        assert_eq!(to_cyrillic("Nursultan", Scheme::Y2018), "нұрсұлтан");
+        assert_eq!(to_cyrillic("úkimet", Scheme::Y2018), "үкімет");
+    }
+
+    #[test]
+    fn transliterates_informal() {
+        assert_eq!(to_cyrillic("jalghyz", Scheme::Informal), "жалғыз");
+        assert_eq!(to_cyrillic("qangtar", Scheme::Informal), "қаңтар");
+        assert_eq!(to_cyrillic("әkimdik", Scheme::Informal), "әкімдік");
+    }
+
+    #[test]
+    fn detects_scheme_from_telling_letters() {
+        let mut votes = [0; 3];
+        for w in ["qañtarda", "Almatyda", "jalğyz"] {
+            scheme_votes(w, &mut votes);
+        }
+        assert_eq!(pick_scheme(&votes), Some(Scheme::Y2021));
+        let mut votes = [0; 3];
+        scheme_votes("jalǵyz", &mut votes);
+        assert_eq!(pick_scheme(&votes), Some(Scheme::Y2018));
+        assert_eq!(pick_scheme(&[0; 3]), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! Splitting text into word tokens with byte offsets, parts and sentence numbers.
+//!
+//! A token is a run of word characters that may hold `-`, `.` or `'` between two word
+//! characters (зауыт-фабрика, Н.Назарбаев, Twitter’де); its parts are the pieces between
+//! those joiners. Sentence ends (. ! ? ; … and line breaks) are counted so phrases never
+//! span two sentences. This module must not normalise or interpret words.
+
+use super::normalize::{is_joiner, is_word_char};
+
+/// One token of a text: byte range, its parts' byte ranges and its sentence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// Byte ranges of the pieces between joiners (one piece for a plain word).
+    pub parts: Vec<(usize, usize)>,
+    /// Sentence number, counted from 0 in this text.
+    pub sentence: u32,
+}
+
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '…' | '\n' | '\r' | '\u{2029}')
+}
+
+struct Builder {
+    tokens: Vec<Token>,
+    sentence: u32,
+    pending_break: bool,
+}
+
+impl Builder {
+    fn push(&mut self, parts: Vec<(usize, usize)>) {
+        let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+            return;
+        };
+        if self.pending_break {
+            self.sentence += 1;
+            self.pending_break = false;
+        }
+        self.tokens.push(Token {
+            start: first.0,
+            end: last.1,
+            sentence: self.sentence,
+            parts,
+        });
+    }
+
+    /// An initial such as the "Н" of "Н. Назарбаев" does not end a sentence.
+    fn after_initial(&self, text: &str) -> bool {
+        self.tokens
+            .last()
+            .and_then(|t| text.get(t.start..t.end))
+            .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+    }
+}
+
+/// Splits `text` into tokens. Never panics; offsets are always on character boundaries.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut b = Builder {
+        tokens: Vec::new(),
+        sentence: 0,
+        pending_break: false,
+    };
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let mut part_start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if is_word_char(c) {
+            part_start.get_or_insert(i);
+            continue;
+        }
+        let next_is_word = iter.peek().is_some_and(|(_, n)| is_word_char(*n));
+        if let Some(s) = part_start.take() {
+            parts.push((s, i));
+            if is_joiner(c) && next_is_word {
+                continue;
+            }
+            b.push(std::mem::take(&mut parts));
+        }
+        if ends_sentence(c) && !(c == '.' && b.after_initial(text)) {
+            b.pending_break = true;
+        }
+    }
+    if let Some(s) = part_start {
+        parts.push((s, text.len()));
+    }
+    b.push(parts);
+    b.tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(&str, u32)> {
+        tokenize(text)
+            .iter()
+            .map(|t| (&text[t.start..t.end], t.sentence))
+            .collect()
+    }
+
+    #[test]
+    fn keeps_joiners_inside_tokens_and_splits_parts() {
+        let text = "зауыт-фабрика, Н.Назарбаев және Twitter’де";
+        let toks = tokenize(text);
+        assert_eq!(
+            words(text),
+            vec![
+                ("зауыт-фабрика", 0),
+                ("Н.Назарбаев", 0),
+                ("және", 0),
+                ("Twitter’де", 0)
+            ]
+        );
+        let parts: Vec<&str> = toks[3].parts.iter().map(|(s, e)| &text[*s..*e]).collect();
+        assert_eq!(parts, vec!["Twitter", "де"]);
+    }
+
+    #[test]
+    fn counts_sentences_and_lines() {
+        let text = "Бір екі. Үш\nтөрт! «бес», алты";
+        let s: Vec<u32> = words(text).iter().map(|w| w.1).collect();
+        assert_eq!(s, vec![0, 0, 1, 2, 3, 3]);
+    }
+
+    #[test]
+    fn an_initial_does_not_end_a_sentence() {
+        let s: Vec<u32> = words("Н. Назарбаев келді").iter().map(|w| w.1).collect();
+        assert_eq!(s, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn trailing_joiner_and_odd_input_are_safe() {
+        assert_eq!(words("сөз- .'"), vec![("сөз", 0)]);
+        assert!(tokenize("").is_empty());
+        assert_eq!(words("\u{0301}а"), vec![("\u{0301}а", 0)]);
+    }
+}

@@ -1,0 +1,145 @@
+//! Evaluating a query tree over the hits of its terms in one document.
+
+use super::ast::{Field, Node, Term};
+use super::document::Document;
+
+/// Most hit groups kept per node: enough for alerts, bounded on huge or repetitive texts.
+const MAX_GROUPS: usize = 512;
+
+/// One matched stretch of text: a word or a phrase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Hit {
+    pub field: Field,
+    pub first: u32,
+    pub last: u32,
+    pub sentence: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Hits that satisfy a node together (several for AND and NEAR).
+pub(crate) type Group = Vec<Hit>;
+
+/// Every unit of `doc` that `term` matches, in field and text order.
+pub(crate) fn term_hits(term: &Term, doc: &Document) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for field in [Field::Title, Field::Body] {
+        if !term.allows(field) {
+            continue;
+        }
+        for u in &doc.field(field).units {
+            if u.forms.iter().any(|f| term.pattern.matches_keyed(f)) {
+                out.push(Hit {
+                    field,
+                    first: u.first,
+                    last: u.last,
+                    sentence: u.sentence,
+                    start: u.start,
+                    end: u.end,
+                });
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Evaluates `node`; `None` means false, `Some` holds the hit groups that make it true
+/// (empty for a satisfied exclusion).
+pub(crate) fn eval<'h>(node: &Node, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Vec<Group>> {
+    match node {
+        Node::Term(t) => non_empty(hits(*t).iter().take(MAX_GROUPS).map(|h| vec![*h]).collect()),
+        Node::Phrase(ts) => {
+            let lists: Vec<&[Hit]> = ts.iter().map(|t| hits(*t)).collect();
+            non_empty(phrase(&lists))
+        }
+        Node::And(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                out.extend(eval(item, hits)?);
+            }
+            out.truncate(MAX_GROUPS);
+            Some(out)
+        }
+        Node::Or(items) => {
+            let found: Vec<Vec<Group>> = items.iter().filter_map(|i| eval(i, hits)).collect();
+            let mut out: Vec<Group> = found.into_iter().flatten().collect();
+            out.truncate(MAX_GROUPS);
+            (!out.is_empty()).then_some(out)
+        }
+        Node::Not(inner) => match eval(inner, hits) {
+            Some(_) => None,
+            None => Some(Vec::new()),
+        },
+        Node::Near(a, b, n) => non_empty(near(&eval(a, hits)?, &eval(b, hits)?, *n)),
+    }
+}
+
+fn non_empty(groups: Vec<Group>) -> Option<Vec<Group>> {
+    (!groups.is_empty()).then_some(groups)
+}
+
+/// Phrase hits: one hit per word, consecutive positions, one field and sentence.
+fn phrase(lists: &[&[Hit]]) -> Vec<Group> {
+    let Some((head, rest)) = lists.split_first() else {
+        return Vec::new();
+    };
+    head.iter()
+        .filter_map(|h| extend(*h, rest).map(|last| vec![join(*h, last)]))
+        .take(MAX_GROUPS)
+        .collect()
+}
+
+fn extend(cur: Hit, rest: &[&[Hit]]) -> Option<Hit> {
+    let Some((next, tail)) = rest.split_first() else {
+        return Some(cur);
+    };
+    let want = cur.last.checked_add(1)?;
+    let from = next.partition_point(|h| (h.field, h.first) < (cur.field, want));
+    next[from..]
+        .iter()
+        .take_while(|h| h.field == cur.field && h.first == want)
+        .filter(|h| h.sentence == cur.sentence)
+        .find_map(|h| extend(*h, tail))
+}
+
+fn join(a: Hit, b: Hit) -> Hit {
+    Hit {
+        last: b.last,
+        end: b.end,
+        ..a
+    }
+}
+
+fn span(g: &Group) -> Option<(Field, u32, u32)> {
+    let field = g.first()?.field;
+    if g.iter().any(|h| h.field != field) {
+        return None;
+    }
+    let first = g.iter().map(|h| h.first).min()?;
+    let last = g.iter().map(|h| h.last).max()?;
+    Some((field, first, last))
+}
+
+/// Pairs of groups in one field with at most `n` words between them.
+fn near(a: &[Group], b: &[Group], n: u32) -> Vec<Group> {
+    let mut out = Vec::new();
+    for ga in a {
+        let Some((fa, a0, a1)) = span(ga) else {
+            continue;
+        };
+        for gb in b {
+            let Some((fb, b0, b1)) = span(gb) else {
+                continue;
+            };
+            let gap = b0.saturating_sub(a1).max(a0.saturating_sub(b1));
+            if fa == fb && gap <= n.saturating_add(1) {
+                out.push(ga.iter().chain(gb).copied().collect());
+                if out.len() >= MAX_GROUPS {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,93 @@
+//! Watch rules: the query language (parse, validate), matching articles against one rule or
+//! many (prefilter + verification), and the snippet that quotes a hit.
+//!
+//! Owns deciding what matches; it must not store, deliver or schedule anything.
+//! The language is documented in `docs/rules.md`.
+
+mod ast;
+mod document;
+mod eval;
+mod lexer;
+mod parser;
+mod pattern;
+mod ruleset;
+mod snippet;
+
+pub use ast::{Field, WordKind};
+pub use document::Document;
+pub use ruleset::RuleSet;
+
+use ast::{Node, Term};
+use eval::{Hit, eval, term_hits};
+
+/// A rejected query: where (1-based character column) and why.
+#[derive(thiserror::Error, Debug, Clone, PartialEq, Eq)]
+#[error("at column {position}: {reason}")]
+pub struct QueryError {
+    /// 1-based character column in the query text.
+    pub position: usize,
+    /// What is wrong, in words for the rule's author.
+    pub reason: String,
+}
+
+/// A parsed, validated rule query.
+#[derive(Clone, Debug)]
+pub struct Query {
+    root: Node,
+    terms: Vec<Term>,
+}
+
+/// Why a rule fired: the text's words that matched and a snippet quoting them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// The matched words (or phrases) as written in the article, first occurrence order.
+    pub terms: Vec<String>,
+    /// About 200 characters around the first hit, each hit wrapped in `**`.
+    pub snippet: String,
+}
+
+impl Query {
+    /// Parses and validates a query; a bad one is rejected with position and reason.
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        let (root, terms) = parser::parse(text)?;
+        Ok(Query { root, terms })
+    }
+
+    /// Matches one document; `Some` with the matched words and snippet if the rule fires.
+    pub fn find(&self, doc: &Document) -> Option<Match> {
+        let hits: Vec<Vec<Hit>> = self.terms.iter().map(|t| term_hits(t, doc)).collect();
+        self.find_with(doc, &|t| hits.get(t).map_or(&[], Vec::as_slice))
+    }
+
+    fn find_with<'h>(&self, doc: &Document, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Match> {
+        let groups = eval(&self.root, hits)?;
+        let mut all: Vec<Hit> = groups.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.dedup();
+        let first = all.first()?;
+        let field = doc.field(first.field);
+        let mut terms: Vec<String> = Vec::new();
+        for h in &all {
+            let word = doc
+                .field(h.field)
+                .text
+                .get(h.start..h.end)
+                .unwrap_or_default();
+            if !terms.iter().any(|t| t == word) {
+                terms.push(word.to_string());
+            }
+        }
+        let ranges: Vec<(usize, usize)> = all
+            .iter()
+            .filter(|h| h.field == first.field)
+            .map(|h| (h.start, h.end))
+            .collect();
+        Some(Match {
+            terms,
+            snippet: snippet::snippet(&field.text, &ranges),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,247 @@
+//! One compiled query word and the test "does this text word match it?".
+//!
+//! A text word matches a plain query word when it is the same word, a Kazakh inflection of
+//! one of its stem variants, a Russian form (same Snowball stem, or base + case ending), or
+//! the same on skeletons (spelling variants such as Нурсултан/Нұрсұлтан) for words of 4+
+//! letters or when Latin script is involved. Each word also has a short skeleton key that
+//! every matching text word starts with, used by the prefilter.
+
+use super::ast::WordKind;
+use crate::text::kazakh::{Variant, stem_variants};
+use crate::text::normalize::{is_latin, skeleton};
+use crate::text::script::Scheme;
+use crate::text::{Form, analyse, russian};
+
+/// Longest prefilter key, in characters.
+pub(crate) const KEY_CHARS: usize = 5;
+/// Shortest query word for which skeletons may be compared on Cyrillic text.
+const SKELETON_MIN_CHARS: usize = 4;
+
+/// A compiled query word.
+#[derive(Clone, Debug)]
+pub(crate) struct WordPattern {
+    kind: WordKind,
+    forms: Vec<PatternForm>,
+}
+
+#[derive(Clone, Debug)]
+struct PatternForm {
+    form: Form,
+    chars: usize,
+    foreign: bool,
+    variants: Vec<Variant>,
+    skel_variants: Vec<Variant>,
+    base: String,
+    skel_base: String,
+    key: String,
+}
+
+/// Longest common prefix of two strings, on character boundaries.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let len = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i);
+    a.get(..len).unwrap_or_default()
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+impl PatternForm {
+    fn new(form: Form, kind: WordKind) -> PatternForm {
+        let chars = form.norm.chars().count();
+        let foreign = form.norm.chars().any(is_latin);
+        let morph = kind == WordKind::Plain && !foreign;
+        let variants = if morph {
+            stem_variants(&form.norm)
+        } else {
+            Vec::new()
+        };
+        let skel_variants = variants
+            .iter()
+            .map(|v| Variant {
+                stem: skeleton(&v.stem),
+                ..v.clone()
+            })
+            .collect();
+        let base = russian::base(&form.norm).to_string();
+        let mut pf = PatternForm {
+            skel_base: skeleton(&base),
+            base,
+            key: String::new(),
+            chars,
+            foreign,
+            variants,
+            skel_variants,
+            form,
+        };
+        pf.key = pf.compute_key(morph);
+        pf
+    }
+
+    /// The longest skeleton prefix shared by everything this form can match.
+    fn compute_key(&self, morph: bool) -> String {
+        let mut key: &str = &self.form.skel;
+        if morph {
+            for v in &self.skel_variants {
+                key = common_prefix(key, &v.stem);
+            }
+            key = common_prefix(key, &self.skel_base);
+            if self.russian() {
+                key = common_prefix(key, &skeleton(self.form.russian_stem()));
+            }
+        }
+        truncate_chars(key, KEY_CHARS)
+    }
+
+    fn russian(&self) -> bool {
+        !self.form.kazakh && self.chars >= 3
+    }
+
+    fn matches(&self, kind: WordKind, text: &Form) -> bool {
+        match kind {
+            WordKind::Exact => text.norm == self.form.norm,
+            WordKind::Prefix => {
+                text.norm.starts_with(&self.form.norm)
+                    || (self.skeleton_ok(text) && text.skel.starts_with(&self.form.skel))
+            }
+            WordKind::Plain if self.foreign => text.norm == self.form.norm,
+            WordKind::Plain => self.matches_plain(text),
+        }
+    }
+
+    fn skeleton_ok(&self, text: &Form) -> bool {
+        self.chars >= SKELETON_MIN_CHARS || text.latin || self.form.latin
+    }
+
+    fn matches_plain(&self, text: &Form) -> bool {
+        if text.norm == self.form.norm || chain(&self.variants, &text.norm, false) {
+            return true;
+        }
+        let russian = self.russian() && !text.kazakh;
+        if russian && self.russian_match(text) {
+            return true;
+        }
+        self.skeleton_ok(text)
+            && (chain(&self.skel_variants, &text.skel, true)
+                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base)))
+    }
+
+    fn russian_match(&self, text: &Form) -> bool {
+        let stem = self.form.russian_stem();
+        (!stem.is_empty() && text.russian_stem() == stem)
+            || (self.chars >= 4 && ending(&text.norm, &self.base))
+    }
+}
+
+fn chain(variants: &[Variant], text: &str, fold: bool) -> bool {
+    variants.iter().any(|v| {
+        text.strip_prefix(v.stem.as_str())
+            .is_some_and(|rest| v.accepts(rest, fold))
+    })
+}
+
+fn ending(text: &str, base: &str) -> bool {
+    base.chars().count() >= 3 && text.strip_prefix(base).is_some_and(russian::is_case_ending)
+}
+
+impl WordPattern {
+    /// Compiles a raw query word; `None` if nothing is left after normalisation.
+    pub fn compile(raw: &str, kind: WordKind, schemes: &[Scheme]) -> Option<WordPattern> {
+        let forms: Vec<PatternForm> = analyse(raw, schemes)
+            .into_iter()
+            .filter(|f| !f.norm.is_empty())
+            .map(|f| PatternForm::new(f, kind))
+            .collect();
+        (!forms.is_empty()).then_some(WordPattern { kind, forms })
+    }
+
+    /// True if the text word form `text` matches this query word.
+    pub fn matches(&self, text: &Form) -> bool {
+        self.forms.iter().any(|f| f.matches(self.kind, text))
+    }
+
+    /// Like [`matches`](Self::matches) but first rejects words not starting with a key.
+    pub fn matches_keyed(&self, text: &Form) -> bool {
+        self.forms
+            .iter()
+            .any(|f| text.skel.starts_with(&f.key) && f.matches(self.kind, text))
+    }
+
+    /// Prefilter keys: every matching text word's skeleton starts with one of them.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.forms.iter().map(|f| f.key.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::script::ALL_SCHEMES;
+
+    fn hit(query: &str, text: &str) -> bool {
+        let Some(p) = WordPattern::compile(query, WordKind::Plain, &ALL_SCHEMES) else {
+            return false;
+        };
+        analyse(text, &ALL_SCHEMES)
+            .iter()
+            .any(|f| p.matches_keyed(f) && p.matches(f))
+    }
+
+    #[test]
+    fn kazakh_forms_and_guards() {
+        assert!(hit("тұтқын", "Тұтқындарға"));
+        assert!(hit("құқығы", "құқығының"));
+        assert!(!hit("алма", "Алматы"));
+        assert!(!hit("тіл", "тілші"));
+        assert!(!hit("заң", "заңсыз"));
+    }
+
+    #[test]
+    fn russian_stems_and_names() {
+        assert!(hit("политзаключенный", "политзаключённых"));
+        assert!(hit("Токаев", "Токаева"));
+        assert!(hit("Назарбаев", "Назарбаевым"));
+        assert!(hit("митинг", "митингов"));
+        assert!(!hit("рот", "против"));
+    }
+
+    #[test]
+    fn russian_letter_spelling_of_kazakh_words() {
+        assert!(hit("Нұрсұлтан", "Нурсултан"));
+        assert!(hit("Нұрсұлтан", "Нурсултана"));
+        assert!(hit("Жаңаөзен", "Жанаозене"));
+        assert!(hit("Ақтөбе", "Актобеде"));
+        assert!(!hit("тұз", "түзде"));
+        assert!(!hit("қол", "көлде"));
+    }
+
+    #[test]
+    fn latin_script_on_either_side() {
+        assert!(hit("zauyt", "зауыт"));
+        assert!(hit("қаңтар", "qañtarda"));
+        assert!(hit("жалғыз", "jalǵyz"));
+        assert!(hit("пикет", "piketter"));
+        assert!(hit("Qazaqstan", "Қазақстанның"));
+    }
+
+    #[test]
+    fn exact_and_prefix_kinds() {
+        let exact = WordPattern::compile("Абай", WordKind::Exact, &ALL_SCHEMES);
+        let f = analyse("Абайдың", &ALL_SCHEMES);
+        assert!(exact.is_some_and(|p| !p.matches(&f[0])));
+        let prefix = WordPattern::compile("тәуелсіз", WordKind::Prefix, &ALL_SCHEMES);
+        let f = analyse("Тәуелсіздік", &ALL_SCHEMES);
+        assert!(prefix.is_some_and(|p| p.matches(&f[0])));
+    }
+
+    #[test]
+    fn keys_are_prefixes_of_matches() {
+        let p = WordPattern::compile("ауыз", WordKind::Plain, &ALL_SCHEMES);
+        let keys: Vec<String> = p.iter().flat_map(|p| p.keys().map(String::from)).collect();
+        assert_eq!(keys, vec!["ау"]);
+    }
+}

@@ -1,0 +1,142 @@
+use super::*;
+
+fn fires(query: &str, title: &str, body: &str) -> bool {
+    let q = Query::parse(query);
+    assert!(q.is_ok(), "{query}: {q:?}");
+    q.is_ok_and(|q| q.find(&Document::new(title, body)).is_some())
+}
+
+fn error(query: &str) -> Option<(usize, String)> {
+    Query::parse(query).err().map(|e| (e.position, e.reason))
+}
+
+#[test]
+fn phrase_words_must_be_adjacent_in_one_sentence() {
+    let body = "Саяси тұтқындарды босатыңдар. Саяси\nтұтқын емес.";
+    assert!(fires("\"саяси тұтқын\"", "", body));
+    assert!(!fires("\"босатыңдар саяси\"", "", body));
+    assert!(!fires("\"тұтқын саяси\"", "", "тұтқын. Саяси"));
+    assert!(fires("\"жалғыз адамдық\"", "", "«Жалғыз», адамдық"));
+}
+
+#[test]
+fn boolean_operators_and_exclusion() {
+    let body = "Алматыда митинг өтті.";
+    assert!(fires("митинг Алматы", "", body));
+    assert!(!fires("митинг Астана", "", body));
+    assert!(fires("Астана OR Алматы", "", body));
+    assert!(!fires("митинг -Алматы", "", body));
+    assert!(fires("митинг -(Астана OR Шымкент)", "", body));
+    assert!(fires("(Астана OR Алматы) митинг", "", body));
+}
+
+#[test]
+fn near_counts_words_between() {
+    let body = "Токаев бүгін Алматыда сөз сөйледі";
+    assert!(fires("Токаев NEAR/1 Алматы", "", body));
+    assert!(!fires("Токаев NEAR/1 сөйлеу", "", body));
+    assert!(fires("сөйледі NEAR/3 Токаев", "", body));
+}
+
+#[test]
+fn field_scopes() {
+    assert!(fires("title:митинг", "Митинг өтті", "жоқ"));
+    assert!(!fires("title:митинг", "Жаңалық", "митинг өтті"));
+    assert!(fires("body:\"митинг өтті\"", "", "митинг өтті"));
+    assert!(fires("title:(Астана OR Алматы)", "Алматыда", ""));
+}
+
+#[test]
+fn exact_and_prefix_words() {
+    assert!(fires("=Абай", "", "Абай ескерткіші"));
+    assert!(!fires("=Абай", "", "Абайдың ескерткіші"));
+    assert!(fires("тәуелсіз*", "", "Тәуелсіздік монументі"));
+}
+
+#[test]
+fn bad_queries_are_rejected_with_column_and_reason() {
+    assert_eq!(error(""), Some((1, "empty query".into())));
+    assert_eq!(error("-митинг").map(|e| e.0), Some(1));
+    assert_eq!(error("митинг OR").map(|e| e.0), Some(10));
+    assert_eq!(error("(митинг").map(|e| e.0), Some(1));
+    assert_eq!(error("митинг)").map(|e| e.0), Some(7));
+    assert_eq!(error("а OR -б").map(|e| e.0), Some(6));
+    assert_eq!(error("а NEAR/2 -б").map(|e| e.0), Some(3));
+    assert_eq!(error("()").map(|e| e.0), Some(1));
+    assert_eq!(error("\"  \"").map(|e| e.0), Some(1));
+    let e = Query::parse("foo:bar").err().map(|e| e.to_string());
+    assert_eq!(
+        e.as_deref(),
+        Some("at column 1: unknown field 'foo' (use title: or body:)")
+    );
+    assert!(error(&"(".repeat(100)).is_some());
+}
+
+#[test]
+fn match_reports_terms_as_written_and_snippet() {
+    let q = Query::parse("\"саяси тұтқын\" Сабаншиев");
+    let doc = Document::new(
+        "",
+        "Еркін Сабаншиевтің талабы: САЯСИ тұтқындарға бостандық.",
+    );
+    let m = q.ok().and_then(|q| q.find(&doc));
+    assert_eq!(
+        m.as_ref().map(|m| m.terms.clone()),
+        Some(vec![
+            "Сабаншиевтің".to_string(),
+            "САЯСИ тұтқындарға".to_string()
+        ])
+    );
+    assert_eq!(
+        m.map(|m| m.snippet),
+        Some("Еркін **Сабаншиевтің** талабы: **САЯСИ тұтқындарға** бостандық.".to_string())
+    );
+}
+
+#[test]
+fn rule_set_agrees_with_single_queries() {
+    let texts = [
+        "Алматыда митинг өтті",
+        "Токаев Астанада",
+        "Нурсултан Назарбаев",
+    ];
+    let queries = [
+        "митинг",
+        "Токаев Астана",
+        "Нұрсұлтан",
+        "алма",
+        "title:митинг",
+        "\"митинг өтті\"",
+    ];
+    let parsed: Vec<Query> = queries
+        .iter()
+        .filter_map(|q| Query::parse(q).ok())
+        .collect();
+    assert_eq!(parsed.len(), queries.len());
+    let set = RuleSet::new(parsed.clone());
+    for t in texts {
+        let doc = Document::new("", t);
+        let got: Vec<usize> = set.matches(&doc).into_iter().map(|m| m.0).collect();
+        let want: Vec<usize> = (0..parsed.len())
+            .filter(|i| parsed[*i].find(&doc).is_some())
+            .collect();
+        assert_eq!(got, want, "{t}");
+    }
+}
+
+#[test]
+fn odd_documents_never_panic() {
+    let q = Query::parse("тұтқын OR митинг*");
+    let long = "ә".repeat(100_000);
+    for body in [
+        "",
+        "\u{0301}",
+        "a\u{0000}b",
+        "-.-'’",
+        long.as_str(),
+        "İİİ ıIı ǵǵ",
+    ] {
+        let doc = Document::new(body, body);
+        assert!(q.as_ref().is_ok_and(|q| q.find(&doc).is_none()));
+    }
+}
