@@ -1,3 +1,5 @@
 //! newswatch: a news-monitoring daemon.
 //!
 //! The pipeline follows the data: fetch → sources → extract → dedup → store → watch → notify.
+
+pub mod extract;
