@@ -1,0 +1,377 @@
+//! Generic article-body detection: prune furniture, score paragraph-like blocks by text length
+//! and commas, propagate scores to ancestors, damp by link density, pick the best container
+//! and its sibling blocks, then render them (see `render`). Knows nothing about sites.
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use super::stats::{self, Stats};
+use super::{dom, render};
+
+/// Articles shorter than this (characters) trigger a retry with looser pruning.
+const MIN_ARTICLE_CHARS: usize = 500;
+/// Paragraphs shorter than this (characters) are not scored.
+const MIN_PARAGRAPH_CHARS: usize = 25;
+/// How many ancestors receive a paragraph's score.
+const ANCESTOR_LEVELS: usize = 5;
+
+/// Which heuristics a pass applies; later passes relax them when too little text is found.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    strip_unlikely: bool,
+    weight_classes: bool,
+    clean_conditionally: bool,
+}
+
+const PASSES: [Flags; 4] = [
+    Flags {
+        strip_unlikely: true,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: false,
+    },
+];
+
+/// The article text of a page as blocks separated by blank lines; `title` helps drop a
+/// heading that merely repeats it.
+pub fn article_text(doc: &Html, title: Option<&str>, removed: &HashSet<NodeId>) -> String {
+    let mut best = String::new();
+    for flags in PASSES {
+        let text = one_pass(doc, flags, title, removed);
+        if text.chars().count() >= MIN_ARTICLE_CHARS {
+            return text;
+        }
+        if text.len() > best.len() {
+            best = text;
+        }
+    }
+    best
+}
+
+/// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.
+pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &HashSet<NodeId>) -> String {
+    let mut skip = pruned(doc.tree.root(), false);
+    skip.extend(removed.iter().copied());
+    let opts = render::Options {
+        clean_conditionally: false,
+        title: None,
+    };
+    render::render(doc, nodes, &skip, &opts)
+}
+
+fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<NodeId>) -> String {
+    let root = doc.tree.root();
+    let mut skip = pruned(root, flags.strip_unlikely);
+    skip.extend(removed.iter().copied());
+    let stats = stats::compute(root, &skip);
+    let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
+    let Some(top) = pick_top(doc, &scores, &stats) else {
+        return String::new();
+    };
+    let parts = with_siblings(doc, top, &scores, &stats, &skip);
+    let opts = render::Options {
+        clean_conditionally: flags.clean_conditionally,
+        title,
+    };
+    render::render(doc, &parts, &skip, &opts)
+}
+
+/// Roots of subtrees that never hold article text in this pass.
+fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> HashSet<NodeId> {
+    let mut skip = HashSet::new();
+    let mut inside: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if inside.is_none() => {
+                let Some(el) = dom::element(&node) else {
+                    continue;
+                };
+                let drop = dom::is_never_text(el.name())
+                    || dom::is_hidden(el)
+                    || (strip_unlikely && dom::is_unlikely(el) && !in_table_or_code(&node));
+                if drop {
+                    skip.insert(node.id());
+                    inside = Some(node.id());
+                }
+            }
+            Edge::Close(node) if inside == Some(node.id()) => inside = None,
+            _ => {}
+        }
+    }
+    skip
+}
+
+fn in_table_or_code(node: &NodeRef<'_, Node>) -> bool {
+    dom::has_ancestor(node, "table") || dom::has_ancestor(node, "code")
+}
+
+fn tag_base(tag: &str) -> f64 {
+    match tag {
+        "div" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Text length and commas a node contributes as a paragraph, if it is one, and the node
+/// whose ancestors (itself included when `self_first`) receive the score.
+fn paragraph(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Option<(Stats, bool)> {
+    let el = dom::element(node)?;
+    let s = stats.get(&node.id())?;
+    match el.name() {
+        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => Some((*s, false)),
+        "div" | "section" | "article" if !s.has_block => Some((*s, false)),
+        "div" | "section" | "article" => Some((direct_text(node, stats), true)),
+        _ => None,
+    }
+}
+
+/// Stats of a container's loose text: text nodes and inline children between its blocks.
+fn direct_text(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Stats {
+    let mut s = Stats::default();
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => {
+                s.text += dom::collapsed_len(t);
+                s.commas += dom::comma_count(t);
+            }
+            Node::Element(e) if !dom::is_block(e.name()) => {
+                if let Some(cs) = stats.get(&child.id()) {
+                    s.text += cs.text;
+                    s.commas += cs.commas;
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+fn score_paragraphs(
+    root: NodeRef<'_, Node>,
+    skip: &HashSet<NodeId>,
+    stats: &HashMap<NodeId, Stats>,
+    weight_classes: bool,
+) -> HashMap<NodeId, f64> {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    for node in root.descendants() {
+        if !stats.contains_key(&node.id()) || skip.contains(&node.id()) {
+            continue;
+        }
+        let Some((s, self_first)) = paragraph(&node, stats) else {
+            continue;
+        };
+        if s.text < MIN_PARAGRAPH_CHARS {
+            continue;
+        }
+        let points = 2.0 + s.commas as f64 + (s.text / 100).min(3) as f64;
+        let start = if self_first {
+            Some(node)
+        } else {
+            node.parent()
+        };
+        let ancestors = std::iter::successors(start, |n| n.parent())
+            .filter(|n| n.value().is_element())
+            .take(ANCESTOR_LEVELS);
+        for (level, anc) in ancestors.enumerate() {
+            let Some(el) = dom::element(&anc) else {
+                continue;
+            };
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            let entry = scores.entry(anc.id()).or_insert_with(|| {
+                tag_base(el.name())
+                    + if weight_classes {
+                        dom::class_weight(el)
+                    } else {
+                        0.0
+                    }
+            });
+            *entry += points / divider;
+        }
+    }
+    for (id, score) in scores.iter_mut() {
+        let ld = stats.get(id).map_or(0.0, Stats::link_density);
+        *score *= 1.0 - ld;
+    }
+    scores
+}
+
+fn pick_top(
+    doc: &Html,
+    scores: &HashMap<NodeId, f64>,
+    stats: &HashMap<NodeId, Stats>,
+) -> Option<NodeId> {
+    let mut ranked: Vec<(NodeId, f64)> = scores.iter().map(|(k, v)| (*k, *v)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let &(mut top, top_score) = ranked.first()?;
+    let alternatives: Vec<NodeId> = ranked
+        .iter()
+        .skip(1)
+        .take(4)
+        .filter(|(_, s)| *s >= top_score * 0.75)
+        .map(|(id, _)| *id)
+        .collect();
+    if alternatives.len() >= 3 {
+        top = common_ancestor(doc, top, &alternatives).unwrap_or(top);
+    }
+    top = climb_scores(doc, top, scores);
+    Some(climb_only_children(doc, top, stats))
+}
+
+fn is_body(node: &NodeRef<'_, Node>) -> bool {
+    dom::element(node).is_none_or(|e| matches!(e.name(), "body" | "html"))
+}
+
+/// The lowest ancestor of `top` holding at least three strong alternative candidates.
+fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<NodeId> {
+    let node = doc.tree.get(top)?;
+    for anc in node.ancestors() {
+        if is_body(&anc) {
+            return None;
+        }
+        let held = alternatives
+            .iter()
+            .filter_map(|id| doc.tree.get(*id))
+            .filter(|alt| alt.ancestors().any(|a| a.id() == anc.id()))
+            .count();
+        if held >= 3 {
+            return Some(anc.id());
+        }
+    }
+    None
+}
+
+/// Moves up while a parent scores better than the child it came from.
+fn climb_scores(doc: &Html, top: NodeId, scores: &HashMap<NodeId, f64>) -> NodeId {
+    let Some(node) = doc.tree.get(top) else {
+        return top;
+    };
+    let mut last = scores.get(&top).copied().unwrap_or(0.0);
+    let threshold = last / 3.0;
+    for anc in node.ancestors() {
+        if is_body(&anc) {
+            break;
+        }
+        let Some(&score) = scores.get(&anc.id()) else {
+            continue;
+        };
+        if score < threshold {
+            break;
+        }
+        if score > last {
+            return anc.id();
+        }
+        last = score;
+    }
+    top
+}
+
+/// Moves up through parents whose only child is the candidate.
+fn climb_only_children(doc: &Html, top: NodeId, stats: &HashMap<NodeId, Stats>) -> NodeId {
+    let mut current = top;
+    while let Some(parent) = doc.tree.get(current).and_then(|n| n.parent()) {
+        if is_body(&parent) || !stats.contains_key(&parent.id()) {
+            break;
+        }
+        if parent.children().filter(|c| c.value().is_element()).count() != 1 {
+            break;
+        }
+        current = parent.id();
+    }
+    current
+}
+
+/// The top candidate plus those of its siblings that look like more of the article.
+fn with_siblings(
+    doc: &Html,
+    top: NodeId,
+    scores: &HashMap<NodeId, f64>,
+    stats: &HashMap<NodeId, Stats>,
+    skip: &HashSet<NodeId>,
+) -> Vec<NodeId> {
+    let Some(node) = doc.tree.get(top) else {
+        return vec![top];
+    };
+    let Some(parent) = node.parent().filter(|p| p.value().is_element()) else {
+        return vec![top];
+    };
+    let top_score = scores.get(&top).copied().unwrap_or(0.0);
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom::element(&node)
+        .and_then(|e| e.attr("class"))
+        .unwrap_or("");
+    parent
+        .children()
+        .filter(|c| c.value().is_element() && !skip.contains(&c.id()))
+        .filter(|c| {
+            c.id() == top || sibling_belongs(c, top_class, top_score, threshold, scores, stats)
+        })
+        .map(|c| c.id())
+        .collect()
+}
+
+fn sibling_belongs(
+    node: &NodeRef<'_, Node>,
+    top_class: &str,
+    top_score: f64,
+    threshold: f64,
+    scores: &HashMap<NodeId, f64>,
+    stats: &HashMap<NodeId, Stats>,
+) -> bool {
+    let Some(el) = dom::element(node) else {
+        return false;
+    };
+    let bonus = match el.attr("class") {
+        Some(c) if !top_class.is_empty() && c == top_class => top_score * 0.2,
+        _ => 0.0,
+    };
+    if scores
+        .get(&node.id())
+        .is_some_and(|s| s + bonus >= threshold)
+    {
+        return true;
+    }
+    if el.name() != "p" {
+        return false;
+    }
+    let Some(s) = stats.get(&node.id()) else {
+        return false;
+    };
+    let ld = s.link_density();
+    if s.text > 80 {
+        return ld < 0.25;
+    }
+    s.text > 0 && ld == 0.0 && ends_sentence(node)
+}
+
+fn ends_sentence(node: &NodeRef<'_, Node>) -> bool {
+    let text: String = node
+        .descendants()
+        .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+        .collect();
+    let t = text.trim_end();
+    t.ends_with('.') || t.contains(". ")
+}

@@ -1,0 +1,211 @@
+//! Boilerplate pruning inside the chosen article container: share bars, furniture headings
+//! and blocks whose shape (links, images, form fields, shortness) betrays them. Bottom-up so
+//! an outer block is judged after its junk children are gone.
+
+use std::collections::HashSet;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use scraper::Node;
+use scraper::node::Element;
+
+use super::dom;
+
+/// Share bars longer than this (characters) are probably content after all.
+const SHARE_MAX_CHARS: usize = 500;
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Shape {
+    text: usize,
+    link: usize,
+    commas: usize,
+    paragraphs: usize,
+    images: usize,
+    items: usize,
+    inputs: usize,
+    embeds: usize,
+    heading_text: usize,
+    list_text: usize,
+    code: bool,
+}
+
+impl Shape {
+    fn add(&mut self, o: &Shape) {
+        self.text += o.text;
+        self.link += o.link;
+        self.commas += o.commas;
+        self.paragraphs += o.paragraphs;
+        self.images += o.images;
+        self.items += o.items;
+        self.inputs += o.inputs;
+        self.embeds += o.embeds;
+        self.heading_text += o.heading_text;
+        self.list_text += o.list_text;
+        self.code |= o.code;
+    }
+
+    fn count_tag(&mut self, tag: &str) {
+        match tag {
+            "p" => self.paragraphs += 1,
+            "img" | "picture" => self.images += 1,
+            "li" => self.items += 1,
+            "input" => self.inputs += 1,
+            "object" | "embed" | "iframe" => self.embeds += 1,
+            "code" | "pre" => self.code = true,
+            _ => {}
+        }
+        if dom::is_heading(tag) {
+            self.heading_text = self.text;
+        }
+        if matches!(tag, "ul" | "ol") {
+            self.list_text = self.text;
+        }
+    }
+}
+
+/// Nodes under `roots` to drop as boilerplate (in addition to `skip`, already dropped).
+pub fn boilerplate(
+    roots: &[NodeRef<'_, Node>],
+    skip: &HashSet<NodeId>,
+    conditionally: bool,
+) -> HashSet<NodeId> {
+    let mut removed = HashSet::new();
+    for root in roots {
+        walk(*root, skip, conditionally, &mut removed);
+    }
+    removed
+}
+
+fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut HashSet<NodeId>) {
+    let mut stack: Vec<Shape> = vec![Shape::default()];
+    let mut skipping: Option<NodeId> = None;
+    let mut data_tables = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() => {
+                if skip.contains(&node.id()) {
+                    skipping = Some(node.id());
+                } else if let Node::Text(t) = node.value() {
+                    if let Some(top) = stack.last_mut() {
+                        top.text += dom::collapsed_len(t);
+                        top.commas += dom::comma_count(t);
+                    }
+                } else if let Some(el) = dom::element(&node) {
+                    data_tables += usize::from(el.name() == "table" && is_data_table(&node));
+                    stack.push(Shape::default());
+                }
+            }
+            Edge::Close(node) => {
+                if skipping == Some(node.id()) {
+                    skipping = None;
+                }
+                if skipping.is_some() || skip.contains(&node.id()) {
+                    continue;
+                }
+                let Some(el) = dom::element(&node) else {
+                    continue;
+                };
+                let mut shape = stack.pop().unwrap_or_default();
+                if el.name() == "a" {
+                    shape.link = shape.text;
+                }
+                let in_data_table = data_tables > 0;
+                if el.name() == "table" && is_data_table(&node) {
+                    data_tables = data_tables.saturating_sub(1);
+                }
+                if node.id() != root.id() && drop(el, &shape, cond && !in_data_table, &node) {
+                    out.insert(node.id());
+                    continue;
+                }
+                shape.count_tag(el.name());
+                if let Some(parent) = stack.last_mut() {
+                    parent.add(&shape);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn drop(el: &Element, s: &Shape, cond: bool, node: &NodeRef<'_, Node>) -> bool {
+    let tag = el.name();
+    if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
+        return true;
+    }
+    if dom::is_share(el) && s.text < SHARE_MAX_CHARS {
+        return true;
+    }
+    cond && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
+        && looks_like_junk(el, s, node)
+}
+
+/// Readability's "clean conditionally" judgement on a container's shape.
+fn looks_like_junk(el: &Element, s: &Shape, node: &NodeRef<'_, Node>) -> bool {
+    if s.code {
+        return false;
+    }
+    let weight = dom::class_weight(el);
+    if weight < 0.0 {
+        return true;
+    }
+    if s.commas >= 10 {
+        return false;
+    }
+    let is_list = matches!(el.name(), "ul" | "ol")
+        || (s.text > 0 && s.list_text as f64 / s.text as f64 > 0.9);
+    let ld = if s.text == 0 {
+        0.0
+    } else {
+        s.link as f64 / s.text as f64
+    };
+    let heading_density = if s.text == 0 {
+        0.0
+    } else {
+        s.heading_text as f64 / s.text as f64
+    };
+    let in_figure = dom::has_ancestor(node, "figure");
+    let (p, img) = (s.paragraphs as f64, s.images as f64);
+    (s.images > 1 && p / img < 0.5 && !in_figure)
+        || (!is_list && s.items > s.paragraphs + 100)
+        || (s.inputs > s.paragraphs / 3)
+        || (!is_list
+            && heading_density < 0.9
+            && s.text < 25
+            && (s.images == 0 || s.images > 2)
+            && !in_figure)
+        || (!is_list && weight < 25.0 && ld > 0.2)
+        || (weight >= 25.0 && ld > 0.5)
+        || (s.embeds == 1 && s.text < 75)
+        || s.embeds > 1
+}
+
+/// Whether a table holds data (kept whole) rather than page layout.
+fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
+    let Some(el) = dom::element(node) else {
+        return false;
+    };
+    if el.attr("role") == Some("presentation") || el.attr("datatable") == Some("0") {
+        return false;
+    }
+    if el.attr("summary").is_some() {
+        return true;
+    }
+    let mut rows = 0usize;
+    let mut max_cols = 0usize;
+    for d in node.descendants().skip(1) {
+        match dom::element(&d).map(Element::name) {
+            Some("table") => return false,
+            Some("caption" | "th" | "thead" | "tfoot" | "col" | "colgroup") => return true,
+            Some("tr") => {
+                rows += 1;
+                let cols = d
+                    .children()
+                    .filter(|c| dom::element(c).is_some_and(|e| matches!(e.name(), "td" | "th")))
+                    .count();
+                max_cols = max_cols.max(cols);
+            }
+            _ => {}
+        }
+    }
+    rows >= 10 || max_cols > 4 || rows * max_cols > 10
+}

@@ -1,0 +1,275 @@
+//! DOM vocabulary shared by the extractor: tag classes, class/id hints, visibility and
+//! whitespace-aware text measures. Pure functions over scraper nodes; no scoring policy here.
+
+use ego_tree::NodeRef;
+use scraper::Node;
+use scraper::node::Element;
+
+/// Tags whose content is never article text.
+const NEVER_TEXT: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "button", "input", "select", "textarea", "option", "link", "meta", "head", "title",
+    "nav", "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
+];
+
+/// Elements that start a new text block when rendered.
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "center",
+    "details",
+    "summary",
+    "body",
+    "html",
+];
+
+/// Class/id fragments that suggest the main content.
+const POSITIVE: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
+    "blog", "story",
+];
+
+/// Class/id fragments that suggest boilerplate.
+const NEGATIVE: &[&str] = &[
+    "hidden",
+    "banner",
+    "combx",
+    "comment",
+    "com-",
+    "contact",
+    "footer",
+    "gdpr",
+    "masthead",
+    "media",
+    "meta",
+    "outbrain",
+    "taboola",
+    "promo",
+    "related",
+    "scroll",
+    "share",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "sponsor",
+    "shopping",
+    "tags",
+    "widget",
+    "subscri",
+    "newsletter",
+    "social",
+    "recommend",
+    "read-also",
+    "readalso",
+    "read_also",
+    "advert",
+    "-ad-",
+    "cookie",
+    "breadcrumb",
+];
+
+/// Class/id fragments of blocks removed before scoring unless they also look like content.
+const UNLIKELY: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumb",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+    "subscri",
+    "newsletter",
+    "cookie",
+    "read-also",
+    "readalso",
+];
+
+/// Fragments that rescue an "unlikely" block because content often carries them too.
+const MAYBE_CONTENT: &[&str] = &[
+    "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
+];
+
+/// ARIA roles of page furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "menu",
+    "menubar",
+    "complementary",
+    "navigation",
+    "alert",
+    "alertdialog",
+    "dialog",
+];
+
+/// Whether the tag's content is never article text.
+pub fn is_never_text(tag: &str) -> bool {
+    NEVER_TEXT.contains(&tag)
+}
+
+/// Whether the tag starts a new text block.
+pub fn is_block(tag: &str) -> bool {
+    BLOCK.contains(&tag)
+}
+
+/// Whether the tag is a heading h1..h6.
+pub fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn hints(el: &Element) -> String {
+    let mut s = String::new();
+    if let Some(c) = el.attr("class") {
+        s.push_str(c);
+    }
+    s.push(' ');
+    if let Some(i) = el.id() {
+        s.push_str(i);
+    }
+    s.to_lowercase()
+}
+
+fn any_in(haystack: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|n| haystack.contains(n))
+}
+
+/// Readability-style class weight: ±25 for each of class and id that hints content/boilerplate.
+pub fn class_weight(el: &Element) -> f64 {
+    let mut w = 0.0;
+    for part in [el.attr("class"), el.id()].into_iter().flatten() {
+        let part = part.to_lowercase();
+        if any_in(&part, NEGATIVE) || has_word(&part, &["ad", "ads", "nav", "hid"]) {
+            w -= 25.0;
+        }
+        if any_in(&part, POSITIVE) {
+            w += 25.0;
+        }
+    }
+    w
+}
+
+fn has_word(s: &str, words: &[&str]) -> bool {
+    s.split(|c: char| !c.is_alphanumeric())
+        .any(|t| words.contains(&t))
+}
+
+/// Whether the element looks like page furniture that should not even be scored.
+pub fn is_unlikely(el: &Element) -> bool {
+    if matches!(el.attr("role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
+        return true;
+    }
+    let h = hints(el);
+    let tag = el.name();
+    any_in(&h, UNLIKELY) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
+}
+
+/// Whether the element is hidden from readers (and so from the article text).
+pub fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if el.attr("aria-hidden") == Some("true")
+        && !el
+            .attr("class")
+            .is_some_and(|c| c.contains("fallback-image"))
+    {
+        return true;
+    }
+    el.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let s = s.to_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Whether the element carries a "share" hint (share bars, like buttons).
+pub fn is_share(el: &Element) -> bool {
+    let h = hints(el);
+    h.contains("share") || h.contains("sharedaddy") || h.contains("social")
+}
+
+/// Number of characters the text contributes once whitespace runs are collapsed.
+pub fn collapsed_len(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                n += 1;
+                in_space = true;
+            }
+        } else {
+            n += 1;
+            in_space = false;
+        }
+    }
+    n
+}
+
+/// Number of comma-like separators (Latin, CJK, Arabic) in the text.
+pub fn comma_count(text: &str) -> usize {
+    text.chars()
+        .filter(|c| matches!(c, ',' | '，' | '、' | '،' | '﹐' | '﹑' | '⹁' | '⸴' | '⸲'))
+        .count()
+}
+
+/// The element wrapped by a node, if it is one.
+pub fn element<'a>(node: &NodeRef<'a, Node>) -> Option<&'a Element> {
+    node.value().as_element()
+}
+
+/// Whether some ancestor of the node has the given tag.
+pub fn has_ancestor(node: &NodeRef<'_, Node>, tag: &str) -> bool {
+    node.ancestors()
+        .any(|a| element(&a).is_some_and(|e| e.name() == tag))
+}

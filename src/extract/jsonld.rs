@@ -1,0 +1,100 @@
+//! Schema.org JSON-LD: finds the page's article object (NewsArticle, BlogPosting, …, also
+//! inside `@graph` or arrays) and reads headline, author, dates and publisher. Malformed
+//! JSON is ignored, never an error.
+
+use std::sync::LazyLock;
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+static LD: LazyLock<Option<Selector>> =
+    LazyLock::new(|| Selector::parse(r#"script[type="application/ld+json"]"#).ok());
+
+/// How deep into nested JSON to look for the article object.
+const MAX_DEPTH: usize = 8;
+
+/// Fields of the article object, as strings.
+#[derive(Debug, Default, Clone)]
+pub struct LdArticle {
+    /// `headline` or `name`.
+    pub headline: Option<String>,
+    /// `author` name(s), comma-separated.
+    pub author: Option<String>,
+    /// `datePublished`.
+    pub published: Option<String>,
+    /// `dateModified`.
+    pub modified: Option<String>,
+    /// `publisher.name`.
+    pub publisher: Option<String>,
+}
+
+/// The first article-like JSON-LD object of the page (empty when there is none).
+pub fn article(doc: &Html) -> LdArticle {
+    let Some(sel) = LD.as_ref() else {
+        return LdArticle::default();
+    };
+    doc.select(sel)
+        .filter_map(|s| serde_json::from_str::<Value>(&s.text().collect::<String>()).ok())
+        .find_map(|v| find(&v, 0).map(read))
+        .unwrap_or_default()
+}
+
+fn is_article(v: &Value) -> bool {
+    let ty = |t: &str| {
+        t.ends_with("Article") || matches!(t, "BlogPosting" | "Report" | "LiveBlogPosting")
+    };
+    match v.get("@type") {
+        Some(Value::String(t)) => ty(t),
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(ty),
+        _ => false,
+    }
+}
+
+fn find(v: &Value, depth: usize) -> Option<&Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match v {
+        Value::Object(map) if is_article(v) => Some(v).filter(|_| !map.is_empty()),
+        Value::Object(map) => map.values().find_map(|c| find(c, depth + 1)),
+        Value::Array(items) => items.iter().find_map(|c| find(c, depth + 1)),
+        _ => None,
+    }
+}
+
+fn read(v: &Value) -> LdArticle {
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(super::metadata::normalize)
+            .filter(|x| !x.is_empty())
+    };
+    LdArticle {
+        headline: s("headline").or_else(|| s("name")),
+        author: v.get("author").and_then(names),
+        published: s("datePublished"),
+        modified: s("dateModified"),
+        publisher: v.get("publisher").and_then(names),
+    }
+}
+
+/// A person/organisation value as a name list: string, `{name}` object or array of those.
+fn names(v: &Value) -> Option<String> {
+    let list: Vec<String> = match v {
+        Value::String(s) => vec![s.trim().to_string()],
+        Value::Object(_) => v
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_string())
+            .into_iter()
+            .collect(),
+        Value::Array(items) => items.iter().filter_map(names).collect(),
+        _ => vec![],
+    };
+    let joined = list
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (!joined.is_empty()).then_some(joined)
+}

@@ -1,0 +1,260 @@
+//! Page metadata: title (cleaned of the site name), author, published/modified dates and
+//! canonical URL, from JSON-LD, `<meta>` tags, `<time>`, `<h1>`, `<title>` and `<link>`.
+//! Reads only the document; never fetches anything.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use super::jsonld;
+
+static META: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("meta").ok());
+static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("title").ok());
+static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
+static TIME: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("time[datetime]").ok());
+static CANONICAL: LazyLock<Option<Selector>> =
+    LazyLock::new(|| Selector::parse("link[rel~=canonical][href]").ok());
+static BASE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("base[href]").ok());
+static AUTHOR_NODE: LazyLock<Option<Selector>> = LazyLock::new(|| {
+    Selector::parse("[rel=author], [itemprop=author] [itemprop=name], [itemprop=author]").ok()
+});
+
+/// Separators between a headline and the site name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " / ", " » ", " « ", " · ",
+];
+
+/// Metadata found on one page.
+#[derive(Debug, Default)]
+pub struct Metadata {
+    /// Headline without the site name.
+    pub title: Option<String>,
+    /// Author name(s) as written on the page.
+    pub author: Option<String>,
+    /// First publication time.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// Last modification time.
+    pub modified: Option<DateTime<FixedOffset>>,
+    /// Canonical URL, absolute.
+    pub canonical_url: Option<Url>,
+}
+
+/// Metadata of a parsed page; `page_url` resolves relative canonical links.
+pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
+    let meta = meta_tags(doc);
+    let ld = jsonld::article(doc);
+    let get = |keys: &[&str]| keys.iter().find_map(|k| meta.get(*k).cloned());
+    let site = get(&["og:site_name", "application-name"]).or_else(|| ld.publisher.clone());
+    let raw_title = get(&["og:title", "twitter:title"])
+        .or_else(|| ld.headline.clone())
+        .or_else(|| single_h1(doc))
+        .or_else(|| first_text(doc, &TITLE));
+    Metadata {
+        title: raw_title.map(|t| clean_title(&t, site.as_deref())),
+        author: ld.author.clone().or_else(|| author(doc, &meta)),
+        published: ld.published.as_deref().and_then(parse_date).or_else(|| {
+            let m = get(&[
+                "article:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "dc.date",
+                "dc.date.issued",
+                "parsely-pub-date",
+                "sailthru.date",
+                "date",
+            ]);
+            m.as_deref()
+                .and_then(parse_date)
+                .or_else(|| time_element(doc))
+        }),
+        modified: ld.modified.as_deref().and_then(parse_date).or_else(|| {
+            get(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ])
+            .as_deref()
+            .and_then(parse_date)
+        }),
+        canonical_url: canonical(doc, page_url, get(&["og:url"]).as_deref()),
+    }
+}
+
+fn meta_tags(doc: &Html) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let Some(sel) = META.as_ref() else {
+        return out;
+    };
+    for m in doc.select(sel) {
+        let Some(content) = m.attr("content").map(normalize).filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        for key in ["property", "name", "itemprop"]
+            .iter()
+            .filter_map(|a| m.attr(a))
+        {
+            for k in key.split_whitespace() {
+                out.entry(k.to_lowercase())
+                    .or_insert_with(|| content.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Text with whitespace runs collapsed and trimmed.
+pub fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn first_text(doc: &Html, sel: &LazyLock<Option<Selector>>) -> Option<String> {
+    let sel = sel.as_ref()?;
+    doc.select(sel).map(|e| text_of(&e)).find(|t| !t.is_empty())
+}
+
+fn text_of(e: &ElementRef) -> String {
+    normalize(&e.text().collect::<String>())
+}
+
+fn single_h1(doc: &Html) -> Option<String> {
+    let sel = H1.as_ref()?;
+    let mut all = doc.select(sel);
+    let first = all.next()?;
+    all.next()
+        .is_none()
+        .then(|| text_of(&first))
+        .filter(|t| !t.is_empty())
+}
+
+/// The headline without a leading or trailing site name.
+pub fn clean_title(title: &str, site: Option<&str>) -> String {
+    let title = normalize(title);
+    if let Some(site) = site.map(normalize).filter(|s| !s.is_empty() && *s != title) {
+        for sep in TITLE_SEPARATORS {
+            if let Some(head) = title.strip_suffix(&format!("{sep}{site}")) {
+                return head.to_string();
+            }
+            if let Some(tail) = title.strip_prefix(&format!("{site}{sep}")) {
+                return tail.to_string();
+            }
+        }
+    }
+    let words = |s: &str| s.split_whitespace().count();
+    for sep in TITLE_SEPARATORS {
+        if let Some((head, tail)) = title.rsplit_once(sep)
+            && words(tail) <= 4
+            && words(head) >= 3
+        {
+            return head.to_string();
+        }
+        if let Some((head, tail)) = title.split_once(sep)
+            && words(head) <= 3
+            && words(tail) >= 3
+        {
+            return tail.to_string();
+        }
+    }
+    title
+}
+
+fn author(doc: &Html, meta: &HashMap<String, String>) -> Option<String> {
+    let from_meta = [
+        "author",
+        "article:author",
+        "byl",
+        "sailthru.author",
+        "parsely-author",
+    ]
+    .iter()
+    .filter_map(|k| meta.get(*k))
+    .find(|v| !v.starts_with("http"))
+    .map(|v| {
+        v.trim_start_matches("By ")
+            .trim_start_matches("by ")
+            .to_string()
+    });
+    from_meta.or_else(|| {
+        let sel = AUTHOR_NODE.as_ref()?;
+        doc.select(sel)
+            .map(|e| text_of(&e))
+            .find(|t| !t.is_empty() && t.chars().count() < 100)
+    })
+}
+
+fn time_element(doc: &Html) -> Option<DateTime<FixedOffset>> {
+    let sel = TIME.as_ref()?;
+    let times: Vec<ElementRef> = doc.select(sel).collect();
+    let preferred = times.iter().find(|t| {
+        t.attr("pubdate").is_some()
+            || t.attr("itemprop")
+                .is_some_and(|p| p.eq_ignore_ascii_case("datePublished"))
+    });
+    preferred
+        .into_iter()
+        .chain(times.iter())
+        .find_map(|t| t.attr("datetime").and_then(parse_date))
+}
+
+/// Parses the date formats found on news pages; times without zone are taken as UTC.
+pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d);
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, f) {
+            return Some(d);
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d);
+    }
+    let utc = FixedOffset::east_opt(0)?;
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
+            return d.and_local_timezone(utc).single();
+        }
+    }
+    let day = s
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())?;
+    day.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single()
+}
+
+fn canonical(doc: &Html, page_url: Option<&Url>, og_url: Option<&str>) -> Option<Url> {
+    let base_href = BASE
+        .as_ref()
+        .and_then(|s| doc.select(s).next()?.attr("href"));
+    let base = match (page_url, base_href) {
+        (Some(p), Some(b)) => p.join(b).ok(),
+        (None, Some(b)) => Url::parse(b).ok(),
+        (p, None) => p.cloned(),
+    };
+    let link = CANONICAL
+        .as_ref()
+        .and_then(|s| doc.select(s).next()?.attr("href"));
+    [link, og_url]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .find_map(|h| match &base {
+            Some(b) => b.join(h).ok(),
+            None => Url::parse(h).ok(),
+        })
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}

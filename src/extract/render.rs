@@ -1,0 +1,174 @@
+//! Turns the chosen article nodes into plain text: one block per paragraph, heading, list
+//! item or table row, blocks separated by a blank line, whitespace collapsed, `<pre>` lines
+//! kept. Also drops the heading that repeats the title and boilerplate lines (`boiler`).
+
+use std::collections::HashSet;
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use super::{boiler, clean, dom};
+
+/// Rendering choices for one extraction pass.
+pub struct Options<'a> {
+    /// Apply shape-based boilerplate removal to containers.
+    pub clean_conditionally: bool,
+    /// Page title, to drop a heading that only repeats it.
+    pub title: Option<&'a str>,
+}
+
+/// Text of the `parts` subtrees, in document order, without `skip`ped or boilerplate nodes.
+pub fn render(doc: &Html, parts: &[NodeId], skip: &HashSet<NodeId>, opts: &Options) -> String {
+    let roots: Vec<NodeRef<'_, Node>> = parts.iter().filter_map(|id| doc.tree.get(*id)).collect();
+    let mut removed = clean::boilerplate(&roots, skip, opts.clean_conditionally);
+    removed.extend(skip.iter().copied());
+    if let Some(h) = title_heading(&roots, &removed, opts.title) {
+        removed.insert(h);
+    }
+    let mut out = Blocks::default();
+    for root in roots {
+        out.walk(root, &removed);
+    }
+    boiler::strip(out.blocks).join("\n\n")
+}
+
+/// The first h1/h2 whose text is (almost) the page title.
+fn title_heading(
+    roots: &[NodeRef<'_, Node>],
+    removed: &HashSet<NodeId>,
+    title: Option<&str>,
+) -> Option<NodeId> {
+    let title = words(title?);
+    if title.is_empty() {
+        return None;
+    }
+    roots
+        .iter()
+        .flat_map(|r| r.descendants())
+        .filter(|n| dom::element(n).is_some_and(|e| matches!(e.name(), "h1" | "h2")))
+        .filter(|n| !removed.contains(&n.id()))
+        .find(|n| {
+            let text: String = n
+                .descendants()
+                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+                .collect();
+            similar(&title, &words(&text))
+        })
+        .map(|n| n.id())
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether the heading repeats the title: at most a quarter of the title's words differ.
+fn similar(title: &[String], heading: &[String]) -> bool {
+    if heading.is_empty() {
+        return false;
+    }
+    let missing = heading.iter().filter(|w| !title.contains(w)).count();
+    let extra = title.iter().filter(|w| !heading.contains(w)).count();
+    let distance = missing.max(extra) as f64 / title.len().max(heading.len()) as f64;
+    distance < 0.25
+}
+
+#[derive(Default)]
+struct Blocks {
+    blocks: Vec<String>,
+    line: String,
+    space: bool,
+    pre: usize,
+}
+
+impl Blocks {
+    fn walk(&mut self, root: NodeRef<'_, Node>, removed: &HashSet<NodeId>) {
+        let mut skipping: Option<NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) if skipping.is_none() => {
+                    if removed.contains(&node.id()) {
+                        skipping = Some(node.id());
+                    } else {
+                        self.open(&node);
+                    }
+                }
+                Edge::Close(node) => {
+                    if skipping == Some(node.id()) {
+                        skipping = None;
+                    } else if skipping.is_none() {
+                        self.close(&node);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.flush();
+    }
+
+    fn open(&mut self, node: &NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(t) => self.text(t),
+            Node::Element(e) => match e.name() {
+                "br" => self.newline(),
+                "td" | "th" => self.space = true,
+                "pre" => {
+                    self.flush();
+                    self.pre += 1;
+                }
+                tag if dom::is_block(tag) => self.flush(),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, node: &NodeRef<'_, Node>) {
+        if let Some(e) = dom::element(node) {
+            match e.name() {
+                "td" | "th" => self.space = true,
+                "pre" => {
+                    self.flush();
+                    self.pre = self.pre.saturating_sub(1);
+                }
+                tag if dom::is_block(tag) => self.flush(),
+                _ => {}
+            }
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        for c in t.chars() {
+            if self.pre > 0 && c == '\n' {
+                self.newline();
+            } else if c.is_whitespace() {
+                self.space = true;
+            } else {
+                if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
+                    self.line.push(' ');
+                }
+                self.space = false;
+                self.line.push(c);
+            }
+        }
+    }
+
+    fn newline(&mut self) {
+        if !self.line.is_empty() && !self.line.ends_with('\n') {
+            self.line.push('\n');
+        }
+        self.space = false;
+    }
+
+    fn flush(&mut self) {
+        let block = self.line.trim();
+        if !block.is_empty() {
+            self.blocks.push(block.to_string());
+        }
+        self.line.clear();
+        self.space = false;
+    }
+}
