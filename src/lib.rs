@@ -1,7 +1,18 @@
 //! newswatch: a news-monitoring daemon.
 //!
 //! The pipeline follows the data: fetch → sources → extract → dedup → store → watch → notify.
+//! `config` loads the file, `schedule` decides when, `poll` runs one source through the
+//! pipeline, and `daemon` wires it all together. `text` holds the language tools `watch` uses.
 
+pub mod config;
+pub mod daemon;
+pub mod dedup;
 pub mod extract;
+pub mod fetch;
+pub mod notify;
+pub mod poll;
+pub mod schedule;
+pub mod sources;
+pub mod store;
 pub mod text;
 pub mod watch;

@@ -1,49 +1,33 @@
 //! The `newswatch` binary: command-line front end over the library.
+//!
+//! Exit codes: 0 success, 1 a runtime failure, 2 a bad config, query or usage.
 
-use std::io::Write;
-use std::path::PathBuf;
+mod cli;
 
-use anyhow::Context;
-use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::process::ExitCode;
 
-/// newswatch: monitors news sources and alerts on watch rules.
-#[derive(Parser)]
-#[command(version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+use clap::Parser;
 
-#[derive(Subcommand)]
-enum Command {
-    /// Extract the article from a saved HTML page and print its text (or all fields as JSON).
-    Extract {
-        /// The HTML page to read (decoded as UTF-8, invalid bytes replaced).
-        #[arg(long)]
-        file: PathBuf,
-        /// The page's URL, to resolve relative links and pick per-site rules.
-        #[arg(long)]
-        url: Option<url::Url>,
-        /// Print title, author, dates, language, canonical URL and body as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Extract { file, url, json } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read page {}", file.display()))?;
-            let html = String::from_utf8_lossy(&bytes);
-            let page = newswatch::extract::extract(&html, url.as_ref());
-            let text = if json {
-                serde_json::to_string_pretty(&page)?
-            } else {
-                page.body
-            };
-            writeln!(std::io::stdout().lock(), "{text}").context("cannot write to stdout")?;
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    init_tracing();
+    match cli::execute(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
         }
     }
-    Ok(())
+}
+
+/// Logs go to stderr (journald collects them under systemd); `RUST_LOG` tunes the filter.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
 }

@@ -1,0 +1,139 @@
+//! Admin commands that read the database: `stats`, `sources`, `alerts`, `search`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use newswatch::store::{Store, StoreError};
+
+use super::run::load_config;
+
+fn open_store(config_path: &Path) -> Result<Store, ExitCode> {
+    let config = load_config(config_path)?;
+    Store::open(&config.database).map_err(|err| {
+        eprintln!("error: {err}");
+        ExitCode::from(1)
+    })
+}
+
+macro_rules! store_or_exit {
+    ($path:expr) => {
+        match open_store($path) {
+            Ok(store) => store,
+            Err(code) => return Ok(code),
+        }
+    };
+}
+
+/// `newswatch stats`.
+pub fn stats(config: &Path) -> anyhow::Result<ExitCode> {
+    let store = store_or_exit!(config);
+    let s = store.stats()?;
+    println!("sources:    {} ({} failing)", s.sources, s.failing_sources);
+    println!(
+        "articles:   {} ({} in the last 24h)",
+        s.articles, s.articles_last_day
+    );
+    println!("alerts:     {}", s.alerts);
+    println!(
+        "deliveries: {} waiting, {} dead",
+        s.deliveries_waiting, s.deliveries_dead
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `newswatch sources`.
+pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
+    let store = store_or_exit!(config);
+    for s in store.source_rows()? {
+        let health = match (s.active, s.consecutive_failures, &s.last_success_at) {
+            (false, _, _) => "removed".to_string(),
+            (true, 0, Some(_)) => "ok".to_string(),
+            (true, 0, None) => "new".to_string(),
+            (true, n, _) => format!("FAILING x{n}"),
+        };
+        println!(
+            "{:<24} {:<12} status {:<4} items {:<6} last ok {:<20} next {:<20} {}",
+            s.name,
+            health,
+            s.last_status.map_or("-".into(), |c| c.to_string()),
+            s.items_seen,
+            s.last_success_at.as_deref().unwrap_or("never"),
+            s.next_due_at.as_deref().unwrap_or("now"),
+            s.url
+        );
+        if let Some(error) = s.last_error.filter(|_| s.consecutive_failures > 0) {
+            println!("    last error: {error}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `newswatch alerts [--since DURATION]`.
+pub fn alerts(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<ExitCode> {
+    let since = match since.map(parse_since).transpose() {
+        Ok(since) => since.unwrap_or(DateTime::<Utc>::MIN_UTC),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = store_or_exit!(config);
+    for a in store.alerts_since(since, limit)? {
+        println!(
+            "#{} {} [{}] {} ({})",
+            a.id,
+            a.created_at,
+            a.rule_name,
+            a.title.as_deref().unwrap_or("(untitled)"),
+            a.source_name
+        );
+        println!("    {}", a.url);
+        println!("    {}", a.snippet.replace('\n', " "));
+        println!(
+            "    delivery: {}",
+            if a.deliveries.is_empty() {
+                "no sinks"
+            } else {
+                &a.deliveries
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_since(text: &str) -> anyhow::Result<DateTime<Utc>> {
+    let span = humantime::parse_duration(text).with_context(|| {
+        format!("--since {text:?} is not a duration; write it like \"30m\", \"1h\" or \"2d\"")
+    })?;
+    let span = chrono::Duration::from_std(span).context("--since is too long")?;
+    Ok(Utc::now() - span)
+}
+
+/// `newswatch search QUERY`.
+pub fn search(config: &Path, query: &str, limit: usize) -> anyhow::Result<ExitCode> {
+    let store = store_or_exit!(config);
+    let hits = match store.search(query, limit) {
+        Ok(hits) => hits,
+        Err(err @ StoreError::BadSearch { .. }) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    for h in &hits {
+        println!(
+            "#{} {} ({})",
+            h.article_id,
+            h.title.as_deref().unwrap_or("(untitled)"),
+            h.published_at.as_deref().unwrap_or("undated")
+        );
+        println!("    {}", h.url);
+        println!("    {}", h.snippet.replace('\n', " "));
+    }
+    if hits.is_empty() {
+        eprintln!("no articles match {query:?}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,156 @@
+//! The configuration file: TOML model, defaults and validation.
+//!
+//! Loading happens in two layers. `raw` mirrors the file with byte spans kept on every value a
+//! user may get wrong; `validate` turns it into the typed [`Config`] the daemon runs on, and
+//! reports every problem with its line and column. This module reads the file and nothing else.
+
+mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use url::Url;
+
+use crate::watch::Query;
+
+/// A validated configuration, ready to run.
+#[derive(Debug)]
+pub struct Config {
+    /// The file it was loaded from.
+    pub path: PathBuf,
+    /// The SQLite database file, resolved against the config file's folder.
+    pub database: PathBuf,
+    /// HTTP client settings shared by every source.
+    pub fetch: FetchSettings,
+    /// The sources to poll, in file order.
+    pub sources: Vec<SourceSpec>,
+    /// The watch rules, in file order.
+    pub rules: Vec<RuleSpec>,
+    /// Where alerts are delivered.
+    pub sinks: Vec<SinkSpec>,
+}
+
+/// HTTP client settings (`[fetch]`).
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    /// Sent as the `User-Agent` header; names newswatch so site owners can reach us.
+    pub user_agent: String,
+    /// Cap on a whole request, body included.
+    pub timeout: Duration,
+    /// Cap on establishing a connection.
+    pub connect_timeout: Duration,
+    /// Largest body accepted, counted after decompression.
+    pub max_body_bytes: u64,
+    /// How many sources are polled at the same time.
+    pub concurrency: usize,
+    /// Redirects followed before a fetch fails.
+    pub max_redirects: usize,
+}
+
+/// One polled source (`[[source]]`).
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    /// Unique name, used in logs, the database and the CLI.
+    pub name: String,
+    /// The feed URL.
+    pub url: Url,
+    /// Time between polls.
+    pub interval: Duration,
+    /// Free-form labels for grouping.
+    pub tags: Vec<String>,
+    /// Whether each new item's page is fetched and its article extracted.
+    pub extract: bool,
+}
+
+/// One watch rule (`[[rule]]`).
+#[derive(Debug)]
+pub struct RuleSpec {
+    /// Unique name, stored with every alert.
+    pub name: String,
+    /// The query as written in the file.
+    pub query_text: String,
+    /// The parsed query.
+    pub query: Query,
+}
+
+/// One alert destination (`[[sink]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinkSpec {
+    /// Unique name, used as the delivery key in the database.
+    pub name: String,
+    /// What kind of channel it is.
+    pub kind: SinkKind,
+}
+
+/// The kinds of alert channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinkKind {
+    /// Emit the alert through tracing (stderr, journald).
+    Log,
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read at all.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid configuration.
+    #[error("{}", render_problems(path, problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One problem in a config file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+fn render_problems(path: &Path, problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{}:{}: {}", path.display(), p.line, p.column, p.message))
+        .collect();
+    lines.join("\n")
+}
+
+impl Config {
+    /// Reads and validates the config file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path).map_err(|problems| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// Validates config `text` as if it had been read from `path` (used to resolve the database).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Vec<Problem>> {
+        let raw = raw::parse(text)?;
+        validate::validate(raw, text, path)
+    }
+
+    /// Finds a source by name.
+    pub fn source(&self, name: &str) -> Option<&SourceSpec> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,109 @@
+//! The config file as written: serde structs that keep each user-supplied value's position.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Problem;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub storage: Spanned<RawStorage>,
+    #[serde(default)]
+    pub fetch: RawFetch,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<RawSource>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RawRule>,
+    #[serde(default, rename = "sink")]
+    pub sinks: Vec<RawSink>,
+}
+
+/// `[storage]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStorage {
+    pub database: Spanned<String>,
+}
+
+/// `[fetch]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFetch {
+    pub user_agent: Option<Spanned<String>>,
+    pub timeout: Option<Spanned<String>>,
+    pub connect_timeout: Option<Spanned<String>>,
+    pub max_body_bytes: Option<Spanned<i64>>,
+    pub concurrency: Option<Spanned<i64>>,
+    pub max_redirects: Option<Spanned<i64>>,
+}
+
+/// `[[source]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub name: Spanned<String>,
+    pub url: Spanned<String>,
+    pub interval: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub extract: Option<bool>,
+}
+
+/// `[[rule]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub name: Spanned<String>,
+    pub query: Spanned<String>,
+}
+
+/// `[[sink]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSink {
+    pub kind: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+}
+
+/// Parses TOML text, turning a syntax or shape error into a positioned problem.
+pub fn parse(text: &str) -> Result<RawConfig, Vec<Problem>> {
+    toml::from_str(text).map_err(|err| {
+        let offset = err.span().map(|s| s.start).unwrap_or(0);
+        vec![problem_at(text, offset, err.message().trim().to_string())]
+    })
+}
+
+/// Builds a problem at byte `offset` of `text`.
+pub fn problem_at(text: &str, offset: usize, message: String) -> Problem {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before
+        .get(line_start..)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
+    Problem {
+        line,
+        column,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters_not_bytes() {
+        let text = "a = 1\nқұқық = \"x\"\n";
+        let offset = text.find('"').unwrap();
+        let p = problem_at(text, offset, String::new());
+        assert_eq!((p.line, p.column), (2, 9));
+        assert_eq!((problem_at(text, 0, String::new()).line, 1), (1, 1));
+        assert_eq!(problem_at(text, 10_000, String::new()).line, 3);
+    }
+}

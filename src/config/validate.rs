@@ -1,0 +1,274 @@
+//! Turns the raw file into a [`Config`], collecting every problem with its position.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+use toml::Spanned;
+use url::Url;
+
+use super::raw::{RawConfig, RawFetch, RawRule, RawSink, RawSource, problem_at};
+use super::{Config, FetchSettings, Problem, RuleSpec, SinkKind, SinkSpec, SourceSpec};
+use crate::watch::Query;
+
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
+const MIN_INTERVAL: Duration = Duration::from_secs(30);
+const MAX_INTERVAL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Collects problems while validation goes on, so a user sees all of them at once.
+struct Checker<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn report<T>(&mut self, at: &Spanned<T>, message: String) {
+        self.problems
+            .push(problem_at(self.text, at.span().start, message));
+    }
+
+    fn name(&mut self, what: &str, name: &Spanned<String>, seen: &mut HashSet<String>) {
+        let value = name.get_ref();
+        let well_formed = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !well_formed {
+            self.report(
+                name,
+                format!("{what} name {value:?} must be non-empty and use only ASCII letters, digits, '-', '_' or '.'"),
+            );
+        } else if !seen.insert(value.clone()) {
+            self.report(
+                name,
+                format!("{what} name {value:?} is used twice; names must be unique"),
+            );
+        }
+    }
+
+    fn duration(
+        &mut self,
+        what: &str,
+        value: &Spanned<String>,
+        min: Duration,
+        max: Duration,
+    ) -> Option<Duration> {
+        let text = value.get_ref();
+        match humantime::parse_duration(text) {
+            Ok(d) if d >= min && d <= max => Some(d),
+            Ok(_) => {
+                self.report(
+                    value,
+                    format!(
+                        "{what} {text:?} is out of range; use between {} and {}",
+                        humantime::format_duration(min),
+                        humantime::format_duration(max)
+                    ),
+                );
+                None
+            }
+            Err(err) => {
+                self.report(
+                    value,
+                    format!("{what} {text:?} is not a duration ({err}); write it like \"30s\", \"10m\" or \"1h\""),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(
+        &mut self,
+        what: &str,
+        value: &Option<Spanned<i64>>,
+        default: u64,
+        range: (u64, u64),
+    ) -> u64 {
+        let Some(value) = value else { return default };
+        let n = *value.get_ref();
+        match u64::try_from(n) {
+            Ok(n) if n >= range.0 && n <= range.1 => n,
+            _ => {
+                self.report(
+                    value,
+                    format!("{what} {n} is out of range; use {} to {}", range.0, range.1),
+                );
+                default
+            }
+        }
+    }
+}
+
+/// Validates `raw` (parsed from `text`, read from `path`).
+pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<Problem>> {
+    let mut check = Checker {
+        text,
+        problems: Vec::new(),
+    };
+    let database = resolve_database(&mut check, raw.storage.get_ref().database.clone(), path);
+    let fetch = fetch_settings(&mut check, &raw.fetch);
+    let mut names = HashSet::new();
+    let sources: Vec<SourceSpec> = raw
+        .sources
+        .iter()
+        .filter_map(|s| source(&mut check, s, &mut names))
+        .collect();
+    let mut names = HashSet::new();
+    let rules: Vec<RuleSpec> = raw
+        .rules
+        .iter()
+        .filter_map(|r| rule(&mut check, r, &mut names))
+        .collect();
+    let mut names = HashSet::new();
+    let sinks: Vec<SinkSpec> = raw
+        .sinks
+        .iter()
+        .filter_map(|s| sink(&mut check, s, &mut names))
+        .collect();
+    if !check.problems.is_empty() {
+        check.problems.sort_by_key(|p| (p.line, p.column));
+        return Err(check.problems);
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        database: database.unwrap_or_default(),
+        fetch,
+        sources,
+        rules,
+        sinks,
+    })
+}
+
+fn resolve_database(
+    check: &mut Checker,
+    database: Spanned<String>,
+    path: &Path,
+) -> Option<std::path::PathBuf> {
+    if database.get_ref().trim().is_empty() {
+        check.report(
+            &database,
+            "storage.database must name a file, e.g. \"newswatch.db\"".into(),
+        );
+        return None;
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    Some(folder.join(database.get_ref()))
+}
+
+fn fetch_settings(check: &mut Checker, raw: &RawFetch) -> FetchSettings {
+    let hour = Duration::from_secs(3600);
+    let second = Duration::from_secs(1);
+    let duration = |check: &mut Checker, what, value: &Option<Spanned<String>>, default| {
+        value
+            .as_ref()
+            .and_then(|v| check.duration(what, v, second, hour))
+            .unwrap_or(default)
+    };
+    FetchSettings {
+        user_agent: raw
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.get_ref().clone())
+            .unwrap_or_else(|| concat!("newswatch/", env!("CARGO_PKG_VERSION")).to_string()),
+        timeout: duration(
+            check,
+            "fetch.timeout",
+            &raw.timeout,
+            Duration::from_secs(30),
+        ),
+        connect_timeout: duration(
+            check,
+            "fetch.connect_timeout",
+            &raw.connect_timeout,
+            Duration::from_secs(10),
+        ),
+        max_body_bytes: check.integer(
+            "fetch.max_body_bytes",
+            &raw.max_body_bytes,
+            10 << 20,
+            (1 << 10, 1 << 30),
+        ),
+        concurrency: check.integer("fetch.concurrency", &raw.concurrency, 8, (1, 1024)) as usize,
+        max_redirects: check.integer("fetch.max_redirects", &raw.max_redirects, 10, (0, 50))
+            as usize,
+    }
+}
+
+fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> Option<SourceSpec> {
+    check.name("source", &raw.name, names);
+    let name = raw.name.get_ref();
+    let url = match Url::parse(raw.url.get_ref()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Some(url),
+        Ok(url) => {
+            check.report(
+                &raw.url,
+                format!("source {name:?}: url {url} must be an http:// or https:// address"),
+            );
+            None
+        }
+        Err(err) => {
+            check.report(
+                &raw.url,
+                format!(
+                    "source {name:?}: url {:?} is not a valid URL ({err})",
+                    raw.url.get_ref()
+                ),
+            );
+            None
+        }
+    };
+    let interval = match &raw.interval {
+        Some(v) => check.duration(
+            &format!("source {name:?}: interval"),
+            v,
+            MIN_INTERVAL,
+            MAX_INTERVAL,
+        ),
+        None => Some(DEFAULT_INTERVAL),
+    };
+    Some(SourceSpec {
+        name: name.clone(),
+        url: url?,
+        interval: interval?,
+        tags: raw.tags.clone(),
+        extract: raw.extract.unwrap_or(true),
+    })
+}
+
+fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Option<RuleSpec> {
+    check.name("rule", &raw.name, names);
+    let name = raw.name.get_ref();
+    match Query::parse(raw.query.get_ref()) {
+        Ok(query) => Some(RuleSpec {
+            name: name.clone(),
+            query_text: raw.query.get_ref().clone(),
+            query,
+        }),
+        Err(err) => {
+            check.report(&raw.query, format!("rule {name:?}: bad query {err}"));
+            None
+        }
+    }
+}
+
+fn sink(check: &mut Checker, raw: &RawSink, names: &mut HashSet<String>) -> Option<SinkSpec> {
+    let kind = match raw.kind.get_ref().as_str() {
+        "log" => SinkKind::Log,
+        other => {
+            check.report(
+                &raw.kind,
+                format!("sink kind {other:?} is not supported; supported kinds: \"log\""),
+            );
+            return None;
+        }
+    };
+    let name = raw
+        .name
+        .clone()
+        .unwrap_or_else(|| Spanned::new(raw.kind.span(), raw.kind.get_ref().clone()));
+    check.name("sink", &name, names);
+    Some(SinkSpec {
+        name: name.into_inner(),
+        kind,
+    })
+}

@@ -1,0 +1,7 @@
+//! Turning a fetched document into items: today, feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed).
+//!
+//! This module never fetches by itself; it gets text and the URL it came from.
+
+mod feed;
+
+pub use feed::{FeedError, FeedItem, parse_feed};

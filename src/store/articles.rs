@@ -1,0 +1,273 @@
+//! Articles, the source items that delivered them, and the alerts they raised.
+//!
+//! An article and its alerts (with one pending delivery per sink) are written in one
+//! transaction: that is the outbox, so an alert is never lost nor written twice.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError, db_time};
+
+/// An article ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// The source whose feed listed it.
+    pub source_id: i64,
+    /// The item's identity inside that feed (GUID, else link).
+    pub guid: String,
+    /// The link as the feed gave it, resolved.
+    pub url: String,
+    /// The link in canonical form: the same story URL anywhere maps to one article.
+    pub canonical_url: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Byline.
+    pub author: Option<String>,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// ISO 639-1 language code.
+    pub language: Option<String>,
+    /// The feed's own summary, as text.
+    pub summary: Option<String>,
+    /// The article text (extracted, or the feed's content when extraction failed).
+    pub body: String,
+    /// Why extraction failed, when it did.
+    pub extract_error: Option<String>,
+    /// When it was fetched.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// An alert to raise together with an article.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    /// The rule that matched.
+    pub rule_name: String,
+    /// The words of the article that matched.
+    pub matched_terms: Vec<String>,
+    /// Context around the match, hits highlighted.
+    pub snippet: String,
+}
+
+/// What storing an item did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// A new article, with this many new alerts.
+    Stored {
+        /// The new article's id.
+        article_id: i64,
+        /// Alerts written with it.
+        alerts: usize,
+    },
+    /// The URL was already stored (from another source or item): only the link was added.
+    Linked {
+        /// The existing article's id.
+        article_id: i64,
+    },
+    /// This source delivered this item before: nothing was written.
+    AlreadySeen,
+}
+
+impl Store {
+    /// Whether this source already delivered the item `guid`.
+    pub fn item_seen(&self, source_id: i64, guid: &str) -> Result<bool, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM article_sources WHERE source_id = ?1 AND guid = ?2",
+                params![source_id, guid],
+                |_| Ok(()),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// The article stored under `canonical_url`, if any.
+    pub fn article_by_url(&self, canonical_url: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM articles WHERE canonical_url = ?1",
+                [canonical_url],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Records that `source_id` delivered item `guid` (at `url`) for an already-stored article.
+    pub fn link_item(
+        &mut self,
+        source_id: i64,
+        guid: &str,
+        url: &str,
+        article_id: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_sources (source_id, guid, article_id, url, seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![source_id, guid, article_id, url, db_time(Utc::now())],
+        )?;
+        Ok(())
+    }
+
+    /// Stores an article with its alerts and their pending deliveries, all or nothing.
+    ///
+    /// Identity is checked again inside the transaction, so concurrent sources delivering the
+    /// same URL still produce one article and one set of alerts.
+    pub fn store_article(
+        &mut self,
+        article: &NewArticle,
+        alerts: &[NewAlert],
+        sinks: &[String],
+    ) -> Result<StoreOutcome, StoreError> {
+        let tx = self.conn.transaction()?;
+        let outcome = store_in(&tx, article, alerts, sinks)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+fn store_in(
+    tx: &Transaction,
+    article: &NewArticle,
+    alerts: &[NewAlert],
+    sinks: &[String],
+) -> Result<StoreOutcome, StoreError> {
+    let seen = tx
+        .query_row(
+            "SELECT 1 FROM article_sources WHERE source_id = ?1 AND guid = ?2",
+            params![article.source_id, article.guid],
+            |_| Ok(()),
+        )
+        .optional()?;
+    if seen.is_some() {
+        return Ok(StoreOutcome::AlreadySeen);
+    }
+    let now = db_time(Utc::now());
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM articles WHERE canonical_url = ?1",
+            [&article.canonical_url],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let link = |article_id: i64| {
+        tx.execute(
+            "INSERT INTO article_sources (source_id, guid, article_id, url, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![article.source_id, article.guid, article_id, article.url, now],
+        )
+    };
+    if let Some(article_id) = existing {
+        link(article_id)?;
+        return Ok(StoreOutcome::Linked { article_id });
+    }
+    tx.execute(
+        "INSERT INTO articles (source_id, url, canonical_url, title, author, published_at, language,
+                               summary, body, extract_error, fetched_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            article.source_id,
+            article.url,
+            article.canonical_url,
+            article.title,
+            article.author,
+            article.published_at.map(db_time),
+            article.language,
+            article.summary,
+            article.body,
+            article.extract_error,
+            db_time(article.fetched_at),
+        ],
+    )?;
+    let article_id = tx.last_insert_rowid();
+    link(article_id)?;
+    let mut written = 0;
+    for alert in alerts {
+        let terms = serde_json::to_string(&alert.matched_terms).unwrap_or_else(|_| "[]".into());
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO alerts (rule_name, article_id, matched_terms, snippet, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![alert.rule_name, article_id, terms, alert.snippet, now],
+        )?;
+        if inserted == 0 {
+            continue;
+        }
+        written += 1;
+        let alert_id = tx.last_insert_rowid();
+        for sink in sinks {
+            tx.execute(
+                "INSERT INTO deliveries (alert_id, sink, next_attempt_at) VALUES (?1, ?2, ?3)",
+                params![alert_id, sink, now],
+            )?;
+        }
+    }
+    Ok(StoreOutcome::Stored {
+        article_id,
+        alerts: written,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(source_id: i64, guid: &str, url: &str) -> NewArticle {
+        NewArticle {
+            source_id,
+            guid: guid.into(),
+            url: url.into(),
+            canonical_url: url.into(),
+            title: Some("Саяси тұтқындар".into()),
+            author: None,
+            published_at: None,
+            language: Some("kk".into()),
+            summary: None,
+            body: "Белсенділер саяси тұтқындарды босатуды талап етті.".into(),
+            extract_error: None,
+            fetched_at: Utc::now(),
+        }
+    }
+
+    fn alert() -> NewAlert {
+        NewAlert {
+            rule_name: "prisoners".into(),
+            matched_terms: vec!["саяси".into(), "тұтқындарды".into()],
+            snippet: "**саяси тұтқындарды**".into(),
+        }
+    }
+
+    #[test]
+    fn an_item_is_stored_once_and_a_second_source_only_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let ids: Vec<i64> = store
+            .sync_sources([("a", "http://a/"), ("b", "http://b/")])
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        let sinks = vec!["log".to_string()];
+        let first = store
+            .store_article(&article(ids[0], "g1", "http://x/1"), &[alert()], &sinks)
+            .unwrap();
+        assert!(matches!(first, StoreOutcome::Stored { alerts: 1, .. }));
+        let again = store
+            .store_article(&article(ids[0], "g1", "http://x/1"), &[alert()], &sinks)
+            .unwrap();
+        assert_eq!(again, StoreOutcome::AlreadySeen);
+        let other = store
+            .store_article(&article(ids[1], "z", "http://x/1"), &[alert()], &sinks)
+            .unwrap();
+        assert!(matches!(other, StoreOutcome::Linked { .. }));
+        let count = |sql: &str| {
+            store
+                .conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        assert_eq!(count("SELECT count(*) FROM articles"), 1);
+        assert_eq!(count("SELECT count(*) FROM alerts"), 1);
+        assert_eq!(count("SELECT count(*) FROM deliveries"), 1);
+        assert_eq!(count("SELECT count(*) FROM article_sources"), 2);
+        assert!(store.item_seen(ids[1], "z").unwrap());
+    }
+}
