@@ -1,0 +1,239 @@
+//! The command-line contract: exit codes and messages of `check-config`, `match`, `extract`,
+//! and a clean stop of the daemon on SIGTERM.
+
+#[allow(dead_code)]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::article::{KAZAKH_PARAGRAPHS, KAZAKH_TITLE, article_page};
+use common::feeds::{FeedItem, rss_feed};
+use common::process::{TestDir, run_newswatch, spawn_newswatch};
+use common::response::Response;
+use common::server::TestServer;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn check_config(toml: &str) -> (Option<i32>, String) {
+    let dir = TestDir::new();
+    let path = dir.write_config(toml);
+    let out = run_newswatch(&["check-config", "--config", path.to_str().unwrap()], LIMIT);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const VALID: &str = r#"[storage]
+database = "n.db"
+
+[[source]]
+name = "azattyq-kk"
+url = "https://www.azattyq.org/api/"
+interval = "10m"
+
+[[rule]]
+name = "prisoners"
+query = '"саяси тұтқын"'
+
+[[sink]]
+kind = "log"
+"#;
+
+#[test]
+fn check_config_accepts_a_valid_file_and_the_shipped_example() {
+    let dir = TestDir::new();
+    let path = dir.write_config(VALID);
+    let out = run_newswatch(&["check-config", "--config", path.to_str().unwrap()], LIMIT);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK (1 sources, 1 rules, 1 sinks"));
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config/newswatch.toml");
+    let out = run_newswatch(&["check-config", "--config", example], LIMIT);
+    assert!(
+        out.status.success(),
+        "shipped example is invalid: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn check_config_points_at_the_line_of_each_problem() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "interval = \"10m\"",
+            "interval = \"10m\"\ncolour = \"red\"",
+            "newswatch.toml:8:1: unknown field `colour`",
+        ),
+        (
+            "url = \"https://www.azattyq.org/api/\"",
+            "url = \"ftp://x.kz/feed\"",
+            "newswatch.toml:6:7:",
+        ),
+        (
+            "url = \"https://www.azattyq.org/api/\"",
+            "url = \"not a url\"",
+            "not a valid URL",
+        ),
+        (
+            "interval = \"10m\"",
+            "interval = \"ten minutes\"",
+            "newswatch.toml:7:12: source \"azattyq-kk\": interval",
+        ),
+        ("interval = \"10m\"", "interval = \"1s\"", "out of range"),
+        (
+            "query = '\"саяси тұтқын\"'",
+            "query = '\"саяси тұтқын'",
+            "newswatch.toml:11:9: rule \"prisoners\": bad query",
+        ),
+        (
+            "kind = \"log\"",
+            "kind = \"pigeon\"",
+            "newswatch.toml:14:8: sink kind \"pigeon\" is not supported",
+        ),
+        (
+            "database = \"n.db\"",
+            "database = 5",
+            "newswatch.toml:2:12:",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let (code, stderr) = check_config(&VALID.replace(from, to));
+        assert_eq!(code, Some(2), "{to}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{to}: expected {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_config_reports_every_problem_and_duplicate_names() {
+    let toml = format!(
+        "{VALID}\n[[source]]\nname = \"azattyq-kk\"\nurl = \"https://x.kz/rss\"\ninterval = \"5x\"\n"
+    );
+    let (code, stderr) = check_config(&toml);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains(":17:8: source name \"azattyq-kk\" is used twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(":19:12:"), "{stderr}");
+    let (code, stderr) = check_config("[storage\ndatabase = 1");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("newswatch.toml:1:"), "{stderr}");
+    let missing = run_newswatch(
+        &["check-config", "--config", "/nonexistent/newswatch.toml"],
+        LIMIT,
+    );
+    assert_ne!(missing.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("cannot read config file /nonexistent/newswatch.toml")
+    );
+}
+
+#[test]
+fn match_exits_0_on_a_match_1_without_and_2_on_a_bad_query() {
+    let dir = TestDir::new();
+    let file = dir.write_file("s.txt", &KAZAKH_PARAGRAPHS.join("\n"));
+    let file = file.to_str().unwrap();
+    let hit = run_newswatch(
+        &["match", "--query", "\"саяси тұтқын\"", "--file", file],
+        LIMIT,
+    );
+    assert_eq!(hit.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&hit.stdout).contains("тұтқын"));
+    let miss = run_newswatch(&["match", "--query", "крокодил", "--file", file], LIMIT);
+    assert_eq!(miss.status.code(), Some(1));
+    assert!(miss.stdout.is_empty());
+    let bad = run_newswatch(&["match", "--query", "(саяси", "--file", file], LIMIT);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("column"));
+}
+
+#[test]
+fn extract_prints_the_article_text_or_json() {
+    let dir = TestDir::new();
+    let page = article_page(
+        KAZAKH_TITLE,
+        "Азаттық",
+        "2026-01-08T14:30:00+05:00",
+        KAZAKH_PARAGRAPHS,
+        "kk",
+    );
+    let file = dir.write_file("page.html", &page);
+    let file = file.to_str().unwrap();
+    let text = run_newswatch(&["extract", "--file", file], LIMIT);
+    assert!(text.status.success());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("саяси тұтқындарды босатуды"));
+    let json = run_newswatch(
+        &[
+            "extract",
+            "--file",
+            file,
+            "--url",
+            "https://www.azattyq.org/a/1.html",
+            "--json",
+        ],
+        LIMIT,
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["body"].as_str().unwrap().contains("Сабаншиевтің"));
+}
+
+#[test]
+fn the_daemon_stops_cleanly_on_sigterm() {
+    let server = TestServer::start();
+    let link = server.url("/a/1.html");
+    let item = FeedItem {
+        title: KAZAKH_TITLE,
+        link: &link,
+        guid: "1",
+        pub_date: "2026-01-08T14:30:00+05:00",
+        description: "Пикеттер.",
+    };
+    server.route(
+        "/rss",
+        Response::ok("application/rss+xml", rss_feed("Azattyq", &[item])),
+    );
+    let page = article_page(
+        KAZAKH_TITLE,
+        "Азаттық",
+        "2026-01-08T14:30:00+05:00",
+        KAZAKH_PARAGRAPHS,
+        "kk",
+    );
+    server.route("/a/1.html", Response::ok("text/html", page));
+    let dir = TestDir::new();
+    let config =
+        dir.write_config(&VALID.replace("https://www.azattyq.org/api/", &server.url("/rss")));
+    let db = dir.path().join("n.db");
+    let daemon = spawn_newswatch(&["run", "--config", config.to_str().unwrap()]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let delivered = || -> bool {
+        let Ok(conn) = rusqlite::Connection::open(&db) else {
+            return false;
+        };
+        conn.query_row(
+            "SELECT count(*) FROM deliveries WHERE state = 'delivered'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .is_ok_and(|n| n == 1)
+    };
+    while !delivered() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        delivered(),
+        "daemon did not store and deliver the alert within 30s"
+    );
+    let out = daemon.terminate(Duration::from_secs(20));
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {}: {logs}", out.status);
+    assert!(logs.contains("newswatch stopped"), "{logs}");
+}
