@@ -237,3 +237,84 @@ fn the_daemon_stops_cleanly_on_sigterm() {
     assert!(out.status.success(), "exit {}: {logs}", out.status);
     assert!(logs.contains("newswatch stopped"), "{logs}");
 }
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(done(), "timed out waiting for {what}");
+}
+
+fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn sighup_reloads_a_valid_config_and_keeps_running_on_an_invalid_one() {
+    let server = TestServer::start();
+    for (feed, page) in [("/a.rss", "/a/1.html"), ("/b.rss", "/b/1.html")] {
+        let link = server.url(page);
+        let item = FeedItem {
+            title: KAZAKH_TITLE,
+            link: &link,
+            guid: page,
+            pub_date: "2026-01-08T14:30:00+05:00",
+            description: "Пикеттер.",
+        };
+        server.route(
+            feed,
+            Response::ok("application/rss+xml", rss_feed("Feed", &[item])),
+        );
+        let html = article_page(
+            KAZAKH_TITLE,
+            "Азаттық",
+            "2026-01-08T14:30:00+05:00",
+            KAZAKH_PARAGRAPHS,
+            "kk",
+        );
+        server.route(page, Response::ok("text/html", html));
+    }
+    let dir = TestDir::new();
+    let first = VALID.replace("https://www.azattyq.org/api/", &server.url("/a.rss"));
+    let config = dir.write_config(&first);
+    let db = dir.path().join("n.db");
+    let articles = || -> i64 {
+        rusqlite::Connection::open(&db)
+            .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    let daemon = spawn_newswatch(&["run", "--config", config.to_str().unwrap()]);
+    wait_for("the first source's article", || articles() == 1);
+
+    dir.write_config(&format!(
+        "{first}\n[[source]]\nname = \"second\"\nurl = \"{}\"\ninterval = \"10m\"\n",
+        server.url("/b.rss")
+    ));
+    signal(daemon.id(), "HUP");
+    wait_for("the reloaded config's new source", || articles() == 2);
+
+    dir.write_config("[storage]\ndatabase = \"n.db\"\nbogus = 1\n");
+    signal(daemon.id(), "HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    let out = daemon.terminate(Duration::from_secs(20));
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {}: {logs}", out.status);
+    assert!(
+        logs.contains("restarting with the reloaded config"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("reload rejected") && logs.contains("unknown field `bogus`"),
+        "{logs}"
+    );
+    assert_eq!(
+        server.hits("/a.rss"),
+        1,
+        "the reload must keep the first source's schedule"
+    );
+}

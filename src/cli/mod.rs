@@ -2,6 +2,7 @@
 
 mod inspect;
 mod run;
+mod signals;
 mod tools;
 
 use std::path::PathBuf;

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use newswatch::config::{Config, ConfigError};
 use newswatch::daemon;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+use super::signals;
 
 /// Loads the config; on failure prints every problem and yields exit code 2.
 pub fn load_config(path: &Path) -> Result<Config, ExitCode> {
@@ -51,9 +54,15 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let summary = runtime.block_on(async {
-        let cancel = CancellationToken::new();
-        tokio::spawn(stop_on_signal(cancel.clone()));
-        daemon::run(config, once, cancel).await
+        let stop = CancellationToken::new();
+        let (reload_tx, reloads) = mpsc::channel(1);
+        tokio::spawn(signals::listen(path.to_path_buf(), stop.clone(), reload_tx));
+        if once {
+            drop(reloads);
+            daemon::run(config, true, stop).await
+        } else {
+            supervise(config, stop, reloads).await
+        }
     })?;
     if once {
         println!(
@@ -69,30 +78,25 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Cancels on the first SIGTERM or SIGINT; a second one exits at once (SQLite rolls back any
-/// open transaction, so even then nothing is half-written).
-async fn stop_on_signal(cancel: CancellationToken) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::error!("cannot listen for SIGTERM/SIGINT; stop newswatch with SIGKILL");
-        return;
-    };
-    for round in 0..2 {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-        }
-        if round == 0 {
-            tracing::info!(
-                "stop requested; finishing in-flight work (signal again to stop at once)"
-            );
-            cancel.cancel();
-        } else {
-            tracing::warn!("second stop signal; exiting now");
-            std::process::exit(130);
-        }
+/// Runs the daemon until `stop`; a reloaded config restarts it in-process once in-flight polls
+/// reached a safe point. Schedules and validators live in SQLite, so a reload loses nothing.
+async fn supervise(
+    mut config: Config,
+    stop: CancellationToken,
+    mut reloads: mpsc::Receiver<Config>,
+) -> Result<daemon::RunSummary, daemon::DaemonError> {
+    loop {
+        let round = stop.child_token();
+        let running = daemon::run(config, false, round.clone());
+        tokio::pin!(running);
+        config = tokio::select! {
+            result = &mut running => return result,
+            Some(next) = reloads.recv() => {
+                round.cancel();
+                running.await?;
+                tracing::info!("restarting with the reloaded config");
+                next
+            }
+        };
     }
 }
