@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::backfill::{BackfillRule, backfill};
 use crate::config::{Config, SourceSpec};
 use crate::fetch::{ClientError, Fetcher};
 use crate::notify::{DeliveryReport, Notifier};
@@ -46,6 +47,8 @@ pub struct RunSummary {
     pub linked: usize,
     /// Alerts raised.
     pub alerts: usize,
+    /// Alerts raised by backfilling new or changed rules over stored articles.
+    pub backfill_alerts: usize,
     /// Deliveries made.
     pub delivered: usize,
 }
@@ -75,8 +78,11 @@ pub async fn run(
     once: bool,
     cancel: CancellationToken,
 ) -> Result<RunSummary, DaemonError> {
+    let backfill_rules = config.rules.iter().map(BackfillRule::from).collect();
+    let backfill_window = config.watch.backfill_window;
     let daemon = Daemon::start(config)?;
     let states = daemon.sync_sources().await?;
+    let backfilled = backfill(&daemon.pipeline, backfill_rules, backfill_window, &cancel).await?;
     tracing::info!(
         sources = daemon.sources.len(),
         rules = daemon.pipeline.rules.names.len(),
@@ -88,6 +94,7 @@ pub async fn run(
     } else {
         daemon.run_until_cancelled(states, &cancel).await
     };
+    summary.backfill_alerts = backfilled.alerts;
     summary.delivered += daemon.deliver().await.delivered;
     tracing::info!(?summary, "newswatch stopped");
     Ok(summary)

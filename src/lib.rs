@@ -2,8 +2,9 @@
 //!
 //! The pipeline follows the data: fetch → sources → extract → dedup → store → watch → notify.
 //! `config` loads the file, `schedule` decides when, `poll` runs one source through the
-//! pipeline, and `daemon` wires it all together. `text` holds the language tools `watch` uses.
+//! pipeline, `backfill` runs new rules over stored articles, and `daemon` wires it all together. `text` holds the language tools `watch` uses.
 
+pub mod backfill;
 pub mod config;
 pub mod daemon;
 pub mod dedup;

@@ -384,3 +384,110 @@ fn compressed_feeds_are_read_and_a_gzip_bomb_is_refused_after_decompression() {
         .unwrap();
     assert!(error.contains("more than 1048576 bytes"), "{error}");
 }
+
+#[test]
+fn a_new_rule_is_backfilled_over_stored_articles_once() {
+    let server = news_server();
+    let dir = TestDir::new();
+    let without_rule = config(&[("azattyq", server.url("/rss"))]).replace(
+        "[[rule]]\nname = \"political-prisoners\"\nquery = '\"саяси тұтқын\"'\n\n",
+        "",
+    );
+    let path = dir.write_config(&without_rule);
+    let db = dir.path().join("news.db");
+    run_once(&path);
+    assert_eq!(count(&db, "SELECT count(*) FROM articles"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM alerts"), 0);
+
+    dir.write_config(&config(&[("azattyq", server.url("/rss"))]));
+    let out = run_once(&path);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 backfill alerts"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM alerts WHERE backfill = 1 AND rule_name = 'political-prisoners'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM deliveries WHERE state = 'delivered'"
+        ),
+        1
+    );
+
+    let again = run_once(&path);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 backfill alerts"));
+    // A changed query is backfilled again, but an alert already raised is not repeated.
+    dir.write_config(
+        &config(&[("azattyq", server.url("/rss"))])
+            .replace("'\"саяси тұтқын\"'", "'тұтқын OR митинг'"),
+    );
+    let changed = run_once(&path);
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("1 backfill alerts"));
+    assert_eq!(count(&db, "SELECT count(*) FROM alerts"), 2);
+}
+
+#[test]
+fn a_zero_backfill_window_disables_backfill() {
+    let server = news_server();
+    let dir = TestDir::new();
+    let base = config(&[("azattyq", server.url("/rss"))]);
+    let path = dir.write_config(&base.replace(
+        "[[rule]]\nname = \"political-prisoners\"",
+        "[[rule]]\nname = \"later\"",
+    ));
+    run_once(&path);
+    dir.write_config(&format!("[watch]\nbackfill_window = \"0s\"\n{base}"));
+    run_once(&path);
+    let db = dir.path().join("news.db");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM alerts WHERE rule_name = 'political-prisoners'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn match_db_tests_a_query_on_stored_articles_without_alerting() {
+    let server = news_server();
+    let dir = TestDir::new();
+    let path = dir.write_config(&config(&[("azattyq", server.url("/rss"))]));
+    run_once(&path);
+    let cfg = path.to_str().unwrap();
+    let hit = run_newswatch(
+        &[
+            "match",
+            "--query",
+            "политзаключенный",
+            "--db",
+            "--config",
+            cfg,
+        ],
+        RUN_LIMIT,
+    );
+    assert_eq!(
+        hit.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&hit.stderr)
+    );
+    assert!(String::from_utf8_lossy(&hit.stdout).contains(RUSSIAN_TITLE));
+    let miss = run_newswatch(
+        &["match", "--query", "крокодил", "--db", "--config", cfg],
+        RUN_LIMIT,
+    );
+    assert_eq!(miss.status.code(), Some(1));
+    let bad = run_newswatch(
+        &["match", "--query", "\"unclosed", "--db", "--config", cfg],
+        RUN_LIMIT,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        count(&dir.path().join("news.db"), "SELECT count(*) FROM alerts"),
+        1
+    );
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use newswatch::store::{Store, StoreError};
+use newswatch::watch::{Document, Query};
 
 use super::run::load_config;
 
@@ -136,4 +137,54 @@ pub fn search(config: &Path, query: &str, limit: usize) -> anyhow::Result<ExitCo
         eprintln!("no articles match {query:?}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `newswatch match --query Q --db`: runs a query over stored articles without alerting.
+pub fn match_stored(
+    config: &Path,
+    query: &str,
+    since: Option<&str>,
+    limit: usize,
+) -> anyhow::Result<ExitCode> {
+    let query = match Query::parse(query) {
+        Ok(query) => query,
+        Err(err) => {
+            eprintln!("error: bad query {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let since = match since.map(parse_since).transpose() {
+        Ok(since) => since.unwrap_or(DateTime::<Utc>::MIN_UTC),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = store_or_exit!(config);
+    let (mut after, mut scanned, mut found) = (0, 0, 0);
+    while found < limit {
+        let batch = store.articles_since(since, after, 500)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        scanned += batch.len();
+        for article in &batch {
+            let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
+            if let Some(hit) = query.find(&doc).filter(|_| found < limit) {
+                found += 1;
+                println!(
+                    "#{} {}",
+                    article.id,
+                    article.title.as_deref().unwrap_or("(untitled)")
+                );
+                println!("    {}", article.url);
+                println!("    {}", hit.snippet.replace('\n', " "));
+            }
+        }
+    }
+    eprintln!("{found} matching article(s) among {scanned} scanned");
+    Ok(if found > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

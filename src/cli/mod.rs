@@ -84,14 +84,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Test a watch query on a text file: exit 0 and print the snippet on a match, 1 if none, 2 on a bad query.
+    /// Test a watch query on a text file or on the stored articles (no alerts are raised):
+    /// exit 0 and print the snippet(s) on a match, 1 if none, 2 on a bad query.
     Match {
         /// The query, in the rule language (docs/rules.md).
         #[arg(long)]
         query: String,
         /// A text file (any charset); it is matched as an article body.
-        #[arg(long)]
-        file: PathBuf,
+        #[arg(long, required_unless_present = "db", conflicts_with = "db")]
+        file: Option<PathBuf>,
+        /// Match the articles stored in the config's database instead of a file.
+        #[arg(long, requires = "config")]
+        db: bool,
+        /// The TOML config file (with --db).
+        #[arg(long, short, env = "NEWSWATCH_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// With --db: only articles fetched within this span, e.g. "7d" (default: all).
+        #[arg(long, requires = "db")]
+        since: Option<String>,
+        /// With --db: print at most this many matches.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
     },
 }
 
@@ -113,6 +126,19 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             limit,
         } => inspect::search(&config.config, &query, limit),
         Command::Extract { file, url, json } => tools::extract(&file, url.as_deref(), json),
-        Command::Match { query, file } => tools::match_file(&query, &file),
+        Command::Match {
+            query,
+            file,
+            db,
+            config,
+            since,
+            limit,
+        } => match (file, config) {
+            (Some(file), _) => tools::match_file(&query, &file),
+            (None, Some(config)) if db => {
+                inspect::match_stored(&config, &query, since.as_deref(), limit)
+            }
+            _ => anyhow::bail!("match needs --file FILE, or --db with --config FILE"),
+        },
     }
 }

@@ -66,12 +66,13 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
     })?;
     if once {
         println!(
-            "polled {} sources ({} failed): {} new articles, {} linked, {} alerts, {} deliveries",
+            "polled {} sources ({} failed): {} new articles, {} linked, {} alerts, {} backfill alerts, {} deliveries",
             summary.polled,
             summary.failed,
             summary.stored,
             summary.linked,
             summary.alerts,
+            summary.backfill_alerts,
             summary.delivered
         );
     }

@@ -27,6 +27,8 @@ pub struct Config {
     pub sources: Vec<SourceSpec>,
     /// The watch rules, in file order.
     pub rules: Vec<RuleSpec>,
+    /// Settings for all rules (`[watch]`).
+    pub watch: WatchSettings,
     /// Where alerts are delivered.
     pub sinks: Vec<SinkSpec>,
 }
@@ -46,6 +48,13 @@ pub struct FetchSettings {
     pub concurrency: usize,
     /// Redirects followed before a fetch fails.
     pub max_redirects: usize,
+}
+
+/// Settings for all rules (`[watch]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchSettings {
+    /// How far back a new or changed rule is run over stored articles; zero disables it.
+    pub backfill_window: Duration,
 }
 
 /// One polled source (`[[source]]`).

@@ -14,6 +14,8 @@ pub struct RawConfig {
     pub fetch: RawFetch,
     #[serde(default, rename = "source")]
     pub sources: Vec<RawSource>,
+    #[serde(default)]
+    pub watch: RawWatch,
     #[serde(default, rename = "rule")]
     pub rules: Vec<RawRule>,
     #[serde(default, rename = "sink")]
@@ -49,6 +51,13 @@ pub struct RawSource {
     #[serde(default)]
     pub tags: Vec<String>,
     pub extract: Option<bool>,
+}
+
+/// `[watch]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWatch {
+    pub backfill_window: Option<Spanned<String>>,
 }
 
 /// `[[rule]]`.

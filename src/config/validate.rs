@@ -7,13 +7,17 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{RawConfig, RawFetch, RawRule, RawSink, RawSource, problem_at};
-use super::{Config, FetchSettings, Problem, RuleSpec, SinkKind, SinkSpec, SourceSpec};
+use super::raw::{RawConfig, RawFetch, RawRule, RawSink, RawSource, RawWatch, problem_at};
+use super::{
+    Config, FetchSettings, Problem, RuleSpec, SinkKind, SinkSpec, SourceSpec, WatchSettings,
+};
 use crate::watch::Query;
 
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
 const MIN_INTERVAL: Duration = Duration::from_secs(30);
 const MAX_INTERVAL: Duration = Duration::from_secs(7 * 24 * 3600);
+const DEFAULT_BACKFILL: Duration = Duration::from_secs(7 * 24 * 3600);
+const MAX_BACKFILL: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Collects problems while validation goes on, so a user sees all of them at once.
 struct Checker<'a> {
@@ -107,6 +111,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
     };
     let database = resolve_database(&mut check, raw.storage.get_ref().database.clone(), path);
     let fetch = fetch_settings(&mut check, &raw.fetch);
+    let watch = watch_settings(&mut check, &raw.watch);
     let mut names = HashSet::new();
     let sources: Vec<SourceSpec> = raw
         .sources
@@ -135,8 +140,18 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         fetch,
         sources,
         rules,
+        watch,
         sinks,
     })
+}
+
+fn watch_settings(check: &mut Checker, raw: &RawWatch) -> WatchSettings {
+    let backfill_window = raw
+        .backfill_window
+        .as_ref()
+        .and_then(|v| check.duration("watch.backfill_window", v, Duration::ZERO, MAX_BACKFILL))
+        .unwrap_or(DEFAULT_BACKFILL);
+    WatchSettings { backfill_window }
 }
 
 fn resolve_database(

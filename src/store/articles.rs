@@ -182,28 +182,40 @@ fn store_in(
     link(article_id)?;
     let mut written = 0;
     for alert in alerts {
-        let terms = serde_json::to_string(&alert.matched_terms).unwrap_or_else(|_| "[]".into());
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO alerts (rule_name, article_id, matched_terms, snippet, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![alert.rule_name, article_id, terms, alert.snippet, now],
-        )?;
-        if inserted == 0 {
-            continue;
-        }
-        written += 1;
-        let alert_id = tx.last_insert_rowid();
-        for sink in sinks {
-            tx.execute(
-                "INSERT INTO deliveries (alert_id, sink, next_attempt_at) VALUES (?1, ?2, ?3)",
-                params![alert_id, sink, now],
-            )?;
-        }
+        written += usize::from(insert_alert(tx, article_id, alert, false, sinks, &now)?);
     }
     Ok(StoreOutcome::Stored {
         article_id,
         alerts: written,
     })
+}
+
+/// Inserts one alert and a pending delivery per sink; returns false when the alert existed.
+pub(super) fn insert_alert(
+    tx: &Transaction,
+    article_id: i64,
+    alert: &NewAlert,
+    backfill: bool,
+    sinks: &[String],
+    now: &str,
+) -> Result<bool, StoreError> {
+    let terms = serde_json::to_string(&alert.matched_terms).unwrap_or_else(|_| "[]".into());
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO alerts (rule_name, article_id, matched_terms, snippet, created_at, backfill)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![alert.rule_name, article_id, terms, alert.snippet, now, backfill],
+    )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let alert_id = tx.last_insert_rowid();
+    for sink in sinks {
+        tx.execute(
+            "INSERT INTO deliveries (alert_id, sink, next_attempt_at) VALUES (?1, ?2, ?3)",
+            params![alert_id, sink, now],
+        )?;
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

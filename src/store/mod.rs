@@ -7,6 +7,7 @@
 mod articles;
 mod deliveries;
 mod reports;
+mod rules;
 mod schema;
 mod sources;
 
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::PendingDelivery;
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
+pub use rules::ArticleText;
 pub use sources::{PollRecord, SourceState};
 
 /// How long a statement waits for another connection's lock before failing.

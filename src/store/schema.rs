@@ -3,7 +3,7 @@
 //! `docs/schema.md` documents every table and column these create.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`; `PRAGMA user_version` records the last applied.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
 
 const MIGRATION_1: &str = r#"
 CREATE TABLE sources (
@@ -86,4 +86,15 @@ CREATE TABLE deliveries (
     PRIMARY KEY (alert_id, sink)
 );
 CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
+"#;
+
+/// Rules as last run, so new or changed rules can be run over stored articles once.
+const MIGRATION_2: &str = r#"
+CREATE TABLE rules (
+    name           TEXT PRIMARY KEY,
+    query          TEXT NOT NULL,
+    changed_at     TEXT NOT NULL,
+    backfilled_at  TEXT
+);
+ALTER TABLE alerts ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;
 "#;
