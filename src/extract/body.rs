@@ -82,10 +82,10 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<Nod
     skip.extend(removed.iter().copied());
     let stats = stats::compute(root, &skip);
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
-    let Some(top) = pick_top(doc, &scores, &stats) else {
-        return String::new();
+    let parts = match pick_top(doc, &scores, &stats) {
+        Some(top) => with_siblings(doc, top, &scores, &stats, &skip),
+        None => vec![doc.root_element().id()],
     };
-    let parts = with_siblings(doc, top, &scores, &stats, &skip);
     let opts = render::Options {
         clean_conditionally: flags.clean_conditionally,
         title,
@@ -190,7 +190,7 @@ fn score_paragraphs(
             node.parent()
         };
         let ancestors = std::iter::successors(start, |n| n.parent())
-            .filter(|n| n.value().is_element())
+            .filter(|n| n.value().is_element() && !dom::is_p_wrapper(n))
             .take(ANCESTOR_LEVELS);
         for (level, anc) in ancestors.enumerate() {
             let Some(el) = dom::element(&anc) else {
@@ -354,7 +354,10 @@ fn sibling_belongs(
     {
         return true;
     }
-    if el.name() != "p" {
+    let paragraph_like = el.name() == "p"
+        || dom::is_p_wrapper(node)
+        || (el.name() == "div" && stats.get(&node.id()).is_some_and(|s| !s.has_block));
+    if !paragraph_like {
         return false;
     }
     let Some(s) = stats.get(&node.id()) else {

@@ -127,4 +127,3 @@ fn declared_language(doc: &Html) -> Option<String> {
     doc.select(&sel)
         .find_map(|m| m.attr("content").map(str::to_string))
 }
-
