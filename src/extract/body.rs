@@ -15,6 +15,8 @@ use super::{dom, render};
 const MIN_ARTICLE_CHARS: usize = 500;
 /// Paragraphs shorter than this (characters) are not scored.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Unscored siblings with this much text (characters) and few links join the article.
+const PROSE_MIN_CHARS: usize = 400;
 /// How many ancestors receive a paragraph's score.
 const ANCESTOR_LEVELS: usize = 5;
 
@@ -354,6 +356,9 @@ fn sibling_belongs(
     {
         return true;
     }
+    if stats.get(&node.id()).is_some_and(|s| is_prose(el, s)) {
+        return true;
+    }
     let paragraph_like = el.name() == "p"
         || dom::is_p_wrapper(node)
         || (el.name() == "div" && stats.get(&node.id()).is_some_and(|s| !s.has_block));
@@ -368,6 +373,12 @@ fn sibling_belongs(
         return ld < 0.25;
     }
     s.text > 0 && ld == 0.0 && ends_sentence(node)
+}
+
+/// A block holding a lot of text with few links: article prose whose paragraphs sit too deep
+/// to have lent it their scores.
+fn is_prose(el: &scraper::node::Element, s: &Stats) -> bool {
+    s.text >= PROSE_MIN_CHARS && s.link_density() < 0.1 && dom::class_weight(el) >= 0.0
 }
 
 fn ends_sentence(node: &NodeRef<'_, Node>) -> bool {
