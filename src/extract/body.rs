@@ -15,6 +15,8 @@ use super::{dom, render};
 const MIN_ARTICLE_CHARS: usize = 500;
 /// Paragraphs shorter than this (characters) are not scored.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Unscored siblings with this much text (characters) and few links join the article.
+const PROSE_MIN_CHARS: usize = 400;
 /// How many ancestors receive a paragraph's score.
 const ANCESTOR_LEVELS: usize = 5;
 
@@ -82,10 +84,10 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<Nod
     skip.extend(removed.iter().copied());
     let stats = stats::compute(root, &skip);
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
-    let Some(top) = pick_top(doc, &scores, &stats) else {
-        return String::new();
+    let parts = match pick_top(doc, &scores, &stats) {
+        Some(top) => with_siblings(doc, top, &scores, &stats, &skip),
+        None => vec![doc.root_element().id()],
     };
-    let parts = with_siblings(doc, top, &scores, &stats, &skip);
     let opts = render::Options {
         clean_conditionally: flags.clean_conditionally,
         title,
@@ -190,7 +192,7 @@ fn score_paragraphs(
             node.parent()
         };
         let ancestors = std::iter::successors(start, |n| n.parent())
-            .filter(|n| n.value().is_element())
+            .filter(|n| n.value().is_element() && !dom::is_p_wrapper(n))
             .take(ANCESTOR_LEVELS);
         for (level, anc) in ancestors.enumerate() {
             let Some(el) = dom::element(&anc) else {
@@ -354,7 +356,13 @@ fn sibling_belongs(
     {
         return true;
     }
-    if el.name() != "p" {
+    if stats.get(&node.id()).is_some_and(|s| is_prose(el, s)) {
+        return true;
+    }
+    let paragraph_like = el.name() == "p"
+        || dom::is_p_wrapper(node)
+        || (el.name() == "div" && stats.get(&node.id()).is_some_and(|s| !s.has_block));
+    if !paragraph_like {
         return false;
     }
     let Some(s) = stats.get(&node.id()) else {
@@ -365,6 +373,12 @@ fn sibling_belongs(
         return ld < 0.25;
     }
     s.text > 0 && ld == 0.0 && ends_sentence(node)
+}
+
+/// A block holding a lot of text with few links: article prose whose paragraphs sit too deep
+/// to have lent it their scores.
+fn is_prose(el: &scraper::node::Element, s: &Stats) -> bool {
+    s.text >= PROSE_MIN_CHARS && s.link_density() < 0.1 && dom::class_weight(el) >= 0.0
 }
 
 fn ends_sentence(node: &NodeRef<'_, Node>) -> bool {

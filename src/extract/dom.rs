@@ -7,9 +7,9 @@ use scraper::node::Element;
 
 /// Tags whose content is never article text.
 const NEVER_TEXT: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "button", "input", "select", "textarea", "option", "link", "meta", "head", "title",
-    "nav", "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+    "button", "input", "select", "textarea", "option", "link", "meta", "head", "title", "nav",
+    "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
 ];
 
 /// Elements that start a new text block when rendered.
@@ -272,4 +272,22 @@ pub fn element<'a>(node: &NodeRef<'a, Node>) -> Option<&'a Element> {
 pub fn has_ancestor(node: &NodeRef<'_, Node>, tag: &str) -> bool {
     node.ancestors()
         .any(|a| element(&a).is_some_and(|e| e.name() == tag))
+}
+
+/// Whether the node is a `div` that merely wraps one `<p>` (readability unwraps these, so
+/// scores and sibling checks treat it as that paragraph).
+pub fn is_p_wrapper(node: &NodeRef<'_, Node>) -> bool {
+    if element(node).is_none_or(|e| e.name() != "div") {
+        return false;
+    }
+    let mut elements = 0;
+    for child in node.children() {
+        match child.value() {
+            Node::Element(e) if e.name() == "p" => elements += 1,
+            Node::Element(_) => return false,
+            Node::Text(t) if !t.trim().is_empty() => return false,
+            _ => {}
+        }
+    }
+    elements == 1
 }

@@ -32,6 +32,8 @@ const TITLE_SEPARATORS: &[&str] = &[
 pub struct Metadata {
     /// Headline without the site name.
     pub title: Option<String>,
+    /// `<title>` without the site name: a body heading repeating it is dropped.
+    pub document_title: Option<String>,
     /// Author name(s) as written on the page.
     pub author: Option<String>,
     /// First publication time.
@@ -54,6 +56,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         .or_else(|| first_text(doc, &TITLE));
     Metadata {
         title: raw_title.map(|t| clean_title(&t, site.as_deref())),
+        document_title: first_text(doc, &TITLE).map(|t| clean_title(&t, site.as_deref())),
         author: ld.author.clone().or_else(|| author(doc, &meta)),
         published: ld.published.as_deref().and_then(parse_date).or_else(|| {
             let m = get(&[

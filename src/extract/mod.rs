@@ -60,7 +60,8 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let rule_title = rule.and_then(|r| first_text(&doc, r.title.as_ref()));
     let title = rule_title.or(meta.title);
     let rule_body = rule.and_then(|r| rule_body(&doc, r.body.as_ref(), &removed));
-    let body = rule_body.unwrap_or_else(|| body::article_text(&doc, title.as_deref(), &removed));
+    let doc_title = meta.document_title.as_deref();
+    let body = rule_body.unwrap_or_else(|| body::article_text(&doc, doc_title, &removed));
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
     Extracted {

@@ -81,6 +81,8 @@ struct Blocks {
     blocks: Vec<String>,
     line: String,
     space: bool,
+    /// An element boundary was crossed: it separates words but not punctuation.
+    soft: bool,
     pre: usize,
 }
 
@@ -120,7 +122,8 @@ impl Blocks {
                     self.pre += 1;
                 }
                 tag if dom::is_block(tag) => self.flush(),
-                _ => {}
+                "wbr" => {}
+                _ => self.soft = true,
             },
             _ => {}
         }
@@ -135,7 +138,8 @@ impl Blocks {
                     self.pre = self.pre.saturating_sub(1);
                 }
                 tag if dom::is_block(tag) => self.flush(),
-                _ => {}
+                "wbr" => {}
+                _ => self.soft = true,
             }
         }
     }
@@ -147,10 +151,13 @@ impl Blocks {
             } else if c.is_whitespace() {
                 self.space = true;
             } else {
-                if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
+                let after_word = self.line.chars().last().is_some_and(char::is_alphanumeric);
+                let soft = self.soft && after_word && c.is_alphanumeric();
+                if (self.space || soft) && !self.line.is_empty() && !self.line.ends_with('\n') {
                     self.line.push(' ');
                 }
                 self.space = false;
+                self.soft = false;
                 self.line.push(c);
             }
         }
@@ -161,6 +168,7 @@ impl Blocks {
             self.line.push('\n');
         }
         self.space = false;
+        self.soft = false;
     }
 
     fn flush(&mut self) {
@@ -170,5 +178,6 @@ impl Blocks {
         }
         self.line.clear();
         self.space = false;
+        self.soft = false;
     }
 }
