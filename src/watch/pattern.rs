@@ -33,6 +33,7 @@ struct PatternForm {
     skel_variants: Vec<Variant>,
     base: String,
     skel_base: String,
+    fleeting: Option<String>,
     key: String,
 }
 
@@ -69,6 +70,7 @@ impl PatternForm {
             .collect();
         let base = russian::base(&form.norm).to_string();
         let mut pf = PatternForm {
+            fleeting: russian::without_fleeting(&base),
             skel_base: skeleton(&base),
             base,
             key: String::new(),
@@ -92,13 +94,19 @@ impl PatternForm {
             key = common_prefix(key, &self.skel_base);
             if self.russian() {
                 key = common_prefix(key, &skeleton(self.form.russian_stem()));
+                let mut head = self.skel_base.chars();
+                head.next_back();
+                key = common_prefix(key, head.as_str());
+                if let Some(f) = &self.fleeting {
+                    key = common_prefix(key, &skeleton(f));
+                }
             }
         }
         truncate_chars(key, KEY_CHARS)
     }
 
     fn russian(&self) -> bool {
-        !self.form.kazakh && self.chars >= 3
+        self.chars >= 3 && russian::looks_russian(&self.form.norm)
     }
 
     fn matches(&self, kind: WordKind, text: &Form) -> bool {
@@ -127,13 +135,23 @@ impl PatternForm {
         }
         self.skeleton_ok(text)
             && (chain(&self.skel_variants, &text.skel, true)
-                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base)))
+                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base, false)))
     }
 
     fn russian_match(&self, text: &Form) -> bool {
+        let short = self.chars <= 3;
         let stem = self.form.russian_stem();
-        (!stem.is_empty() && text.russian_stem() == stem)
-            || (self.chars >= 4 && ending(&text.norm, &self.base))
+        (!short && !stem.is_empty() && text.russian_stem() == stem && !undoubled(stem, self, text))
+            || ending(&text.norm, &self.base, short)
+            || (!short && self.fleeting_match(&text.norm))
+    }
+
+    fn fleeting_match(&self, text: &str) -> bool {
+        russian::is_fleeting_plural(text, &self.base)
+            || self.fleeting.as_ref().is_some_and(|f| {
+                text.strip_prefix(f.as_str())
+                    .is_some_and(|r| !r.is_empty() && russian::is_case_ending(r, false))
+            })
     }
 }
 
@@ -144,8 +162,17 @@ fn chain(variants: &[Variant], text: &str, fold: bool) -> bool {
     })
 }
 
-fn ending(text: &str, base: &str) -> bool {
-    base.chars().count() >= 3 && text.strip_prefix(base).is_some_and(russian::is_case_ending)
+fn ending(text: &str, base: &str, short: bool) -> bool {
+    base.chars().count() >= 3
+        && text
+            .strip_prefix(base)
+            .is_some_and(|r| russian::is_case_ending(r, short))
+}
+
+/// Snowball strips a doubled н (законными → закон); a query without нн must not take it.
+fn undoubled(stem: &str, query: &PatternForm, text: &Form) -> bool {
+    let doubled = format!("{stem}н");
+    stem.ends_with('н') && text.norm.starts_with(&doubled) != query.form.norm.starts_with(&doubled)
 }
 
 impl WordPattern {
@@ -207,6 +234,13 @@ mod tests {
         assert!(hit("Назарбаев", "Назарбаевым"));
         assert!(hit("митинг", "митингов"));
         assert!(!hit("рот", "против"));
+        assert!(!hit("суд", "судья"));
+        assert!(hit("суд", "суда"));
+        assert!(!hit("закон", "законными"));
+        assert!(hit("политзаключенный", "политзаключенные"));
+        assert!(hit("взятка", "взяток"));
+        assert!(hit("день", "дня"));
+        assert!(!hit("жыл", "жылу"));
     }
 
     #[test]
