@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::normalize::{clean, has_kazakh_letter, normalise, skeleton};
+use super::normalize::{clean, has_kazakh_letter, lower, skeleton};
 use super::russian;
 use super::script::{Scheme, Script, repair, to_cyrillic};
 
@@ -49,7 +49,7 @@ pub fn script_of(raw: &str) -> Script {
 /// All forms of a raw word. Latin words are transliterated with each of `schemes`.
 pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
     let (fixed, script) = repair(&clean(raw));
-    let mut forms = vec![Form::new(normalise(&fixed), script == Script::Latin)];
+    let mut forms = vec![Form::new(lower(&fixed), script == Script::Latin)];
     if script == Script::Latin {
         for scheme in schemes {
             let cyr = to_cyrillic(&fixed, *scheme);

@@ -4,7 +4,7 @@
 //! hyphen unification, letter classes and the lossy "skeleton" fold. It must not split text
 //! into words nor guess spelling schemes (see `script`).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Kazakh-only Cyrillic letters (lower case): a word holding one is Kazakh, not Russian.
 const KAZAKH_LETTERS: &str = "әғқңөұүһі";
@@ -33,6 +33,13 @@ pub fn is_joiner(c: char) -> bool {
 
 /// Part of a word: letters, digits, combining marks and invisible characters.
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Cyrillic is most of the text; the generic lookup is slow for it.
+    if ('\u{0400}'..='\u{04FF}').contains(&c) {
+        return c != '\u{0482}';
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || is_ignorable(c)
 }
 
@@ -60,8 +67,13 @@ pub fn push_lower(c: char, out: &mut String) {
 /// Full normalisation of one word: NFC, invisible characters removed, apostrophes and
 /// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
 pub fn normalise(word: &str) -> String {
+    lower(&clean(word))
+}
+
+/// Lower case with İ→i and ё→е, for text already [`clean`]ed.
+pub fn lower(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in clean(word).chars() {
+    for c in word.chars() {
         push_lower(c, &mut out);
     }
     out
@@ -69,10 +81,13 @@ pub fn normalise(word: &str) -> String {
 
 /// NFC with invisible characters removed and punctuation unified, case kept.
 pub fn clean(word: &str) -> String {
-    word.nfc()
-        .filter(|c| !is_ignorable(*c))
-        .map(|c| fix_letter(unify_punct(c)))
-        .collect()
+    let fix = |c: char| fix_letter(unify_punct(c));
+    let ignorable = |c: &char| !is_ignorable(*c);
+    if unicode_normalization::is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().filter(ignorable).map(fix).collect()
+    } else {
+        word.nfc().filter(ignorable).map(fix).collect()
+    }
 }
 
 /// True if the (lower-case) word holds a letter that only Kazakh uses.

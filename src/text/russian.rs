@@ -61,17 +61,20 @@ pub fn without_fleeting(base: &str) -> Option<String> {
     }
 }
 
+/// A base ending in two consonants, split before its last one (взятк → взят + к).
+pub fn fleeting_plural_head(base: &str) -> Option<(&str, char)> {
+    let mut b = base.chars().rev();
+    let (last, prev) = (b.next()?, b.next()?);
+    (is_consonant(last) && is_consonant(prev))
+        .then(|| (&base[..base.len() - last.len_utf8()], last))
+}
+
 /// True if `text` is the genitive plural of a noun in -ка/-ко with an inserted vowel
 /// (взятка → взяток, окно → окон).
 pub fn is_fleeting_plural(text: &str, base: &str) -> bool {
-    let mut b = base.chars().rev();
-    let (Some(last), Some(prev)) = (b.next(), b.next()) else {
+    let Some((head, last)) = fleeting_plural_head(base) else {
         return false;
     };
-    if !is_consonant(last) || !is_consonant(prev) {
-        return false;
-    }
-    let head = &base[..base.len() - last.len_utf8()];
     text.strip_prefix(head).is_some_and(|rest| {
         let mut r = rest.chars();
         matches!(r.next(), Some('о' | 'е')) && r.next() == Some(last) && r.next().is_none()

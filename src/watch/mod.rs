@@ -60,8 +60,7 @@ impl Query {
     }
 
     fn find_with<'h>(&self, doc: &Document, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Match> {
-        let groups = eval(&self.root, hits)?;
-        let mut all: Vec<Hit> = groups.into_iter().flatten().collect();
+        let mut all = eval(&self.root, hits)?;
         all.sort_unstable();
         all.dedup();
         let first = all.first()?;

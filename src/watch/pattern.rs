@@ -3,8 +3,8 @@
 //! A text word matches a plain query word when it is the same word, a Kazakh inflection of
 //! one of its stem variants, a Russian form (same Snowball stem, or base + case ending), or
 //! the same on skeletons (spelling variants such as Нурсултан/Нұрсұлтан) for words of 4+
-//! letters or when Latin script is involved. Each word also has a short skeleton key that
-//! every matching text word starts with, used by the prefilter.
+//! letters or when Latin script is involved. Each word also has short skeleton keys, one of
+//! which every matching text word starts with, used by the prefilter.
 
 use super::ast::WordKind;
 use crate::text::kazakh::{Variant, stem_variants};
@@ -34,17 +34,7 @@ struct PatternForm {
     base: String,
     skel_base: String,
     fleeting: Option<String>,
-    key: String,
-}
-
-/// Longest common prefix of two strings, on character boundaries.
-fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
-    let len = a
-        .char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i);
-    a.get(..len).unwrap_or_default()
+    keys: Vec<String>,
 }
 
 fn truncate_chars(s: &str, n: usize) -> String {
@@ -73,36 +63,44 @@ impl PatternForm {
             fleeting: russian::without_fleeting(&base),
             skel_base: skeleton(&base),
             base,
-            key: String::new(),
+            keys: Vec::new(),
             chars,
             foreign,
             variants,
             skel_variants,
             form,
         };
-        pf.key = pf.compute_key(morph);
+        pf.keys = pf.compute_keys(morph);
         pf
     }
 
-    /// The longest skeleton prefix shared by everything this form can match.
-    fn compute_key(&self, morph: bool) -> String {
-        let mut key: &str = &self.form.skel;
+    /// Skeleton prefixes (up to [`KEY_CHARS`]) such that every text word this form can
+    /// match starts with one of them; none is a prefix of another.
+    fn compute_keys(&self, morph: bool) -> Vec<String> {
+        let mut starts: Vec<String> = vec![self.form.skel.clone()];
         if morph {
-            for v in &self.skel_variants {
-                key = common_prefix(key, &v.stem);
-            }
-            key = common_prefix(key, &self.skel_base);
+            starts.extend(self.skel_variants.iter().map(|v| v.stem.clone()));
+            starts.push(self.skel_base.clone());
             if self.russian() {
-                key = common_prefix(key, &skeleton(self.form.russian_stem()));
-                let mut head = self.skel_base.chars();
-                head.next_back();
-                key = common_prefix(key, head.as_str());
-                if let Some(f) = &self.fleeting {
-                    key = common_prefix(key, &skeleton(f));
+                starts.push(skeleton(self.form.russian_stem()));
+                if let Some((head, _)) = russian::fleeting_plural_head(&self.base) {
+                    starts.push(skeleton(head));
                 }
+                starts.extend(self.fleeting.as_deref().map(skeleton));
             }
         }
-        truncate_chars(key, KEY_CHARS)
+        let mut keys: Vec<String> = starts
+            .iter()
+            .map(|s| truncate_chars(s, KEY_CHARS))
+            .collect();
+        keys.sort_by_key(|k| k.len());
+        let mut out: Vec<String> = Vec::new();
+        for k in keys {
+            if !out.iter().any(|o| k.starts_with(o.as_str())) {
+                out.push(k);
+            }
+        }
+        out
     }
 
     fn russian(&self) -> bool {
@@ -193,14 +191,16 @@ impl WordPattern {
 
     /// Like [`matches`](Self::matches) but first rejects words not starting with a key.
     pub fn matches_keyed(&self, text: &Form) -> bool {
-        self.forms
-            .iter()
-            .any(|f| text.skel.starts_with(&f.key) && f.matches(self.kind, text))
+        self.forms.iter().any(|f| {
+            f.keys.iter().any(|k| text.skel.starts_with(k.as_str())) && f.matches(self.kind, text)
+        })
     }
 
     /// Prefilter keys: every matching text word's skeleton starts with one of them.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.forms.iter().map(|f| f.key.as_str())
+        self.forms
+            .iter()
+            .flat_map(|f| f.keys.iter().map(String::as_str))
     }
 }
 
@@ -276,6 +276,10 @@ mod tests {
     fn keys_are_prefixes_of_matches() {
         let p = WordPattern::compile("ауыз", WordKind::Plain, &ALL_SCHEMES);
         let keys: Vec<String> = p.iter().flat_map(|p| p.keys().map(String::from)).collect();
-        assert_eq!(keys, vec!["ау"]);
+        for text in ["аузынан", "ауызы"] {
+            let skel = skeleton(text);
+            assert!(keys.iter().any(|k| skel.starts_with(k.as_str())), "{text}");
+        }
+        assert!(keys.iter().all(|k| k.chars().count() >= 3));
     }
 }
