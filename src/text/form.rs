@@ -18,7 +18,8 @@ pub struct Form {
     pub skel: String,
     /// The word was written in Latin script.
     pub latin: bool,
-    /// `norm` holds a Kazakh-only letter, so Russian rules do not apply.
+    /// Russian rules do not apply: `norm` holds a Kazakh-only letter, or the word stands
+    /// in a Kazakh-language text.
     pub kazakh: bool,
     stem: OnceLock<String>,
 }
@@ -33,6 +34,11 @@ impl Form {
             latin,
             stem: OnceLock::new(),
         }
+    }
+
+    /// Marks the word as read in a Kazakh-language text.
+    pub fn mark_kazakh(&mut self) {
+        self.kazakh = true;
     }
 
     /// Snowball Russian stem of `norm`, computed on first use.

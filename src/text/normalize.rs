@@ -129,9 +129,13 @@ pub fn skeleton_char(c: char) -> char {
     }
 }
 
-/// Skeleton of a normalised word (see [`skeleton_char`]).
+/// Skeleton of a normalised word (see [`skeleton_char`]); in-word hyphens and apostrophes
+/// are dropped too, so Нұр-Сұлтан meets Нурсултан.
 pub fn skeleton(word: &str) -> String {
-    word.chars().map(skeleton_char).collect()
+    word.chars()
+        .filter(|c| !matches!(c, '-' | '\''))
+        .map(skeleton_char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -168,6 +172,7 @@ mod tests {
     fn skeleton_merges_kazakh_and_russian_spellings() {
         assert_eq!(skeleton("нұрсұлтан"), skeleton("нурсултан"));
         assert_eq!(skeleton("жаңаөзен"), "жанаозен");
+        assert_eq!(skeleton("нұр-сұлтан"), "нурсултан");
         assert!(has_kazakh_letter("құқық"));
         assert!(!has_kazakh_letter("закон"));
     }
