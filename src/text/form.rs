@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::normalize::{clean, has_kazakh_letter, lower, skeleton};
+use super::normalize::{clean, has_kazakh_letter, is_latin, lower, normalise, skeleton};
 use super::russian;
 use super::script::{Scheme, Script, repair, to_cyrillic};
 
@@ -54,6 +54,9 @@ pub fn script_of(raw: &str) -> Script {
 
 /// All forms of a raw word. Latin words are transliterated with each of `schemes`.
 pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
+    if !raw.chars().any(is_latin) {
+        return vec![Form::new(normalise(raw), false)];
+    }
     let (fixed, script) = repair(&clean(raw));
     let mut forms = vec![Form::new(lower(&fixed), script == Script::Latin)];
     if script == Script::Latin {

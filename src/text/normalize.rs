@@ -67,7 +67,18 @@ pub fn push_lower(c: char, out: &mut String) {
 /// Full normalisation of one word: NFC, invisible characters removed, apostrophes and
 /// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
 pub fn normalise(word: &str) -> String {
-    lower(&clean(word))
+    let mut out = String::with_capacity(word.len());
+    let mut push = |c: char| {
+        if !is_ignorable(c) {
+            push_lower(fix_letter(unify_punct(c)), &mut out);
+        }
+    };
+    if unicode_normalization::is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().for_each(&mut push);
+    } else {
+        word.nfc().for_each(&mut push);
+    }
+    out
 }
 
 /// Lower case with İ→i and ё→е, for text already [`clean`]ed.

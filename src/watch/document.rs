@@ -74,18 +74,13 @@ fn units(text: &str, tokens: &[Token], schemes: &[Scheme]) -> Vec<Unit> {
 }
 
 fn unit(raw: &str, span: (u32, u32), sentence: u32, bytes: (usize, usize), s: &[Scheme]) -> Unit {
-    let forms = if has_latin(raw) {
-        analyse(raw, s)
-    } else {
-        analyse(raw, &[])
-    };
     Unit {
         first: span.0,
         last: span.1,
         sentence,
         start: bytes.0,
         end: bytes.1,
-        forms,
+        forms: analyse(raw, s),
     }
 }
 
