@@ -102,28 +102,34 @@ fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
     (!items.is_empty()).then_some(items)
 }
 
+/// Most steps one phrase search may take: hits that share a start (a hyphenated word and
+/// its first part) make the search branch, and the budget keeps it linear in practice.
+const PHRASE_BUDGET: usize = 100_000;
+
 /// Phrase hits: one hit per word, consecutive positions, one field and sentence.
 fn phrase(lists: &[&[Hit]]) -> Vec<Hit> {
     let Some((head, rest)) = lists.split_first() else {
         return Vec::new();
     };
+    let mut budget = PHRASE_BUDGET;
     head.iter()
-        .filter_map(|h| extend(*h, rest).map(|last| join(*h, last)))
+        .filter_map(|h| extend(*h, rest, &mut budget).map(|last| join(*h, last)))
         .take(MAX_GROUPS)
         .collect()
 }
 
-fn extend(cur: Hit, rest: &[&[Hit]]) -> Option<Hit> {
+fn extend(cur: Hit, rest: &[&[Hit]], budget: &mut usize) -> Option<Hit> {
     let Some((next, tail)) = rest.split_first() else {
         return Some(cur);
     };
+    *budget = budget.checked_sub(1)?;
     let want = cur.last.checked_add(1)?;
     let from = next.partition_point(|h| (h.field, h.first) < (cur.field, want));
     next[from..]
         .iter()
         .take_while(|h| h.field == cur.field && h.first == want)
         .filter(|h| h.sentence == cur.sentence)
-        .find_map(|h| extend(*h, tail))
+        .find_map(|h| extend(*h, tail, budget))
 }
 
 fn join(a: Hit, b: Hit) -> Hit {

@@ -140,3 +140,27 @@ fn odd_documents_never_panic() {
         assert!(q.as_ref().is_ok_and(|q| q.find(&doc).is_none()));
     }
 }
+
+#[test]
+fn a_part_inside_a_matched_whole_word_is_reported_once() {
+    let q = Query::parse("Facebook");
+    let m = q
+        .ok()
+        .and_then(|q| q.find(&Document::new("", "Facebook-тағы жазба")));
+    assert_eq!(m.map(|m| m.terms), Some(vec!["Facebook-тағы".to_string()]));
+}
+
+#[test]
+fn yo_and_e_are_one_letter() {
+    assert!(fires("ещё", "", "Еще один митинг"));
+    assert!(fires("еще", "", "Ещё один митинг"));
+}
+
+#[test]
+fn types_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Query>();
+    shared::<Document>();
+    shared::<RuleSet>();
+    shared::<Match>();
+}
