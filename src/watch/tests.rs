@@ -1,3 +1,5 @@
+//! Query language and matching tests over small documents.
+
 use super::*;
 
 fn fires(query: &str, title: &str, body: &str) -> bool {

@@ -1,3 +1,5 @@
+//! Morphology tests: one group per rule of the Kazakh ending chain and stem changes.
+
 use super::*;
 
 /// Does `text` (normalised) inflect `query` (normalised) by the chain rule alone?
