@@ -18,6 +18,9 @@ pub struct Form {
     pub skel: String,
     /// The word was written in Latin script.
     pub latin: bool,
+    /// A transliteration made without knowing the spelling scheme: the word may well be
+    /// English or another foreign word, so short query words should not trust it.
+    pub guessed: bool,
     /// Russian rules do not apply: `norm` holds a Kazakh-only letter, or the word stands
     /// in a Kazakh-language text.
     pub kazakh: bool,
@@ -32,6 +35,7 @@ impl Form {
             kazakh: has_kazakh_letter(&norm),
             norm,
             latin,
+            guessed: false,
             stem: OnceLock::new(),
         }
     }
@@ -52,7 +56,8 @@ pub fn script_of(raw: &str) -> Script {
     repair(&clean(raw)).1
 }
 
-/// All forms of a raw word. Latin words are transliterated with each of `schemes`.
+/// All forms of a raw word. Latin words are transliterated with each of `schemes`; more
+/// than one scheme means the scheme is unknown and the transliterations are `guessed`.
 pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
     if !raw.chars().any(is_latin) {
         return vec![Form::new(normalise(raw), false)];
@@ -63,7 +68,9 @@ pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
         for scheme in schemes {
             let cyr = to_cyrillic(&fixed, *scheme);
             if !forms.iter().any(|f| f.norm == cyr) {
-                forms.push(Form::new(cyr, true));
+                let mut form = Form::new(cyr, true);
+                form.guessed = schemes.len() > 1;
+                forms.push(form);
             }
         }
     }

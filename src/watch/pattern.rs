@@ -108,6 +108,9 @@ impl PatternForm {
     }
 
     fn matches(&self, kind: WordKind, text: &Form) -> bool {
+        if text.guessed && self.chars < SKELETON_MIN_CHARS && !self.form.latin {
+            return false;
+        }
         match kind {
             WordKind::Exact => text.norm == self.form.norm,
             WordKind::Prefix => {
@@ -260,6 +263,15 @@ mod tests {
         assert!(hit("жалғыз", "jalǵyz"));
         assert!(hit("пикет", "piketter"));
         assert!(hit("Qazaqstan", "Қазақстанның"));
+    }
+
+    #[test]
+    fn short_words_ignore_guessed_transliterations_of_foreign_words() {
+        assert!(!hit("он", "on"));
+        assert!(!hit("ат", "at"));
+        let p = WordPattern::compile("ат", WordKind::Plain, &ALL_SCHEMES);
+        let known = analyse("Aty", &[Scheme::Y2021]);
+        assert!(p.is_some_and(|p| known.iter().any(|f| p.matches(f))));
     }
 
     #[test]
