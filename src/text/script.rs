@@ -116,7 +116,11 @@ pub fn scheme_votes(word: &str, votes: &mut [usize; 3]) {
             _ => {}
         }
     }
-    votes[2] += lower.matches("gh").count();
+    // English has gh too (right, though), but rarely before a vowel as in jalghyz.
+    votes[2] += lower
+        .match_indices("gh")
+        .filter(|(i, _)| lower[i + 2..].starts_with(['a', 'e', 'y', 'ı', 'i', 'o', 'u']))
+        .count();
 }
 
 /// The scheme with most votes, if any letter told.
@@ -303,6 +307,11 @@ mod tests {
         let mut votes = [0; 3];
         scheme_votes("jalǵyz", &mut votes);
         assert_eq!(pick_scheme(&votes), Some(Scheme::Y2018));
+        let mut votes = [0; 3];
+        scheme_votes("Rights", &mut votes);
+        assert_eq!(pick_scheme(&votes), None);
+        scheme_votes("jalghyz", &mut votes);
+        assert_eq!(pick_scheme(&votes), Some(Scheme::Informal));
         assert_eq!(pick_scheme(&[0; 3]), None);
     }
 }
