@@ -172,8 +172,8 @@ fn ending(text: &str, base: &str, short: bool) -> bool {
 
 /// Snowball strips a doubled н (законными → закон); a query without нн must not take it.
 fn undoubled(stem: &str, query: &PatternForm, text: &Form) -> bool {
-    let doubled = format!("{stem}н");
-    stem.ends_with('н') && text.norm.starts_with(&doubled) != query.form.norm.starts_with(&doubled)
+    let next_is_n = |word: &str| word.get(stem.len()..).is_some_and(|r| r.starts_with('н'));
+    stem.ends_with('н') && next_is_n(&text.norm) != next_is_n(&query.form.norm)
 }
 
 impl WordPattern {

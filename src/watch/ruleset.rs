@@ -13,6 +13,7 @@ use super::document::Document;
 use super::eval::Hit;
 use super::pattern::KEY_CHARS;
 use super::{Match, Query};
+use crate::text::Form;
 
 /// A fast hasher for the packed keys (they are not attacker-controlled in a useful way:
 /// a bad spread only costs speed).
@@ -155,7 +156,7 @@ impl RuleSet {
         hits
     }
 
-    fn verify(&self, r: TermRef, form: &crate::text::Form, hit: Hit, hits: &mut TermHits) {
+    fn verify(&self, r: TermRef, form: &Form, hit: Hit, hits: &mut TermHits) {
         let Some(term) = self
             .queries
             .get(r.0 as usize)

@@ -72,6 +72,9 @@ fn bad_queries_are_rejected_with_column_and_reason() {
         Some("at column 1: unknown field 'foo' (use title: or body:)")
     );
     assert!(error(&"(".repeat(100)).is_some());
+    assert_eq!(error(&"title: ".repeat(100_000)).map(|e| e.0), Some(1));
+    assert!(error(&"title:".repeat(100_000)).is_some());
+    assert!(error(&"-".repeat(100_000)).is_some());
 }
 
 #[test]
