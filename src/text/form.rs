@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use super::normalize::{clean, has_kazakh_letter, normalise, skeleton};
+use super::normalize::{clean, has_kazakh_letter, is_latin, lower, normalise, skeleton};
 use super::russian;
 use super::script::{Scheme, Script, repair, to_cyrillic};
 
@@ -18,7 +18,11 @@ pub struct Form {
     pub skel: String,
     /// The word was written in Latin script.
     pub latin: bool,
-    /// `norm` holds a Kazakh-only letter, so Russian rules do not apply.
+    /// A transliteration made without knowing the spelling scheme: the word may well be
+    /// English or another foreign word, so short query words should not trust it.
+    pub guessed: bool,
+    /// Russian rules do not apply: `norm` holds a Kazakh-only letter, or the word stands
+    /// in a Kazakh-language text.
     pub kazakh: bool,
     stem: OnceLock<String>,
 }
@@ -31,8 +35,14 @@ impl Form {
             kazakh: has_kazakh_letter(&norm),
             norm,
             latin,
+            guessed: false,
             stem: OnceLock::new(),
         }
+    }
+
+    /// Marks the word as read in a Kazakh-language text.
+    pub fn mark_kazakh(&mut self) {
+        self.kazakh = true;
     }
 
     /// Snowball Russian stem of `norm`, computed on first use.
@@ -46,15 +56,21 @@ pub fn script_of(raw: &str) -> Script {
     repair(&clean(raw)).1
 }
 
-/// All forms of a raw word. Latin words are transliterated with each of `schemes`.
+/// All forms of a raw word. Latin words are transliterated with each of `schemes`; more
+/// than one scheme means the scheme is unknown and the transliterations are `guessed`.
 pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
+    if !raw.chars().any(is_latin) {
+        return vec![Form::new(normalise(raw), false)];
+    }
     let (fixed, script) = repair(&clean(raw));
-    let mut forms = vec![Form::new(normalise(&fixed), script == Script::Latin)];
+    let mut forms = vec![Form::new(lower(&fixed), script == Script::Latin)];
     if script == Script::Latin {
         for scheme in schemes {
             let cyr = to_cyrillic(&fixed, *scheme);
             if !forms.iter().any(|f| f.norm == cyr) {
-                forms.push(Form::new(cyr, true));
+                let mut form = Form::new(cyr, true);
+                form.guessed = schemes.len() > 1;
+                forms.push(form);
             }
         }
     }

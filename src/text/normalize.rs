@@ -4,7 +4,7 @@
 //! hyphen unification, letter classes and the lossy "skeleton" fold. It must not split text
 //! into words nor guess spelling schemes (see `script`).
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Kazakh-only Cyrillic letters (lower case): a word holding one is Kazakh, not Russian.
 const KAZAKH_LETTERS: &str = "әғқңөұүһі";
@@ -33,6 +33,13 @@ pub fn is_joiner(c: char) -> bool {
 
 /// Part of a word: letters, digits, combining marks and invisible characters.
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Cyrillic is most of the text; the generic lookup is slow for it.
+    if ('\u{0400}'..='\u{04FF}').contains(&c) {
+        return c != '\u{0482}';
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || is_ignorable(c)
 }
 
@@ -61,7 +68,23 @@ pub fn push_lower(c: char, out: &mut String) {
 /// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
 pub fn normalise(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in clean(word).chars() {
+    let mut push = |c: char| {
+        if !is_ignorable(c) {
+            push_lower(fix_letter(unify_punct(c)), &mut out);
+        }
+    };
+    if unicode_normalization::is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().for_each(&mut push);
+    } else {
+        word.nfc().for_each(&mut push);
+    }
+    out
+}
+
+/// Lower case with İ→i and ё→е, for text already [`clean`]ed.
+pub fn lower(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
         push_lower(c, &mut out);
     }
     out
@@ -69,10 +92,13 @@ pub fn normalise(word: &str) -> String {
 
 /// NFC with invisible characters removed and punctuation unified, case kept.
 pub fn clean(word: &str) -> String {
-    word.nfc()
-        .filter(|c| !is_ignorable(*c))
-        .map(|c| fix_letter(unify_punct(c)))
-        .collect()
+    let fix = |c: char| fix_letter(unify_punct(c));
+    let ignorable = |c: &char| !is_ignorable(*c);
+    if unicode_normalization::is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        word.chars().filter(ignorable).map(fix).collect()
+    } else {
+        word.nfc().filter(ignorable).map(fix).collect()
+    }
 }
 
 /// True if the (lower-case) word holds a letter that only Kazakh uses.
@@ -98,25 +124,29 @@ pub fn is_vowel(c: char) -> bool {
 }
 
 /// The lossy skeleton of one lower-case letter: Kazakh-only letters fold to their nearest
-/// Russian letter and the i-like letters merge, so Нурсултан and Нұрсұлтан meet.
+/// Russian letter and the i-like letters merge, so Нурсултан and Нұрсұлтан meet; х and һ
+/// join к because Russian writes қ as х in some names (Қазақстан, Казахстан).
 pub fn skeleton_char(c: char) -> char {
     match c {
         'ә' => 'а',
         'ө' => 'о',
         'ұ' | 'ү' => 'у',
         'і' | 'ы' | 'й' => 'и',
-        'қ' => 'к',
+        'қ' | 'х' | 'һ' => 'к',
         'ғ' => 'г',
         'ң' => 'н',
-        'һ' => 'х',
         'э' => 'е',
         other => other,
     }
 }
 
-/// Skeleton of a normalised word (see [`skeleton_char`]).
+/// Skeleton of a normalised word (see [`skeleton_char`]); in-word hyphens and apostrophes
+/// are dropped too, so Нұр-Сұлтан meets Нурсултан.
 pub fn skeleton(word: &str) -> String {
-    word.chars().map(skeleton_char).collect()
+    word.chars()
+        .filter(|c| !matches!(c, '-' | '\''))
+        .map(skeleton_char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,6 +183,8 @@ mod tests {
     fn skeleton_merges_kazakh_and_russian_spellings() {
         assert_eq!(skeleton("нұрсұлтан"), skeleton("нурсултан"));
         assert_eq!(skeleton("жаңаөзен"), "жанаозен");
+        assert_eq!(skeleton("нұр-сұлтан"), "нурсултан");
+        assert_eq!(skeleton("қазақстан"), skeleton("казахстан"));
         assert!(has_kazakh_letter("құқық"));
         assert!(!has_kazakh_letter("закон"));
     }

@@ -33,8 +33,52 @@ pub fn base(word: &str) -> &str {
 }
 
 /// True if `rest` (what follows a base in a text word) is a Russian case ending.
-pub fn is_case_ending(rest: &str) -> bool {
-    ENDINGS.contains(&rest)
+/// After a short base, endings in ь are refused (суд must not reach судья).
+pub fn is_case_ending(rest: &str, short: bool) -> bool {
+    ENDINGS.contains(&rest) && !(short && rest.starts_with('ь'))
+}
+
+/// Letter pairs Russian spelling never writes but Kazakh does (жыл, шық, чы).
+const NOT_RUSSIAN: [&str; 8] = ["жы", "шы", "щы", "чы", "жя", "шя", "чю", "щю"];
+
+/// True if a lower-case Cyrillic word can be Russian at all.
+pub fn looks_russian(word: &str) -> bool {
+    !super::normalize::has_kazakh_letter(word) && !NOT_RUSSIAN.iter().any(|p| word.contains(p))
+}
+
+fn is_consonant(c: char) -> bool {
+    ('а'..='я').contains(&c) && !"аеиоуыэюяйьъ".contains(c)
+}
+
+/// The base without its fleeting vowel: день → дн-я, рынок → рынк-а.
+pub fn without_fleeting(base: &str) -> Option<String> {
+    let chars: Vec<char> = base.chars().collect();
+    match chars.as_slice() {
+        [head @ .., c1, 'о' | 'е', c2] if is_consonant(*c1) && is_consonant(*c2) => {
+            Some(head.iter().chain([c1, c2]).collect())
+        }
+        _ => None,
+    }
+}
+
+/// A base ending in two consonants, split before its last one (взятк → взят + к).
+pub fn fleeting_plural_head(base: &str) -> Option<(&str, char)> {
+    let mut b = base.chars().rev();
+    let (last, prev) = (b.next()?, b.next()?);
+    (is_consonant(last) && is_consonant(prev))
+        .then(|| (&base[..base.len() - last.len_utf8()], last))
+}
+
+/// True if `text` is the genitive plural of a noun in -ка/-ко with an inserted vowel
+/// (взятка → взяток, окно → окон).
+pub fn is_fleeting_plural(text: &str, base: &str) -> bool {
+    let Some((head, last)) = fleeting_plural_head(base) else {
+        return false;
+    };
+    text.strip_prefix(head).is_some_and(|rest| {
+        let mut r = rest.chars();
+        matches!(r.next(), Some('о' | 'е')) && r.next() == Some(last) && r.next().is_none()
+    })
 }
 
 #[cfg(test)]
@@ -42,7 +86,8 @@ mod tests {
     use super::*;
 
     fn ending_match(query: &str, text: &str) -> bool {
-        text.strip_prefix(base(query)).is_some_and(is_case_ending)
+        text.strip_prefix(base(query))
+            .is_some_and(|r| is_case_ending(r, false))
     }
 
     #[test]
@@ -61,5 +106,17 @@ mod tests {
         assert!(ending_match("музей", "музея"));
         assert!(ending_match("край", "края"));
         assert!(!ending_match("токаев", "токаевский"));
+        assert!(!is_case_ending("ья", true));
+    }
+
+    #[test]
+    fn fleeting_vowels_and_kazakh_spelling() {
+        assert_eq!(without_fleeting("ден").as_deref(), Some("дн"));
+        assert_eq!(without_fleeting("рынок").as_deref(), Some("рынк"));
+        assert!(is_fleeting_plural("взяток", "взятк"));
+        assert!(!is_fleeting_plural("взятка", "взятк"));
+        assert!(!looks_russian("жыл"));
+        assert!(!looks_russian("құқық"));
+        assert!(looks_russian("закон"));
     }
 }

@@ -116,7 +116,11 @@ pub fn scheme_votes(word: &str, votes: &mut [usize; 3]) {
             _ => {}
         }
     }
-    votes[2] += lower.matches("gh").count();
+    // English has gh too (right, though), but rarely before a vowel as in jalghyz.
+    votes[2] += lower
+        .match_indices("gh")
+        .filter(|(i, _)| lower[i + 2..].starts_with(['a', 'e', 'y', 'ı', 'i', 'o', 'u']))
+        .count();
 }
 
 /// The scheme with most votes, if any letter told.
@@ -180,7 +184,6 @@ fn shared_single(c: char) -> Option<&'static str> {
         't' => "т",
         'f' => "ф",
         'h' => "х",
-        'c' => "с",
         'w' => "у",
         'x' => "кс",
         'ŋ' => "ң",
@@ -239,6 +242,9 @@ pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
             (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => {
                 out.push('й')
             }
+            // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
+            (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => out.push('с'),
+            (_, 'c') => out.push('к'),
             _ => match single(scheme, c) {
                 Some(s) => out.push_str(s),
                 None => out.push(c),
@@ -275,6 +281,7 @@ mod tests {
         assert_eq!(to_cyrillic("öttı", Scheme::Y2021), "өтті");
         assert_eq!(to_cyrillic("Qazaqstan", Scheme::Y2021), "қазақстан");
         assert_eq!(to_cyrillic("Ilebai", Scheme::Y2021), "ілебай");
+        assert_eq!(to_cyrillic("covid", Scheme::Y2021), "ковид");
         assert_eq!(to_cyrillic("bіrneşe", Scheme::Y2021), "бірнеше");
     }
 
@@ -303,6 +310,11 @@ mod tests {
         let mut votes = [0; 3];
         scheme_votes("jalǵyz", &mut votes);
         assert_eq!(pick_scheme(&votes), Some(Scheme::Y2018));
+        let mut votes = [0; 3];
+        scheme_votes("Rights", &mut votes);
+        assert_eq!(pick_scheme(&votes), None);
+        scheme_votes("jalghyz", &mut votes);
+        assert_eq!(pick_scheme(&votes), Some(Scheme::Informal));
         assert_eq!(pick_scheme(&[0; 3]), None);
     }
 }

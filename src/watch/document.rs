@@ -74,19 +74,34 @@ fn units(text: &str, tokens: &[Token], schemes: &[Scheme]) -> Vec<Unit> {
 }
 
 fn unit(raw: &str, span: (u32, u32), sentence: u32, bytes: (usize, usize), s: &[Scheme]) -> Unit {
-    let forms = if has_latin(raw) {
-        analyse(raw, s)
-    } else {
-        analyse(raw, &[])
-    };
     Unit {
         first: span.0,
         last: span.1,
         sentence,
         start: bytes.0,
         end: bytes.1,
-        forms,
+        forms: analyse(raw, s),
     }
+}
+
+/// A text is Kazakh when at least this share (1/n) of its Cyrillic words hold a
+/// Kazakh-only letter; Russian texts stay far below it even when they quote Kazakh names.
+const KAZAKH_SHARE: usize = 8;
+
+/// True if the words read as Kazakh-language text.
+fn is_kazakh_text(units: &[&[Unit]]) -> bool {
+    let (mut cyrillic, mut kazakh) = (0usize, 0usize);
+    for u in units
+        .iter()
+        .flat_map(|u| u.iter())
+        .filter(|u| u.first == u.last)
+    {
+        if let Some(f) = u.forms.first().filter(|f| !f.latin) {
+            cyrillic += 1;
+            kazakh += usize::from(f.kazakh);
+        }
+    }
+    kazakh >= 2 && kazakh * KAZAKH_SHARE >= cyrillic
 }
 
 impl Document {
@@ -94,13 +109,20 @@ impl Document {
     pub fn new(title: &str, body: &str) -> Document {
         let (tt, bt) = (tokenize(title), tokenize(body));
         let schemes = document_schemes([(title, &tt), (body, &bt)]);
+        let mut title_units = units(title, &tt, &schemes);
+        let mut body_units = units(body, &bt, &schemes);
+        if is_kazakh_text(&[&title_units, &body_units]) {
+            for u in title_units.iter_mut().chain(body_units.iter_mut()) {
+                u.forms.iter_mut().for_each(Form::mark_kazakh);
+            }
+        }
         Document {
             title: FieldText {
-                units: units(title, &tt, &schemes),
+                units: title_units,
                 text: title.to_string(),
             },
             body: FieldText {
-                units: units(body, &bt, &schemes),
+                units: body_units,
                 text: body.to_string(),
             },
         }

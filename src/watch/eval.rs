@@ -17,7 +17,7 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
-/// Hits that satisfy a node together (several for AND and NEAR).
+/// Hits that satisfy a node together, as needed by NEAR (one per occurrence).
 pub(crate) type Group = Vec<Hit>;
 
 /// Every unit of `doc` that `term` matches, in field and text order.
@@ -44,63 +44,92 @@ pub(crate) fn term_hits(term: &Term, doc: &Document) -> Vec<Hit> {
     out
 }
 
-/// Evaluates `node`; `None` means false, `Some` holds the hit groups that make it true
-/// (empty for a satisfied exclusion).
-pub(crate) fn eval<'h>(node: &Node, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Vec<Group>> {
+/// Evaluates `node`; `None` means false, `Some` holds the hits that make it true (empty
+/// for a satisfied exclusion).
+pub(crate) fn eval<'h>(node: &Node, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Vec<Hit>> {
     match node {
-        Node::Term(t) => non_empty(hits(*t).iter().take(MAX_GROUPS).map(|h| vec![*h]).collect()),
-        Node::Phrase(ts) => {
-            let lists: Vec<&[Hit]> = ts.iter().map(|t| hits(*t)).collect();
-            non_empty(phrase(&lists))
-        }
+        Node::Term(t) => non_empty(hits(*t).to_vec()),
+        Node::Phrase(ts) => non_empty(phrase(&lists(ts, hits))),
         Node::And(items) => {
             let mut out = Vec::new();
             for item in items {
                 out.extend(eval(item, hits)?);
             }
-            out.truncate(MAX_GROUPS);
             Some(out)
         }
         Node::Or(items) => {
-            let found: Vec<Vec<Group>> = items.iter().filter_map(|i| eval(i, hits)).collect();
-            let mut out: Vec<Group> = found.into_iter().flatten().collect();
-            out.truncate(MAX_GROUPS);
-            (!out.is_empty()).then_some(out)
+            let out: Vec<Hit> = items
+                .iter()
+                .filter_map(|i| eval(i, hits))
+                .flatten()
+                .collect();
+            non_empty(out)
         }
         Node::Not(inner) => match eval(inner, hits) {
             Some(_) => None,
             None => Some(Vec::new()),
         },
-        Node::Near(a, b, n) => non_empty(near(&eval(a, hits)?, &eval(b, hits)?, *n)),
+        Node::Near(..) => groups(node, hits).map(|g| g.into_iter().flatten().collect()),
     }
 }
 
-fn non_empty(groups: Vec<Group>) -> Option<Vec<Group>> {
-    (!groups.is_empty()).then_some(groups)
+/// Like [`eval`] but keeps occurrences apart, for the operands of NEAR: a word or phrase
+/// gives one group per occurrence, an AND one group of all its hits.
+fn groups<'h>(node: &Node, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Vec<Group>> {
+    let found = match node {
+        Node::Term(t) => hits(*t).iter().take(MAX_GROUPS).map(|h| vec![*h]).collect(),
+        Node::Phrase(ts) => phrase(&lists(ts, hits))
+            .into_iter()
+            .map(|h| vec![h])
+            .collect(),
+        Node::Or(items) => items
+            .iter()
+            .filter_map(|i| groups(i, hits))
+            .flatten()
+            .take(MAX_GROUPS)
+            .collect(),
+        Node::Near(a, b, n) => near(&groups(a, hits)?, &groups(b, hits)?, *n),
+        Node::And(_) | Node::Not(_) => vec![eval(node, hits)?],
+    };
+    non_empty(found)
 }
 
+fn lists<'h>(ts: &[usize], hits: &impl Fn(usize) -> &'h [Hit]) -> Vec<&'h [Hit]> {
+    ts.iter().map(|t| hits(*t)).collect()
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// Most steps one phrase search may take: hits that share a start (a hyphenated word and
+/// its first part) make the search branch, and the budget keeps it linear in practice.
+const PHRASE_BUDGET: usize = 100_000;
+
 /// Phrase hits: one hit per word, consecutive positions, one field and sentence.
-fn phrase(lists: &[&[Hit]]) -> Vec<Group> {
+fn phrase(lists: &[&[Hit]]) -> Vec<Hit> {
     let Some((head, rest)) = lists.split_first() else {
         return Vec::new();
     };
+    let mut budget = PHRASE_BUDGET;
     head.iter()
-        .filter_map(|h| extend(*h, rest).map(|last| vec![join(*h, last)]))
+        .filter_map(|h| extend(*h, rest, &mut budget).map(|last| join(*h, last)))
         .take(MAX_GROUPS)
         .collect()
 }
 
-fn extend(cur: Hit, rest: &[&[Hit]]) -> Option<Hit> {
+fn extend(cur: Hit, rest: &[&[Hit]], budget: &mut usize) -> Option<Hit> {
     let Some((next, tail)) = rest.split_first() else {
         return Some(cur);
     };
+    *budget = budget.checked_sub(1)?;
     let want = cur.last.checked_add(1)?;
     let from = next.partition_point(|h| (h.field, h.first) < (cur.field, want));
     next[from..]
         .iter()
         .take_while(|h| h.field == cur.field && h.first == want)
         .filter(|h| h.sentence == cur.sentence)
-        .find_map(|h| extend(*h, tail))
+        .find_map(|h| extend(*h, tail, budget))
 }
 
 fn join(a: Hit, b: Hit) -> Hit {

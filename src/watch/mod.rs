@@ -20,6 +20,9 @@ pub use ruleset::RuleSet;
 use ast::{Node, Term};
 use eval::{Hit, eval, term_hits};
 
+/// Hits considered for an alert's terms and snippet (the first ones in the text).
+const MAX_REPORTED_HITS: usize = 256;
+
 /// A rejected query: where (1-based character column) and why.
 #[derive(thiserror::Error, Debug, Clone, PartialEq, Eq)]
 #[error("at column {position}: {reason}")]
@@ -60,14 +63,18 @@ impl Query {
     }
 
     fn find_with<'h>(&self, doc: &Document, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Match> {
-        let groups = eval(&self.root, hits)?;
-        let mut all: Vec<Hit> = groups.into_iter().flatten().collect();
+        let mut all = eval(&self.root, hits)?;
         all.sort_unstable();
         all.dedup();
+        all.truncate(MAX_REPORTED_HITS);
         let first = all.first()?;
         let field = doc.field(first.field);
         let mut terms: Vec<String> = Vec::new();
-        for h in &all {
+        let inside = |h: &Hit| {
+            all.iter()
+                .any(|o| o != h && o.field == h.field && o.start <= h.start && h.end <= o.end)
+        };
+        for h in all.iter().filter(|h| !inside(h)) {
             let word = doc
                 .field(h.field)
                 .text

@@ -158,6 +158,9 @@ impl Parser {
         };
         self.pos += 1;
         match tok {
+            Tok::Field(_) if matches!(self.peek(), Some(Tok::Field(_))) => {
+                Err(err(col, "two field scopes in a row"))
+            }
             Tok::Field(f) => {
                 let outer = self.field.replace(f);
                 let node = self.primary();

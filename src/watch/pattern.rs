@@ -3,8 +3,8 @@
 //! A text word matches a plain query word when it is the same word, a Kazakh inflection of
 //! one of its stem variants, a Russian form (same Snowball stem, or base + case ending), or
 //! the same on skeletons (spelling variants such as Нурсултан/Нұрсұлтан) for words of 4+
-//! letters or when Latin script is involved. Each word also has a short skeleton key that
-//! every matching text word starts with, used by the prefilter.
+//! letters or when Latin script is involved. Each word also has short skeleton keys, one of
+//! which every matching text word starts with, used by the prefilter.
 
 use super::ast::WordKind;
 use crate::text::kazakh::{Variant, stem_variants};
@@ -33,17 +33,8 @@ struct PatternForm {
     skel_variants: Vec<Variant>,
     base: String,
     skel_base: String,
-    key: String,
-}
-
-/// Longest common prefix of two strings, on character boundaries.
-fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
-    let len = a
-        .char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i);
-    a.get(..len).unwrap_or_default()
+    fleeting: Option<String>,
+    keys: Vec<String>,
 }
 
 fn truncate_chars(s: &str, n: usize) -> String {
@@ -69,39 +60,57 @@ impl PatternForm {
             .collect();
         let base = russian::base(&form.norm).to_string();
         let mut pf = PatternForm {
+            fleeting: russian::without_fleeting(&base),
             skel_base: skeleton(&base),
             base,
-            key: String::new(),
+            keys: Vec::new(),
             chars,
             foreign,
             variants,
             skel_variants,
             form,
         };
-        pf.key = pf.compute_key(morph);
+        pf.keys = pf.compute_keys(morph);
         pf
     }
 
-    /// The longest skeleton prefix shared by everything this form can match.
-    fn compute_key(&self, morph: bool) -> String {
-        let mut key: &str = &self.form.skel;
+    /// Skeleton prefixes (up to [`KEY_CHARS`]) such that every text word this form can
+    /// match starts with one of them; none is a prefix of another.
+    fn compute_keys(&self, morph: bool) -> Vec<String> {
+        let mut starts: Vec<String> = vec![self.form.skel.clone()];
         if morph {
-            for v in &self.skel_variants {
-                key = common_prefix(key, &v.stem);
-            }
-            key = common_prefix(key, &self.skel_base);
+            starts.extend(self.skel_variants.iter().map(|v| v.stem.clone()));
+            starts.push(self.skel_base.clone());
             if self.russian() {
-                key = common_prefix(key, &skeleton(self.form.russian_stem()));
+                starts.push(skeleton(self.form.russian_stem()));
+                if let Some((head, _)) = russian::fleeting_plural_head(&self.base) {
+                    starts.push(skeleton(head));
+                }
+                starts.extend(self.fleeting.as_deref().map(skeleton));
             }
         }
-        truncate_chars(key, KEY_CHARS)
+        let mut keys: Vec<String> = starts
+            .iter()
+            .map(|s| truncate_chars(s, KEY_CHARS))
+            .collect();
+        keys.sort_by_key(|k| k.len());
+        let mut out: Vec<String> = Vec::new();
+        for k in keys {
+            if !out.iter().any(|o| k.starts_with(o.as_str())) {
+                out.push(k);
+            }
+        }
+        out
     }
 
     fn russian(&self) -> bool {
-        !self.form.kazakh && self.chars >= 3
+        self.chars >= 3 && russian::looks_russian(&self.form.norm)
     }
 
     fn matches(&self, kind: WordKind, text: &Form) -> bool {
+        if text.guessed && self.chars < SKELETON_MIN_CHARS && !self.form.latin {
+            return false;
+        }
         match kind {
             WordKind::Exact => text.norm == self.form.norm,
             WordKind::Prefix => {
@@ -127,13 +136,23 @@ impl PatternForm {
         }
         self.skeleton_ok(text)
             && (chain(&self.skel_variants, &text.skel, true)
-                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base)))
+                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base, false)))
     }
 
     fn russian_match(&self, text: &Form) -> bool {
+        let short = self.chars <= 3;
         let stem = self.form.russian_stem();
-        (!stem.is_empty() && text.russian_stem() == stem)
-            || (self.chars >= 4 && ending(&text.norm, &self.base))
+        (!short && !stem.is_empty() && text.russian_stem() == stem && !undoubled(stem, self, text))
+            || ending(&text.norm, &self.base, short)
+            || (!short && self.fleeting_match(&text.norm))
+    }
+
+    fn fleeting_match(&self, text: &str) -> bool {
+        russian::is_fleeting_plural(text, &self.base)
+            || self.fleeting.as_ref().is_some_and(|f| {
+                text.strip_prefix(f.as_str())
+                    .is_some_and(|r| !r.is_empty() && russian::is_case_ending(r, false))
+            })
     }
 }
 
@@ -144,8 +163,17 @@ fn chain(variants: &[Variant], text: &str, fold: bool) -> bool {
     })
 }
 
-fn ending(text: &str, base: &str) -> bool {
-    base.chars().count() >= 3 && text.strip_prefix(base).is_some_and(russian::is_case_ending)
+fn ending(text: &str, base: &str, short: bool) -> bool {
+    base.chars().count() >= 3
+        && text
+            .strip_prefix(base)
+            .is_some_and(|r| russian::is_case_ending(r, short))
+}
+
+/// Snowball strips a doubled н (законными → закон); a query without нн must not take it.
+fn undoubled(stem: &str, query: &PatternForm, text: &Form) -> bool {
+    let next_is_n = |word: &str| word.get(stem.len()..).is_some_and(|r| r.starts_with('н'));
+    stem.ends_with('н') && next_is_n(&text.norm) != next_is_n(&query.form.norm)
 }
 
 impl WordPattern {
@@ -166,14 +194,16 @@ impl WordPattern {
 
     /// Like [`matches`](Self::matches) but first rejects words not starting with a key.
     pub fn matches_keyed(&self, text: &Form) -> bool {
-        self.forms
-            .iter()
-            .any(|f| text.skel.starts_with(&f.key) && f.matches(self.kind, text))
+        self.forms.iter().any(|f| {
+            f.keys.iter().any(|k| text.skel.starts_with(k.as_str())) && f.matches(self.kind, text)
+        })
     }
 
     /// Prefilter keys: every matching text word's skeleton starts with one of them.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.forms.iter().map(|f| f.key.as_str())
+        self.forms
+            .iter()
+            .flat_map(|f| f.keys.iter().map(String::as_str))
     }
 }
 
@@ -207,6 +237,13 @@ mod tests {
         assert!(hit("Назарбаев", "Назарбаевым"));
         assert!(hit("митинг", "митингов"));
         assert!(!hit("рот", "против"));
+        assert!(!hit("суд", "судья"));
+        assert!(hit("суд", "суда"));
+        assert!(!hit("закон", "законными"));
+        assert!(hit("политзаключенный", "политзаключенные"));
+        assert!(hit("взятка", "взяток"));
+        assert!(hit("день", "дня"));
+        assert!(!hit("жыл", "жылу"));
     }
 
     #[test]
@@ -229,6 +266,15 @@ mod tests {
     }
 
     #[test]
+    fn short_words_ignore_guessed_transliterations_of_foreign_words() {
+        assert!(!hit("он", "on"));
+        assert!(!hit("ат", "at"));
+        let p = WordPattern::compile("ат", WordKind::Plain, &ALL_SCHEMES);
+        let known = analyse("Aty", &[Scheme::Y2021]);
+        assert!(p.is_some_and(|p| known.iter().any(|f| p.matches(f))));
+    }
+
+    #[test]
     fn exact_and_prefix_kinds() {
         let exact = WordPattern::compile("Абай", WordKind::Exact, &ALL_SCHEMES);
         let f = analyse("Абайдың", &ALL_SCHEMES);
@@ -242,6 +288,10 @@ mod tests {
     fn keys_are_prefixes_of_matches() {
         let p = WordPattern::compile("ауыз", WordKind::Plain, &ALL_SCHEMES);
         let keys: Vec<String> = p.iter().flat_map(|p| p.keys().map(String::from)).collect();
-        assert_eq!(keys, vec!["ау"]);
+        for text in ["аузынан", "ауызы"] {
+            let skel = skeleton(text);
+            assert!(keys.iter().any(|k| skel.starts_with(k.as_str())), "{text}");
+        }
+        assert!(keys.iter().all(|k| k.chars().count() >= 3));
     }
 }

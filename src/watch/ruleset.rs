@@ -13,6 +13,7 @@ use super::document::Document;
 use super::eval::Hit;
 use super::pattern::KEY_CHARS;
 use super::{Match, Query};
+use crate::text::Form;
 
 /// A fast hasher for the packed keys (they are not attacker-controlled in a useful way:
 /// a bad spread only costs speed).
@@ -31,6 +32,10 @@ impl Hasher for KeyHasher {
         }
     }
 
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (self.0.rotate_left(32) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
     fn write_u128(&mut self, v: u128) {
         let folded = (v as u64) ^ ((v >> 64) as u64).rotate_left(29);
         self.0 = (folded ^ (folded >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -47,11 +52,16 @@ fn pack(prefix: impl Iterator<Item = char>) -> u128 {
 /// (query index, term index) of one query word.
 type TermRef = (u32, u32);
 
+/// Verified hits per query word, for one document.
+type TermHits = HashMap<TermRef, Vec<Hit>, BuildHasherDefault<KeyHasher>>;
+
 /// Many queries sharing one prefilter.
 #[derive(Debug)]
 pub struct RuleSet {
     queries: Vec<Query>,
     keyed: KeyMap<Vec<TermRef>>,
+    /// `key_lens[n]`: some key has n characters (skips useless lookups).
+    key_lens: [bool; KEY_CHARS + 1],
     unkeyed: Vec<TermRef>,
 }
 
@@ -60,14 +70,17 @@ impl RuleSet {
     pub fn new(queries: Vec<Query>) -> RuleSet {
         let mut keyed: KeyMap<Vec<TermRef>> = KeyMap::default();
         let mut unkeyed = Vec::new();
+        let mut key_lens = [false; KEY_CHARS + 1];
         for (qi, q) in queries.iter().enumerate() {
             for (ti, t) in q.terms.iter().enumerate() {
                 let r = (qi as u32, ti as u32);
                 let mut keys: Vec<u128> = Vec::new();
                 for key in t.pattern.keys() {
-                    if key.is_empty() {
+                    let len = key.chars().count();
+                    if len == 0 {
                         unkeyed.push(r);
                     } else {
+                        key_lens[len.min(KEY_CHARS)] = true;
                         keys.push(pack(key.chars()));
                     }
                 }
@@ -82,6 +95,7 @@ impl RuleSet {
         RuleSet {
             queries,
             keyed,
+            key_lens,
             unkeyed,
         }
     }
@@ -107,8 +121,8 @@ impl RuleSet {
     }
 
     /// Verified hits of every query word whose key some text word starts with.
-    fn candidate_hits(&self, doc: &Document) -> HashMap<TermRef, Vec<Hit>> {
-        let mut hits: HashMap<TermRef, Vec<Hit>> = HashMap::new();
+    fn candidate_hits(&self, doc: &Document) -> TermHits {
+        let mut hits = TermHits::default();
         for field in [Field::Title, Field::Body] {
             for u in &doc.field(field).units {
                 let hit = Hit {
@@ -121,12 +135,13 @@ impl RuleSet {
                 };
                 for f in &u.forms {
                     let mut key = 0u128;
-                    let prefixes = f.skel.chars().take(KEY_CHARS).map(|c| {
+                    let prefixes = f.skel.chars().take(KEY_CHARS).enumerate().map(|(i, c)| {
                         key = (key << 21) | u128::from(u32::from(c));
-                        key
+                        (i + 1, key)
                     });
                     let cands = prefixes
-                        .filter_map(|k| self.keyed.get(&k))
+                        .filter(|(len, _)| self.key_lens[*len])
+                        .filter_map(|(_, k)| self.keyed.get(&k))
                         .flatten()
                         .chain(&self.unkeyed);
                     for r in cands {
@@ -141,13 +156,7 @@ impl RuleSet {
         hits
     }
 
-    fn verify(
-        &self,
-        r: TermRef,
-        form: &crate::text::Form,
-        hit: Hit,
-        hits: &mut HashMap<TermRef, Vec<Hit>>,
-    ) {
+    fn verify(&self, r: TermRef, form: &Form, hit: Hit, hits: &mut TermHits) {
         let Some(term) = self
             .queries
             .get(r.0 as usize)

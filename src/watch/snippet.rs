@@ -53,15 +53,17 @@ fn merged(hits: &[(usize, usize)]) -> Vec<(usize, usize)> {
 }
 
 fn window_start(text: &str, hit: usize) -> usize {
-    let before: Vec<(usize, char)> = text.get(..hit).unwrap_or_default().char_indices().collect();
-    if before.len() <= BEFORE {
+    let before = text.get(..hit).unwrap_or_default();
+    let Some((from, _)) = before.char_indices().rev().nth(BEFORE - 1) else {
+        return 0;
+    };
+    if from == 0 {
         return 0;
     }
-    let from = before.len() - BEFORE;
     before[from..]
-        .iter()
+        .char_indices()
         .find(|(_, c)| c.is_whitespace())
-        .map_or(before[from].0, |(i, _)| *i)
+        .map_or(from, |(i, _)| from + i)
 }
 
 fn window_end(text: &str, start: usize, hit_end: usize) -> usize {
@@ -76,14 +78,15 @@ fn window_end(text: &str, start: usize, hit_end: usize) -> usize {
 }
 
 fn push_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if c.is_whitespace() {
-            if !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    let mut pieces = s.split(char::is_whitespace);
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for piece in pieces {
+        if !out.ends_with(' ') {
+            out.push(' ');
         }
+        out.push_str(piece);
     }
 }
 

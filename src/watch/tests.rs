@@ -1,3 +1,5 @@
+//! Query language and matching tests over small documents.
+
 use super::*;
 
 fn fires(query: &str, title: &str, body: &str) -> bool {
@@ -70,6 +72,9 @@ fn bad_queries_are_rejected_with_column_and_reason() {
         Some("at column 1: unknown field 'foo' (use title: or body:)")
     );
     assert!(error(&"(".repeat(100)).is_some());
+    assert_eq!(error(&"title: ".repeat(100_000)).map(|e| e.0), Some(1));
+    assert!(error(&"title:".repeat(100_000)).is_some());
+    assert!(error(&"-".repeat(100_000)).is_some());
 }
 
 #[test]
@@ -139,4 +144,28 @@ fn odd_documents_never_panic() {
         let doc = Document::new(body, body);
         assert!(q.as_ref().is_ok_and(|q| q.find(&doc).is_none()));
     }
+}
+
+#[test]
+fn a_part_inside_a_matched_whole_word_is_reported_once() {
+    let q = Query::parse("Facebook");
+    let m = q
+        .ok()
+        .and_then(|q| q.find(&Document::new("", "Facebook-тағы жазба")));
+    assert_eq!(m.map(|m| m.terms), Some(vec!["Facebook-тағы".to_string()]));
+}
+
+#[test]
+fn yo_and_e_are_one_letter() {
+    assert!(fires("ещё", "", "Еще один митинг"));
+    assert!(fires("еще", "", "Ещё один митинг"));
+}
+
+#[test]
+fn types_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Query>();
+    shared::<Document>();
+    shared::<RuleSet>();
+    shared::<Match>();
 }

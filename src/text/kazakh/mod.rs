@@ -21,7 +21,7 @@ pub enum Class {
     Sonorant,
     /// з ж.
     Sibilant,
-    /// б в г ғ д.
+    /// б в г ғ д; loanwords ending so take voiced or voiceless endings (митингке).
     Voiced,
     /// к қ п с т ш ф х ц ч щ һ, and surnames in -ов/-ев.
     Voiceless,
@@ -184,7 +184,8 @@ fn case(prev: Class, poss: Poss) -> &'static [&'static str] {
             "бенен",
         ],
         (_, Voiced) => &[
-            "тың", "тің", "ты", "ті", "ға", "ге", "да", "де", "дан", "ден", "бен", "пен",
+            "тың", "тің", "ты", "ті", "ға", "ге", "қа", "ке", "да", "де", "та", "те", "дан", "ден",
+            "тан", "тен", "бен", "пен",
         ],
         (_, Voiceless) => &[
             "тың",
@@ -246,13 +247,35 @@ fn strip<'a>(rest: &'a str, lit: &str, fold: bool) -> Option<&'a str> {
     Some(r.next().map_or("", |(i, _)| &rest[i..]))
 }
 
-fn parse(rest: &str, from: u8, st: State, vowel_first: bool, fold: bool) -> bool {
+/// What the first ending after a stem variant must look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Anything, or nothing at all.
+    Any,
+    /// A vowel-initial ending (voiced кітаб-ы, vowel-dropped ауз-ы).
+    Vowel,
+    /// An ending in т that swallowed the stem's own т (журналис-тер from журналист).
+    T,
+}
+
+impl Start {
+    fn allows(self, lit: &str) -> bool {
+        let first = lit.chars().next();
+        match self {
+            Start::Any => true,
+            Start::Vowel => first.is_some_and(is_vowel),
+            Start::T => first == Some('т'),
+        }
+    }
+}
+
+fn parse(rest: &str, from: u8, st: State, start: Start, fold: bool) -> bool {
     if rest.is_empty() {
-        return !vowel_first;
+        return start == Start::Any;
     }
     (from..=PERSONAL).any(|slot| {
         endings(slot, st).iter().any(|lit| {
-            if vowel_first && !lit.chars().next().is_some_and(is_vowel) {
+            if !start.allows(lit) {
                 return false;
             }
             let Some(after) = strip(rest, lit, fold) else {
@@ -270,7 +293,7 @@ fn parse(rest: &str, from: u8, st: State, vowel_first: bool, fold: bool) -> bool
                 },
                 after_gy: slot == GY,
             };
-            parse(after, next_slot(slot), next, false, fold)
+            parse(after, next_slot(slot), next, Start::Any, fold)
         })
     })
 }
@@ -283,15 +306,15 @@ fn next_slot(slot: u8) -> u8 {
 }
 
 /// True if `rest` is empty or a valid chain of inflectional endings after a stem of class
-/// `prev`. `vowel_first` demands a non-empty chain opening with a vowel (voiced or
-/// vowel-dropped stems occur only there). `fold` compares on skeletons.
-pub fn is_ending_chain(rest: &str, prev: Class, vowel_first: bool, fold: bool) -> bool {
+/// `prev`; `start` constrains the first ending (and demands one unless `Any`).
+/// `fold` compares on skeletons.
+pub fn is_ending_chain(rest: &str, prev: Class, start: Start, fold: bool) -> bool {
     let st = State {
         prev,
         poss: Poss::None,
         after_gy: false,
     };
-    parse(rest, PLURAL, st, vowel_first, fold)
+    parse(rest, PLURAL, st, start, fold)
 }
 
 /// Like [`is_ending_chain`] after a stem that itself ends in the 3rd-person possessive
@@ -302,7 +325,7 @@ fn is_chain_after_third(rest: &str, fold: bool) -> bool {
         poss: Poss::Third,
         after_gy: false,
     };
-    parse(rest, CASE, st, false, fold)
+    parse(rest, CASE, st, Start::Any, fold)
 }
 
 /// True if `rest` is only a plural and/or possessive ending (used to undo typed ones).

@@ -1,6 +1,6 @@
 //! Stem variants of a Kazakh query word: the forms its stem takes before endings.
 
-use super::{Class, class_of, is_chain_after_third, is_ending_chain, is_plural_possessive};
+use super::{Class, Start, class_of, is_chain_after_third, is_ending_chain, is_plural_possessive};
 use crate::text::normalize::is_vowel;
 
 /// A stem a text word may start with, and what may follow it.
@@ -10,8 +10,8 @@ pub struct Variant {
     pub stem: String,
     /// Sound class of its end, which picks the first ending's consonant.
     pub class: Class,
-    /// The stem occurs only before a vowel-initial ending (кітаб-ы, ауз-ы).
-    pub vowel_first: bool,
+    /// What the first ending must look like.
+    pub start: Start,
     /// The stem ends in a 3rd-person possessive -ы/-і after a consonant (алды, басы).
     pub third: bool,
 }
@@ -20,7 +20,7 @@ impl Variant {
     /// True if `rest`, the text word after this stem, is a valid ending chain.
     /// With `fold`, `rest` is a skeleton.
     pub fn accepts(&self, rest: &str, fold: bool) -> bool {
-        is_ending_chain(rest, self.class, self.vowel_first, fold)
+        is_ending_chain(rest, self.class, self.start, fold)
             || (self.third && !rest.is_empty() && is_chain_after_third(rest, fold))
     }
 }
@@ -48,19 +48,16 @@ fn is_consonant(c: char) -> bool {
     !is_vowel(c) || c == 'у' || c == 'и'
 }
 
-fn push(out: &mut Vec<Variant>, stem: String, class: Class, vowel_first: bool) {
-    if !out
-        .iter()
-        .any(|v| v.stem == stem && v.vowel_first == vowel_first)
-    {
+fn push(out: &mut Vec<Variant>, stem: String, class: Class, start: Start) {
+    if !out.iter().any(|v| v.stem == stem && v.start == start) {
         let mut tail = stem.chars().rev();
-        let third = !vowel_first
+        let third = start == Start::Any
             && matches!(tail.next(), Some('ы' | 'і'))
             && tail.next().is_some_and(is_consonant);
         out.push(Variant {
             stem,
             class,
-            vowel_first,
+            start,
             third,
         });
     }
@@ -73,7 +70,7 @@ fn push_voiced(chars: &[char], out: &mut Vec<Variant>) {
         && let Some(v) = voiced(*last)
     {
         let stem: String = head.iter().chain(std::iter::once(&v)).collect();
-        push(out, stem, Class::Voiced, true);
+        push(out, stem, Class::Voiced, Start::Vowel);
     }
 }
 
@@ -89,7 +86,7 @@ fn push_dropped(chars: &[char], out: &mut Vec<Variant>) {
     {
         let stem: String = head.iter().chain([before, last]).collect();
         if let Some(class) = class_of(&stem) {
-            push(out, stem, class, true);
+            push(out, stem, class, Start::Vowel);
         }
     }
 }
@@ -108,10 +105,10 @@ fn push_stripped(word: &str, chars: &[char], out: &mut Vec<Variant>) {
         match stem_chars.split_last() {
             Some((last, head)) if unvoiced(*last).is_some() => {
                 let plain: String = head.iter().copied().chain(unvoiced(*last)).collect();
-                push(out, plain, Class::Voiceless, false);
-                push(out, stem.to_string(), class, true);
+                push(out, plain, Class::Voiceless, Start::Any);
+                push(out, stem.to_string(), class, Start::Vowel);
             }
-            _ => push(out, stem.to_string(), class, false),
+            _ => push(out, stem.to_string(), class, Start::Any),
         }
     }
 }
@@ -123,14 +120,17 @@ pub fn stem_variants(word: &str) -> Vec<Variant> {
     let Some(class) = class_of(word) else {
         return out;
     };
-    push(&mut out, word.to_string(), class, false);
+    push(&mut out, word.to_string(), class, Start::Any);
     let chars: Vec<char> = word.chars().collect();
     push_voiced(&chars, &mut out);
     push_dropped(&chars, &mut out);
     push_stripped(word, &chars, &mut out);
+    if let Some(head) = word.strip_suffix("ст") {
+        push(&mut out, format!("{head}с"), Class::Voiceless, Start::T);
+    }
     let stems: Vec<Vec<char>> = out[1..]
         .iter()
-        .filter(|v| !v.vowel_first)
+        .filter(|v| v.start == Start::Any)
         .map(|v| v.stem.chars().collect())
         .collect();
     for s in stems {

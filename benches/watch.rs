@@ -1,0 +1,212 @@
+//! Watch-rule throughput: articles per second for 10, 1,000 and 10,000 rules on ~5 KB
+//! Cyrillic articles. Run with `cargo bench --bench watch`.
+//!
+//! Articles are shuffled sentences of real-looking Kazakh and Russian news (the matching
+//! fixtures). Rule words come from generated Kazakh surnames, place names and Kazakh-shaped
+//! words that share prefixes with real ones (so the prefilter is exercised), and in the
+//! "busy" mix 1 in 20 from the articles' own words (so many rules fire and build snippets).
+//! Rule shapes are the ones users write (word, AND, "phrase", OR, exclusion).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use newswatch::watch::{Document, Query, RuleSet};
+
+const SEED: &str = include_str!("../tests/fixtures/matching/seed_s.txt");
+const EVAL: &str = include_str!("../tests/fixtures/matching/eval.tsv");
+
+const ROOTS: [&str; 24] = [
+    "Жексеба",
+    "Сабанши",
+    "Назарба",
+    "Тоқа",
+    "Мамырба",
+    "Серікба",
+    "Ахмет",
+    "Нұрпейіс",
+    "Оспан",
+    "Төлеге",
+    "Қасымба",
+    "Ермекба",
+    "Дәулетба",
+    "Сейітқали",
+    "Жұмаба",
+    "Бекмұхамбет",
+    "Әбіл",
+    "Құрманғали",
+    "Есенба",
+    "Смайыл",
+    "Тұрсынба",
+    "Жақып",
+    "Омарба",
+    "Ибраим",
+];
+const ENDS: [&str; 6] = ["ев", "ева", "ов", "ұлы", "қызы", "бек"];
+const PLACES: [&str; 12] = [
+    "Қостанай",
+    "Павлодар",
+    "Семей",
+    "Түркістан",
+    "Тараз",
+    "Орал",
+    "Атырау",
+    "Ақтау",
+    "Қызылорда",
+    "Петропавл",
+    "Көкшетау",
+    "Талдықорған",
+];
+
+/// Deterministic pseudo-random numbers (no extra dependency; the bench must be repeatable).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+fn sentences() -> Vec<String> {
+    let eval = EVAL
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(2));
+    SEED.lines().chain(eval).map(str::to_string).collect()
+}
+
+/// Words of the article texts themselves.
+fn text_words(sentences: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = sentences
+        .iter()
+        .flat_map(|s| s.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 4 && w.chars().all(|c| !c.is_ascii()))
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Names, places and Kazakh-shaped words that mostly do not occur in the articles.
+fn other_words(rng: &mut Lcg, count: usize) -> Vec<String> {
+    const ONSETS: [&str; 18] = [
+        "б", "д", "ғ", "ж", "з", "қ", "к", "л", "м", "н", "п", "р", "с", "т", "ш", "т", "с", "",
+    ];
+    const VOWELS: [&str; 9] = ["а", "е", "і", "ы", "о", "ұ", "ү", "ө", "ә"];
+    const CODAS: [&str; 8] = ["", "", "н", "р", "л", "қ", "с", "т"];
+    let mut words: Vec<String> = Vec::new();
+    for r in ROOTS {
+        words.extend(ENDS.iter().map(|e| format!("{r}{e}")));
+    }
+    words.extend(PLACES.iter().map(|p| p.to_string()));
+    while words.len() < count {
+        let syllables = 2 + rng.next(2);
+        let w: String = (0..syllables)
+            .map(|_| {
+                let o = ONSETS[rng.next(ONSETS.len())];
+                let v = VOWELS[rng.next(VOWELS.len())];
+                let c = CODAS[rng.next(CODAS.len())];
+                format!("{o}{v}{c}")
+            })
+            .collect();
+        words.push(w);
+    }
+    words
+}
+
+struct Vocabulary {
+    text: Vec<String>,
+    other: Vec<String>,
+}
+
+fn rule(rng: &mut Lcg, vocab: &Vocabulary, busy: bool) -> String {
+    let shape = rng.next(10);
+    let mut w = || {
+        let pool = if busy && rng.next(20) == 0 {
+            &vocab.text
+        } else {
+            &vocab.other
+        };
+        pool[rng.next(pool.len())].clone()
+    };
+    match shape {
+        0..=4 => w(),
+        5 | 6 => format!("{} {}", w(), w()),
+        7 => format!("\"{} {}\"", w(), w()),
+        8 => format!("{} OR {}", w(), w()),
+        _ => format!("{} -{}", w(), w()),
+    }
+}
+
+fn article(rng: &mut Lcg, sentences: &[String]) -> String {
+    let mut out = String::new();
+    while out.len() < 5_000 {
+        out.push_str(&sentences[rng.next(sentences.len())]);
+        out.push('\n');
+    }
+    out
+}
+
+/// Fastest of several passes over all articles, in seconds per article: the machine is
+/// shared, and the minimum is the figure least disturbed by other work.
+fn per_article(articles: &[String], mut f: impl FnMut(&str) -> usize) -> (f64, usize) {
+    let mut best = f64::MAX;
+    let mut out = 0;
+    for _ in 0..7 {
+        let start = Instant::now();
+        out = articles.iter().map(|a| f(a)).sum();
+        best = best.min(start.elapsed().as_secs_f64() / articles.len() as f64);
+    }
+    (best, out)
+}
+
+fn run(mix: &str, busy: bool, rng: &mut Lcg, vocab: &Vocabulary, articles: &[String]) {
+    let mut base = 0.0;
+    for count in [10usize, 1_000, 10_000] {
+        let queries: Vec<Query> = (0..count)
+            .filter_map(|_| Query::parse(&rule(rng, vocab, busy)).ok())
+            .collect();
+        let set = RuleSet::new(queries);
+        let (secs, fired) = per_article(articles, |a| {
+            let doc = Document::new("Жаңалықтар", a);
+            black_box(set.matches(&doc)).len()
+        });
+        if count == 10 {
+            base = secs;
+        }
+        println!(
+            "{mix} {count:>6} rules: {:>5.0} articles/s, {:.2} ms/article, {:.2}x the 10-rule time, {:.1} rules fired/article",
+            1.0 / secs,
+            secs * 1000.0,
+            secs / base,
+            fired as f64 / articles.len() as f64
+        );
+    }
+}
+
+fn main() {
+    let sentences = sentences();
+    let mut rng = Lcg(42);
+    let vocab = Vocabulary {
+        text: text_words(&sentences),
+        other: other_words(&mut rng, 20_000),
+    };
+    let articles: Vec<String> = (0..50).map(|_| article(&mut rng, &sentences)).collect();
+    let (prep, _) = per_article(&articles, |a| {
+        black_box(Document::new("Жаңалықтар", a));
+        0
+    });
+    println!(
+        "vocabulary {} text words + {} other words; {} articles of ~5 KB",
+        vocab.text.len(),
+        vocab.other.len(),
+        articles.len()
+    );
+    println!("Document::new only: {:.0} articles/s", 1.0 / prep);
+    run("quiet", false, &mut rng, &vocab, &articles);
+    run("busy ", true, &mut rng, &vocab, &articles);
+}
