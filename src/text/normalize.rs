@@ -43,13 +43,20 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || is_ignorable(c)
 }
 
-/// Latin letters that careless typists use for Kazakh letters, mapped to the real ones.
+/// Stand-ins for Kazakh letters (Latin schwa and barred o, the Bashkir/Mari forms some
+/// keyboards and fonts produce), mapped to the real letters.
 pub fn fix_letter(c: char) -> char {
     match c {
         'ə' => 'ә',
         'Ə' => 'Ә',
         'ɵ' => 'ө',
         'Ɵ' => 'Ө',
+        'ҡ' => 'қ',
+        'Ҡ' => 'Қ',
+        'ӊ' | 'ҥ' => 'ң',
+        'Ӊ' | 'Ҥ' => 'Ң',
+        'ӷ' => 'ғ',
+        'Ӷ' => 'Ғ',
         other => other,
     }
 }
@@ -171,6 +178,7 @@ mod tests {
         assert_eq!(normalise("Twitter’де"), "twitter'де");
         assert_eq!(normalise("зауыт‑фабрика"), "зауыт-фабрика");
         assert_eq!(normalise("əкім"), "әкім");
+        assert_eq!(normalise("Ҡазаҡстан"), "қазақстан");
     }
 
     #[test]

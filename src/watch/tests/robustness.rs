@@ -1,7 +1,7 @@
 //! Random queries and documents built from awkward characters: parsing and matching must never
 //! panic, and every rejection must point inside the query.
 
-use newswatch::watch::{Document, Query, RuleSet};
+use crate::watch::{Document, Query, RuleSet};
 
 const PIECES: [&str; 40] = [
     "тұтқын",

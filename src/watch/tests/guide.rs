@@ -1,8 +1,8 @@
 //! Every row of the "Public examples" table of the matching guide (section 9).
 
-use newswatch::watch::{Document, Query};
+use crate::watch::{Document, Query};
 
-const SEED: &str = include_str!("fixtures/matching/seed_s.txt");
+const SEED: &str = include_str!("../../../tests/fixtures/matching/seed_s.txt");
 const L21: &str = "8 qañtarda Almatyda bırneşe jerde jalğyz adamdyq piketter öttı";
 const L18: &str = "8 qańtarda Almatyda birneshe jerde jalǵyz adamdyq piketter ótti";
 const R1: &str = "Правозащитники требуют освободить политзаключённых.";

@@ -2,6 +2,9 @@
 
 use super::*;
 
+mod guide;
+mod robustness;
+
 fn fires(query: &str, title: &str, body: &str) -> bool {
     let q = Query::parse(query);
     assert!(q.is_ok(), "{query}: {q:?}");
