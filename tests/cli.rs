@@ -318,3 +318,59 @@ fn sighup_reloads_a_valid_config_and_keeps_running_on_an_invalid_one() {
         "the reload must keep the first source's schedule"
     );
 }
+
+#[test]
+fn match_passes_every_public_example_of_the_matching_guide() {
+    let dir = TestDir::new();
+    let seed = include_str!("fixtures/matching/seed_s.txt");
+    let texts = [
+        ("S", seed),
+        (
+            "L21",
+            "8 qañtarda Almatyda bırneşe jerde jalğyz adamdyq piketter öttı",
+        ),
+        (
+            "L18",
+            "8 qańtarda Almatyda birneshe jerde jalǵyz adamdyq piketter ótti",
+        ),
+        ("R1", "Правозащитники требуют освободить политзаключённых."),
+        ("R2", "Активисты выступили против закона."),
+        ("R3", "Нурсултан Назарбаев ушёл в отставку в 2019 году."),
+        ("R4", "Полиция задержала участников мирного митинга."),
+    ];
+    for (name, text) in texts {
+        dir.write_file(name, text);
+    }
+    let rows = [
+        ("пикет", "S", 0),
+        ("Сабаншиев", "S", 0),
+        ("наразылық шеруі", "S", 0),
+        ("халықаралық ұйым", "S", 0),
+        ("пікір айту құқығы", "S", 0),
+        ("жетістік", "S", 0),
+        ("zauyt", "S", 0),
+        ("заң", "S", 1),
+        ("қаз", "S", 1),
+        ("бас", "S", 1),
+        ("жалғыз пикет", "S", 1),
+        ("қаңтар", "L21", 0),
+        ("жалғыз", "L18", 0),
+        ("политзаключенный", "R1", 0),
+        ("рот", "R2", 1),
+        ("Нұрсұлтан Назарбаев", "R3", 0),
+        ("мирный митинг", "R4", 0),
+    ];
+    for (query, text, expected) in rows {
+        let file = dir.path().join(text);
+        let out = run_newswatch(
+            &["match", "--query", query, "--file", file.to_str().unwrap()],
+            LIMIT,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{query} on {text}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -35,7 +35,7 @@ fn err(position: usize, reason: impl Into<String>) -> QueryError {
 
 /// Parses and validates `query` into its tree and terms.
 pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
-    let toks = lex(query)?;
+    let toks = bare_words_as_phrase(lex(query)?);
     let mut p = Parser {
         schemes: query_schemes(&toks),
         toks,
@@ -59,6 +59,29 @@ pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
         ));
     }
     Ok((node, p.terms))
+}
+
+/// A query made only of two or more bare words (`саяси тұтқын`) watches for them as a phrase:
+/// that is what people mean when they type a name or a term into a keyword alert, and what
+/// the matching guide's public examples expect (`жалғыз пикет` must not match "жалғыз адамдық
+/// пикеттер"). Any operator, quote, group, field, `=` or `*` makes neighbouring words an
+/// implicit AND instead; `a AND b` asks for both words anywhere.
+fn bare_words_as_phrase(toks: Vec<(Tok, usize)>) -> Vec<(Tok, usize)> {
+    let bare = toks.len() > 1
+        && toks
+            .iter()
+            .all(|(tok, _)| matches!(tok, Tok::Word(_, WordKind::Plain)));
+    let Some(&(_, col)) = toks.first().filter(|_| bare) else {
+        return toks;
+    };
+    let words: Vec<String> = toks
+        .into_iter()
+        .filter_map(|(tok, _)| match tok {
+            Tok::Word(word, _) => Some(word),
+            _ => None,
+        })
+        .collect();
+    vec![(Tok::Phrase(words.join(" ")), col)]
 }
 
 fn query_schemes(toks: &[(Tok, usize)]) -> Vec<Scheme> {
