@@ -17,7 +17,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
-pub use deliveries::PendingDelivery;
+pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use sources::{PollRecord, SourceState};
 

@@ -1,0 +1,265 @@
+//! One sink's delivery loop: read due deliveries, apply the sink's filter, rate limit or
+//! digest schedule, send without holding the store, record each outcome at once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{DeliveryMode, DigestSchedule, SinkSpec};
+use crate::store::{DeliveredVia, DeliveryOutcome, PendingDelivery, StoreError};
+
+use super::channel::{Channel, Scope};
+use super::message::Outgoing;
+use super::timing::{RateWindow, next_digest, retry_at};
+use super::{DeliveryReport, Outbox};
+
+/// How often a sink looks for due deliveries.
+const TICK: Duration = Duration::from_secs(1);
+/// Deliveries read at a time, so one burst cannot hold the store for long.
+const BATCH: usize = 100;
+/// Batches per pass, so a pass ends and shutdown is noticed even under a flood.
+const MAX_BATCHES: usize = 20;
+/// Alerts listed in one digest; the rest go out in the next one right after.
+const DIGEST_MAX: usize = 1000;
+/// Longest final pass at shutdown; an unrecorded send cut short is retried at the next start.
+const FINAL_PASS: Duration = Duration::from_secs(20);
+
+/// What became of one send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// Delivered and recorded.
+    Delivered,
+    /// This message was refused; the sink may take others.
+    Refused,
+    /// The sink is down or asked us to wait: it is paused.
+    Paused,
+}
+
+/// One sink's delivery state.
+pub struct Worker {
+    spec: SinkSpec,
+    channel: Channel,
+    outbox: Outbox,
+    window: Option<RateWindow>,
+    paused_until: Option<DateTime<Utc>>,
+    /// Earliest retry of the last failed send, when one is left.
+    last_retry: Option<DateTime<Utc>>,
+    report: DeliveryReport,
+}
+
+impl Worker {
+    /// A worker for `spec`, sending through `channel`.
+    pub fn new(spec: SinkSpec, channel: Channel, outbox: Outbox) -> Worker {
+        let window = match &spec.mode {
+            DeliveryMode::Immediate {
+                rate_limit: Some(limit),
+            } => Some(RateWindow::new(*limit, Utc::now())),
+            _ => None,
+        };
+        Worker {
+            spec,
+            channel,
+            outbox,
+            window,
+            paused_until: None,
+            last_retry: None,
+            report: DeliveryReport::default(),
+        }
+    }
+
+    /// Delivers every tick until `stop`, then makes a final bounded pass.
+    pub async fn run(mut self, stop: CancellationToken) -> DeliveryReport {
+        loop {
+            self.pass().await;
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = tokio::time::sleep(TICK) => {}
+            }
+        }
+        if tokio::time::timeout(FINAL_PASS, self.pass()).await.is_err() {
+            tracing::warn!(sink = %self.spec.name, "final delivery pass cut short at shutdown; the rest is sent at the next start");
+        }
+        self.report
+    }
+
+    async fn pass(&mut self) {
+        let result = match self.spec.mode.clone() {
+            DeliveryMode::Immediate { .. } => self.immediate().await,
+            DeliveryMode::Digest(schedule) => self.digest(&schedule).await,
+        };
+        if let Err(err) = result {
+            tracing::error!(sink = %self.spec.name, error = %err, "delivery pass failed; retrying in a moment");
+        }
+    }
+
+    /// One message per alert; past the rate limit, one summary for the overflow.
+    async fn immediate(&mut self) -> Result<(), StoreError> {
+        for _ in 0..MAX_BATCHES {
+            let now = Utc::now();
+            if self.paused_until.is_some_and(|until| until > now) {
+                return Ok(());
+            }
+            let (rows, full) = self.due(now, BATCH).await?;
+            let quota = self
+                .window
+                .as_mut()
+                .map_or(usize::MAX, |w| w.remaining(now) as usize);
+            if rows.is_empty() || quota == 0 {
+                return Ok(());
+            }
+            let (single, rest) = rows.split_at(if rows.len() > quota {
+                quota - 1
+            } else {
+                rows.len()
+            });
+            for row in single {
+                let message = Outgoing::Alert(row);
+                if self
+                    .send(message, std::slice::from_ref(row), DeliveredVia::Message)
+                    .await?
+                    == Sent::Paused
+                {
+                    return Ok(());
+                }
+            }
+            if !rest.is_empty()
+                && self
+                    .send(Outgoing::Summary(rest), rest, DeliveredVia::Summary)
+                    .await?
+                    == Sent::Paused
+            {
+                return Ok(());
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// The period's alerts in one message, when the sink's digest is due.
+    async fn digest(&mut self, schedule: &DigestSchedule) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let sink = self.spec.name.clone();
+        let next = self.outbox.run(move |s| s.next_digest_at(&sink)).await?;
+        let after = match next {
+            None => next_digest(schedule, now),
+            Some(at) if at > now => return Ok(()),
+            Some(_) => {
+                let (rows, full) = self.due(now, DIGEST_MAX).await?;
+                let sent = match rows.is_empty() {
+                    true => Sent::Delivered,
+                    false => {
+                        self.send(Outgoing::Digest(&rows), &rows, DeliveredVia::Digest)
+                            .await?
+                    }
+                };
+                match (sent, full) {
+                    (Sent::Delivered, true) => now,
+                    (Sent::Delivered, false) => next_digest(schedule, now),
+                    _ => self
+                        .last_retry
+                        .unwrap_or_else(|| next_digest(schedule, now)),
+                }
+            }
+        };
+        let sink = self.spec.name.clone();
+        self.outbox
+            .run(move |s| s.set_next_digest_at(&sink, after))
+            .await
+    }
+
+    /// Due deliveries this sink accepts; the ones its filter declines are marked skipped.
+    async fn due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(Vec<PendingDelivery>, bool), StoreError> {
+        let sink = self.spec.name.clone();
+        let rows = self
+            .outbox
+            .run(move |s| s.due_deliveries(&sink, now, limit))
+            .await?;
+        let full = rows.len() == limit;
+        let (keep, skip): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|r| self.spec.filter.accepts(&r.rule_name, &r.source_name));
+        if !skip.is_empty() {
+            let outcomes: Vec<_> = skip
+                .iter()
+                .map(|r| (r.alert_id, DeliveryOutcome::Skipped))
+                .collect();
+            self.record(outcomes).await?;
+        }
+        Ok((keep, full))
+    }
+
+    /// Sends one message covering `rows` and records the outcome for each of them.
+    async fn send(
+        &mut self,
+        message: Outgoing<'_>,
+        rows: &[PendingDelivery],
+        via: DeliveredVia,
+    ) -> Result<Sent, StoreError> {
+        let result = self.channel.send(&self.spec.name, &message).await;
+        let now = Utc::now();
+        let (outcomes, sent): (Vec<_>, Sent) = match result {
+            Ok(()) => {
+                if let Some(window) = &mut self.window {
+                    window.count();
+                }
+                self.report.delivered += rows.len();
+                let done = rows
+                    .iter()
+                    .map(|r| (r.alert_id, DeliveryOutcome::Delivered(via)));
+                (done.collect(), Sent::Delivered)
+            }
+            Err(err) => {
+                self.report.failed += rows.len();
+                let failed: Vec<_> = rows
+                    .iter()
+                    .map(|r| {
+                        let retry =
+                            retry_at(&self.spec.retry, r.attempts + 1, err.retry_after, now);
+                        (r.alert_id, retry)
+                    })
+                    .collect();
+                tracing::warn!(sink = %self.spec.name, alerts = rows.len(), error = %err.message,
+                    dead = failed.iter().filter(|(_, r)| r.is_none()).count(), "delivery failed");
+                let earliest = failed.iter().filter_map(|(_, r)| *r).min();
+                self.last_retry = earliest;
+                let sent = if err.scope == Scope::Sink || err.retry_after.is_some() {
+                    let backoff =
+                        chrono::Duration::from_std(self.spec.retry.backoff).unwrap_or_default();
+                    self.paused_until = Some(earliest.unwrap_or(now + backoff));
+                    Sent::Paused
+                } else {
+                    Sent::Refused
+                };
+                let outcomes = failed
+                    .into_iter()
+                    .map(|(id, retry_at)| {
+                        (
+                            id,
+                            DeliveryOutcome::Failed {
+                                error: err.message.clone(),
+                                retry_at,
+                            },
+                        )
+                    })
+                    .collect();
+                (outcomes, sent)
+            }
+        };
+        self.record(outcomes).await?;
+        Ok(sent)
+    }
+
+    async fn record(&self, outcomes: Vec<(i64, DeliveryOutcome)>) -> Result<(), StoreError> {
+        let sink = self.spec.name.clone();
+        self.outbox
+            .run(move |s| s.record_deliveries(&sink, &outcomes))
+            .await
+    }
+}
