@@ -76,6 +76,7 @@ impl Webhook {
         })?;
         let status = response.status();
         if status.is_success() {
+            drain(response).await;
             return Ok(());
         }
         let wait = retry_after(response.headers());
@@ -90,6 +91,18 @@ impl Webhook {
             retry_after: wait,
             scope: status_scope(status),
         })
+    }
+}
+
+/// Reads (and drops) up to 64 KiB of a success reply, so the receiver sees the request
+/// through; a receiver that stalls is cut off by the request timeout.
+async fn drain(mut response: reqwest::Response) {
+    let mut read = 0;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        read += chunk.len();
+        if read > 64 * 1024 {
+            return;
+        }
     }
 }
 
