@@ -610,3 +610,24 @@ fn a_missing_secret_stops_the_start_naming_the_sink() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_config_accepts_every_kind_of_sink() {
+    let s = Setup::new(
+        &[],
+        "[[sink]]\nkind = \"log\"\n\n\
+         [[sink]]\nkind = \"webhook\"\nurl = \"https://cases.example.org/hook\"\nsecret_env = \"HOOK_KEY\"\n\
+         headers = { X-Team = \"kz\" }\nrules = [\"protest\"]\nsources = [\"azattyq\"]\n\n\
+         [[sink]]\nkind = \"telegram\"\ntoken_file = \"tg.token\"\nchat_id = \"@kz_alerts\"\nrate_limit = \"20/1h\"\n\n\
+         [[sink]]\nkind = \"email\"\nmode = \"digest\"\nat = \"08:00+05:00\"\nhost = \"smtp.example.org\"\n\
+         username = \"a\"\npassword_env = \"P\"\nfrom = \"newswatch <alerts@example.org>\"\nto = [\"desk@example.org\"]\n\n\
+         [[sink]]\nkind = \"command\"\nmode = \"digest\"\nevery = \"1h\"\ncommand = [\"/bin/true\"]\n",
+    );
+    let out = run_newswatch(&["check-config", "--config", s.cfg()], LIMIT);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 sinks"));
+}

@@ -22,14 +22,20 @@ pub fn retry_at(
     if attempts >= policy.max_attempts {
         return None;
     }
-    let doublings = attempts.saturating_sub(1).min(30);
+    let wait = pause(policy, attempts, retry_after);
+    Some(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX))
+}
+
+/// The wait after `failures` failures in a row: the policy's backoff doubled per failure up
+/// to its cap, ±20% jitter, and never shorter than a receiver's `Retry-After`.
+pub fn pause(policy: &RetryPolicy, failures: u32, retry_after: Option<Duration>) -> Duration {
+    let doublings = failures.saturating_sub(1).min(30);
     let base = policy
         .backoff
         .saturating_mul(1 << doublings)
         .min(policy.max_backoff);
     let jittered = base.mul_f64(1.0 + rand::random_range(-JITTER..=JITTER));
-    let wait = retry_after.map_or(jittered, |asked| asked.max(jittered));
-    Some(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX))
+    retry_after.map_or(jittered, |asked| asked.max(jittered))
 }
 
 /// The first digest time strictly after `now`.

@@ -15,7 +15,8 @@ use super::message::Outgoing;
 /// Header carrying `sha256=<hex HMAC-SHA256 of the body>` when a secret is configured.
 pub const SIGNATURE_HEADER: &str = "x-newswatch-signature";
 
-/// A configured webhook.
+/// A configured webhook. Errors name only the URL's origin: hook URLs often carry a token
+/// in their path.
 pub struct Webhook {
     name: String,
     url: Url,
@@ -70,7 +71,7 @@ impl Webhook {
             SendError::sink(format!(
                 "webhook sink {:?}: cannot POST to {}: {}; check that the receiver is up",
                 self.name,
-                self.url,
+                self.url.origin().ascii_serialization(),
                 err.without_url()
             ))
         })?;
@@ -85,7 +86,7 @@ impl Webhook {
             message: format!(
                 "webhook sink {:?}: {} answered HTTP {status}: {}; the receiver refused the alert",
                 self.name,
-                self.url,
+                self.url.origin().ascii_serialization(),
                 tail(&text, 300)
             ),
             retry_after: wait,

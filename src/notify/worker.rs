@@ -11,7 +11,7 @@ use crate::store::{DeliveredVia, DeliveryOutcome, PendingDelivery, StoreError};
 
 use super::channel::{Channel, Scope};
 use super::message::Outgoing;
-use super::timing::{RateWindow, next_digest, retry_at};
+use super::timing::{RateWindow, next_digest, pause, retry_at};
 use super::{DeliveryReport, Outbox};
 
 /// How often a sink looks for due deliveries.
@@ -43,6 +43,8 @@ pub struct Worker {
     outbox: Outbox,
     window: Option<RateWindow>,
     paused_until: Option<DateTime<Utc>>,
+    /// Sink-wide failures since the last success.
+    outage: u32,
     /// Earliest retry of the last failed send, when one is left.
     last_retry: Option<DateTime<Utc>>,
     report: DeliveryReport,
@@ -63,6 +65,7 @@ impl Worker {
             outbox,
             window,
             paused_until: None,
+            outage: 0,
             last_retry: None,
             report: DeliveryReport::default(),
         }
@@ -209,6 +212,7 @@ impl Worker {
                 if let Some(window) = &mut self.window {
                     window.count();
                 }
+                self.outage = 0;
                 self.report.delivered += rows.len();
                 let done = rows
                     .iter()
@@ -230,9 +234,11 @@ impl Worker {
                 let earliest = failed.iter().filter_map(|(_, r)| *r).min();
                 self.last_retry = earliest;
                 let sent = if err.scope == Scope::Sink || err.retry_after.is_some() {
-                    let backoff =
-                        chrono::Duration::from_std(self.spec.retry.backoff).unwrap_or_default();
-                    self.paused_until = Some(earliest.unwrap_or(now + backoff));
+                    // The pause grows with the outage, not with one row's attempts, so a
+                    // long outage is probed ever more rarely whichever row goes first.
+                    self.outage += 1;
+                    let wait = pause(&self.spec.retry, self.outage, err.retry_after);
+                    self.paused_until = Some(now + wait);
                     Sent::Paused
                 } else {
                     Sent::Refused
