@@ -114,6 +114,7 @@ impl Notifier {
             .iter()
             .map(|spec| {
                 let channel = channel::Channel::new(spec, &http)?;
+                tracing::debug!(sink = %spec.name, kind = spec.kind.word(), mode = ?spec.mode, "sink ready");
                 Ok(worker::Worker::new(spec.clone(), channel, outbox.clone()))
             })
             .collect::<Result<_, NotifyError>>()?;
