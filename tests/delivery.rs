@@ -38,25 +38,7 @@ impl Setup {
     /// `{dir}` stands for the test folder and `{server}` for the server's base URL.
     fn new(items: &[(&str, &str)], sinks: &str) -> Setup {
         let server = TestServer::start();
-        let links: Vec<String> = (0..items.len())
-            .map(|i| server.url(&format!("/kk/{i}.html")))
-            .collect();
-        let guids: Vec<String> = (0..items.len()).map(|i| format!("kk-{i}")).collect();
-        let entries: Vec<FeedItem> = items
-            .iter()
-            .enumerate()
-            .map(|(i, (title, description))| FeedItem {
-                title,
-                link: &links[i],
-                guid: &guids[i],
-                pub_date: PUBLISHED,
-                description,
-            })
-            .collect();
-        server.route(
-            "/rss",
-            Response::ok("application/rss+xml", rss_feed("Азаттық", &entries)),
-        );
+        serve_feed(&server, items);
         let dir = TestDir::new();
         let sinks = sinks
             .replace("{dir}", dir.path().to_str().unwrap())
@@ -122,6 +104,29 @@ impl Setup {
         assert!(out.status.success(), "{args:?}: {out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
+}
+
+/// Serves `/rss` listing one item per `(title, description)`, item `i` at `/kk/{i}.html`.
+fn serve_feed(server: &TestServer, items: &[(&str, &str)]) {
+    let links: Vec<String> = (0..items.len())
+        .map(|i| server.url(&format!("/kk/{i}.html")))
+        .collect();
+    let guids: Vec<String> = (0..items.len()).map(|i| format!("kk-{i}")).collect();
+    let entries: Vec<FeedItem> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (title, description))| FeedItem {
+            title,
+            link: &links[i],
+            guid: &guids[i],
+            pub_date: PUBLISHED,
+            description,
+        })
+        .collect();
+    server.route(
+        "/rss",
+        Response::ok("application/rss+xml", rss_feed("Азаттық", &entries)),
+    );
 }
 
 fn wait_for(what: &str, limit: Duration, done: impl Fn() -> bool) {
@@ -450,6 +455,16 @@ fn a_burst_over_the_rate_limit_becomes_one_summary() {
         ))
     };
     assert_eq!((via("message"), via("summary")), (2, 8));
+
+    // The window is stored: a later run within the hour sends nothing more.
+    let more: Vec<(&str, &str)> = items.iter().copied().chain([("Жаңа", PRISONERS)]).collect();
+    serve_feed(&s.server, &more);
+    s.run_once();
+    assert_eq!(s.posts("/hook").len(), 3);
+    assert_eq!(
+        s.count("SELECT count(*) FROM deliveries WHERE state = 'pending'"),
+        1
+    );
 }
 
 #[test]

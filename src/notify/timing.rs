@@ -56,8 +56,8 @@ pub fn next_digest(schedule: &DigestSchedule, now: DateTime<Utc>) -> DateTime<Ut
     }
 }
 
-/// A fixed window counting messages sent by one sink (kept in memory: a restart starts a
-/// new window).
+/// A fixed window counting messages sent by one sink; stored with the sink so that restarts
+/// and `run --once` from cron do not reset it.
 #[derive(Debug)]
 pub struct RateWindow {
     limit: RateLimit,
@@ -66,13 +66,18 @@ pub struct RateWindow {
 }
 
 impl RateWindow {
-    /// A fresh window starting `now`.
-    pub fn new(limit: RateLimit, now: DateTime<Utc>) -> RateWindow {
+    /// The window begun at `started` with `sent` messages counted.
+    pub fn resume(limit: RateLimit, started: DateTime<Utc>, sent: u32) -> RateWindow {
         RateWindow {
             limit,
-            started: now,
-            sent: 0,
+            started,
+            sent,
         }
+    }
+
+    /// When the window began and how many messages it counted, for storing.
+    pub fn state(&self) -> (DateTime<Utc>, u32) {
+        (self.started, self.sent)
     }
 
     /// Messages that may still be sent in the window containing `now`.
@@ -148,7 +153,7 @@ mod tests {
             per: Duration::from_secs(60),
         };
         let start = at("2026-01-08T10:00:00Z");
-        let mut window = RateWindow::new(limit, start);
+        let mut window = RateWindow::resume(limit, start, 0);
         window.count();
         window.count();
         assert_eq!(window.remaining(start + chrono::Duration::seconds(59)), 0);

@@ -41,6 +41,7 @@ pub struct Worker {
     spec: SinkSpec,
     channel: Channel,
     outbox: Outbox,
+    /// The rate-limit window, read from the store on the first pass.
     window: Option<RateWindow>,
     paused_until: Option<DateTime<Utc>>,
     /// Sink-wide failures since the last success.
@@ -53,17 +54,11 @@ pub struct Worker {
 impl Worker {
     /// A worker for `spec`, sending through `channel`.
     pub fn new(spec: SinkSpec, channel: Channel, outbox: Outbox) -> Worker {
-        let window = match &spec.mode {
-            DeliveryMode::Immediate {
-                rate_limit: Some(limit),
-            } => Some(RateWindow::new(*limit, Utc::now())),
-            _ => None,
-        };
         Worker {
             spec,
             channel,
             outbox,
-            window,
+            window: None,
             paused_until: None,
             outage: 0,
             last_retry: None,
@@ -104,10 +99,10 @@ impl Worker {
                 return Ok(());
             }
             let (rows, full) = self.due(now, BATCH).await?;
-            let quota = self
-                .window
-                .as_mut()
-                .map_or(usize::MAX, |w| w.remaining(now) as usize);
+            let quota = match self.window().await? {
+                Some(window) => window.remaining(now) as usize,
+                None => usize::MAX,
+            };
             if rows.is_empty() || quota == 0 {
                 return Ok(());
             }
@@ -145,7 +140,8 @@ impl Worker {
     async fn digest(&mut self, schedule: &DigestSchedule) -> Result<(), StoreError> {
         let now = Utc::now();
         let sink = self.spec.name.clone();
-        let next = self.outbox.run(move |s| s.next_digest_at(&sink)).await?;
+        let next = self.outbox.run(move |s| s.sink_state(&sink)).await?;
+        let next = next.next_digest_at;
         let after = match next {
             None => next_digest(schedule, now),
             Some(at) if at > now => return Ok(()),
@@ -171,6 +167,23 @@ impl Worker {
         self.outbox
             .run(move |s| s.set_next_digest_at(&sink, after))
             .await
+    }
+
+    /// The sink's rate-limit window, if it has a limit; resumed from the store the first time.
+    async fn window(&mut self) -> Result<Option<&mut RateWindow>, StoreError> {
+        let DeliveryMode::Immediate {
+            rate_limit: Some(limit),
+        } = self.spec.mode
+        else {
+            return Ok(None);
+        };
+        if self.window.is_none() {
+            let sink = self.spec.name.clone();
+            let state = self.outbox.run(move |s| s.sink_state(&sink)).await?;
+            let started = state.window_started_at.unwrap_or_else(Utc::now);
+            self.window = Some(RateWindow::resume(limit, started, state.window_messages));
+        }
+        Ok(self.window.as_mut())
     }
 
     /// Due deliveries this sink accepts; the ones its filter declines are marked skipped.
@@ -258,7 +271,15 @@ impl Worker {
                 (outcomes, sent)
             }
         };
+        // The outcome first: it is what a crash must not lose.
         self.record(outcomes).await?;
+        if let (Sent::Delivered, Some(window)) = (sent, &self.window) {
+            let (started, messages) = window.state();
+            let sink = self.spec.name.clone();
+            self.outbox
+                .run(move |s| s.set_rate_window(&sink, started, messages))
+                .await?;
+        }
         Ok(sent)
     }
 

@@ -1,13 +1,12 @@
-//! The outbox: one delivery row per (alert, sink), consumed by the notifier, and each sink's
-//! digest schedule.
+//! The outbox: one delivery row per (alert, sink), consumed by the notifier.
 //!
 //! Every outcome is written in one transaction per send, so a crash loses no outcome already
 //! recorded and leaves unrecorded deliveries due again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use super::{Store, StoreError, db_time, parse_db_time};
+use super::{Store, StoreError, db_time};
 
 /// A delivery that is due, with everything a sink needs to render the alert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,29 +169,6 @@ impl Store {
             };
         }
         tx.commit()?;
-        Ok(())
-    }
-
-    /// When `sink` sends its next digest, if one was scheduled.
-    pub fn next_digest_at(&self, sink: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let at: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT next_digest_at FROM sink_schedule WHERE sink = ?1",
-                [sink],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(at.as_deref().and_then(parse_db_time))
-    }
-
-    /// Schedules `sink`'s next digest.
-    pub fn set_next_digest_at(&mut self, sink: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO sink_schedule (sink, next_digest_at) VALUES (?1, ?2)
-             ON CONFLICT (sink) DO UPDATE SET next_digest_at = excluded.next_digest_at",
-            params![sink, db_time(at)],
-        )?;
         Ok(())
     }
 

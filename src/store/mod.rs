@@ -8,6 +8,7 @@ mod articles;
 mod deliveries;
 mod reports;
 mod schema;
+mod sinks;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
+pub use sinks::SinkState;
 pub use sources::{PollRecord, SourceState};
 
 /// How long a statement waits for another connection's lock before failing.

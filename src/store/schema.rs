@@ -89,7 +89,8 @@ CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
 "#;
 
 /// Delivery v2: a `skipped` state (the sink's filter declined the alert), how a delivered
-/// alert went out (`delivered_via`), a due-index per sink, and per-sink digest schedules.
+/// alert went out (`delivered_via`), a due-index per sink, and per-sink state that must
+/// survive restarts (digest schedule, rate-limit window).
 /// SQLite cannot widen a CHECK in place, so `deliveries` is rebuilt with its rows.
 const MIGRATION_2: &str = r#"
 CREATE TABLE deliveries_v2 (
@@ -114,8 +115,10 @@ ALTER TABLE deliveries_v2 RENAME TO deliveries;
 CREATE INDEX deliveries_due ON deliveries(sink, state, next_attempt_at);
 CREATE INDEX deliveries_state ON deliveries(state);
 
-CREATE TABLE sink_schedule (
-    sink            TEXT PRIMARY KEY,
-    next_digest_at  TEXT NOT NULL
+CREATE TABLE sink_state (
+    sink               TEXT PRIMARY KEY,
+    next_digest_at     TEXT,
+    window_started_at  TEXT,
+    window_messages    INTEGER NOT NULL DEFAULT 0
 );
 "#;
