@@ -646,3 +646,37 @@ fn check_config_accepts_every_kind_of_sink() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("5 sinks"));
 }
+
+#[test]
+fn a_hanging_receiver_times_out_without_delaying_the_other_sink() {
+    let s = Setup::new(
+        &[("Хабар", PRISONERS)],
+        "[[sink]]\nkind = \"webhook\"\nname = \"slow\"\nurl = \"{server}/slow\"\ntimeout = \"2s\"\n\n\
+         [[sink]]\nkind = \"webhook\"\nname = \"fast\"\nurl = \"{server}/fast\"\n",
+    );
+    s.server
+        .route("/slow", Response::hang(Duration::from_secs(10)));
+    s.server.route("/fast", Response::ok("text/plain", "ok"));
+    s.run_once();
+    let (slow, fast) = (&s.posts("/slow")[0], &s.posts("/fast")[0]);
+    let gap = fast.received.max(slow.received) - fast.received.min(slow.received);
+    assert!(gap < Duration::from_secs(1), "the fast sink waited {gap:?}");
+    let conn = Connection::open(&s.db).unwrap();
+    let (state, error): (String, String) = conn
+        .query_row(
+            "SELECT state, last_error FROM deliveries WHERE sink = 'slow'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(state, "retrying");
+    assert!(
+        error.starts_with("webhook sink \"slow\": cannot POST to http://127.0.0.1:")
+            && error.contains("timed out"),
+        "{error}"
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM deliveries WHERE sink = 'fast' AND state = 'delivered'"),
+        1
+    );
+}

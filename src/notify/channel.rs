@@ -155,6 +155,26 @@ pub fn status_scope(status: reqwest::StatusCode) -> Scope {
     }
 }
 
+/// A request error with its causes ("error sending request: connection refused"), without
+/// the URL, which for Telegram holds the bot token.
+pub fn describe(err: reqwest::Error) -> String {
+    let err = err.without_url();
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    if err.is_timeout() && !text.contains("timed out") {
+        text.push_str(" (timed out)");
+    }
+    text
+}
+
 /// The last `max` bytes of `text` on a character boundary, for error messages.
 pub fn tail(text: &str, max: usize) -> &str {
     let mut start = text.len().saturating_sub(max);

@@ -10,7 +10,7 @@ use url::Url;
 use crate::config::{SinkSpec, TelegramSpec};
 
 use super::NotifyError;
-use super::channel::{Scope, SendError, retry_after, status_scope, tail};
+use super::channel::{Scope, SendError, describe, retry_after, status_scope, tail};
 use super::message::Outgoing;
 
 /// A configured Telegram chat.
@@ -66,7 +66,7 @@ impl Telegram {
                 SendError::sink(format!(
                     "telegram sink {:?}: cannot reach the Bot API: {}; check api_url and the network",
                     self.name,
-                    err.without_url()
+                    describe(err)
                 ))
             })?;
         let status = response.status();

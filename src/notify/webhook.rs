@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::config::{SinkSpec, WebhookSpec};
 
-use super::channel::{SendError, retry_after, status_scope, tail};
+use super::channel::{SendError, describe, retry_after, status_scope, tail};
 use super::message::Outgoing;
 
 /// Header carrying `sha256=<hex HMAC-SHA256 of the body>` when a secret is configured.
@@ -72,7 +72,7 @@ impl Webhook {
                 "webhook sink {:?}: cannot POST to {}: {}; check that the receiver is up",
                 self.name,
                 self.url.origin().ascii_serialization(),
-                err.without_url()
+                describe(err)
             ))
         })?;
         let status = response.status();
