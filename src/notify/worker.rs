@@ -1,7 +1,7 @@
 //! One sink's delivery loop: read due deliveries, apply the sink's filter, rate limit or
 //! digest schedule, send without holding the store, record each outcome at once.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
@@ -22,7 +22,7 @@ const BATCH: usize = 100;
 const MAX_BATCHES: usize = 20;
 /// Alerts listed in one digest; the rest go out in the next one right after.
 const DIGEST_MAX: usize = 1000;
-/// Longest final pass at shutdown; an unrecorded send cut short is retried at the next start.
+/// Time the final pass at shutdown may start new sends; what is left goes at the next start.
 const FINAL_PASS: Duration = Duration::from_secs(20);
 
 /// What became of one send.
@@ -48,6 +48,10 @@ pub struct Worker {
     outage: u32,
     /// Earliest retry of the last failed send, when one is left.
     last_retry: Option<DateTime<Utc>>,
+    /// Fires at shutdown: a pass then stops between sends.
+    stop: CancellationToken,
+    /// End of the final pass at shutdown, once it began.
+    final_deadline: Option<Instant>,
     report: DeliveryReport,
 }
 
@@ -62,12 +66,15 @@ impl Worker {
             paused_until: None,
             outage: 0,
             last_retry: None,
+            stop: CancellationToken::new(),
+            final_deadline: None,
             report: DeliveryReport::default(),
         }
     }
 
     /// Delivers every tick until `stop`, then makes a final bounded pass.
     pub async fn run(mut self, stop: CancellationToken) -> DeliveryReport {
+        self.stop = stop.clone();
         loop {
             self.pass().await;
             tokio::select! {
@@ -75,10 +82,22 @@ impl Worker {
                 () = tokio::time::sleep(TICK) => {}
             }
         }
-        if tokio::time::timeout(FINAL_PASS, self.pass()).await.is_err() {
+        self.final_deadline = Some(Instant::now() + FINAL_PASS);
+        // Sends stop at FINAL_PASS; the cap beyond it only cuts a send that hangs past its
+        // own timeout, the one case where an alert may go out twice.
+        let cap = FINAL_PASS + self.spec.timeout + Duration::from_secs(5);
+        if tokio::time::timeout(cap, self.pass()).await.is_err() {
             tracing::warn!(sink = %self.spec.name, "final delivery pass cut short at shutdown; the rest is sent at the next start");
         }
         self.report
+    }
+
+    /// Whether to stop between sends: at shutdown, or when the final pass is over time.
+    fn must_yield(&self) -> bool {
+        match self.final_deadline {
+            Some(deadline) => Instant::now() >= deadline,
+            None => self.stop.is_cancelled(),
+        }
     }
 
     async fn pass(&mut self) {
@@ -95,7 +114,7 @@ impl Worker {
     async fn immediate(&mut self) -> Result<(), StoreError> {
         for _ in 0..MAX_BATCHES {
             let now = Utc::now();
-            if self.paused_until.is_some_and(|until| until > now) {
+            if self.must_yield() || self.paused_until.is_some_and(|until| until > now) {
                 return Ok(());
             }
             let (rows, full) = self.due(now, BATCH).await?;
@@ -112,6 +131,9 @@ impl Worker {
                 rows.len()
             });
             for row in single {
+                if self.must_yield() {
+                    return Ok(());
+                }
                 let message = Outgoing::Alert(row);
                 if self
                     .send(message, std::slice::from_ref(row), DeliveredVia::Message)
