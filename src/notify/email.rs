@@ -96,3 +96,43 @@ impl Email {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{DeliveryMode, RetryPolicy, SinkFilter, SinkKind};
+
+    fn spec(tls: SmtpTls) -> (EmailSpec, SinkSpec) {
+        let email = EmailSpec {
+            host: "smtp.example.org".into(),
+            port: 587,
+            tls,
+            username: Some("alerts".into()),
+            password: None,
+            from: "newswatch <alerts@example.org>".into(),
+            to: vec!["desk@example.org".into()],
+        };
+        let sink = SinkSpec {
+            name: "mail".into(),
+            kind: SinkKind::Email(email.clone()),
+            filter: SinkFilter::default(),
+            mode: DeliveryMode::Immediate { rate_limit: None },
+            retry: RetryPolicy {
+                max_attempts: 3,
+                backoff: std::time::Duration::from_secs(1),
+                max_backoff: std::time::Duration::from_secs(10),
+            },
+            timeout: std::time::Duration::from_secs(5),
+        };
+        (email, sink)
+    }
+
+    #[test]
+    fn tls_transports_build_with_the_crates_crypto_provider() {
+        // reqwest and lettre share rustls; a second crypto provider would make this panic.
+        for tls in [SmtpTls::Starttls, SmtpTls::Tls, SmtpTls::None] {
+            let (email, sink) = spec(tls);
+            assert!(Email::new(&email, Some("pw".into()), &sink).is_ok());
+        }
+    }
+}

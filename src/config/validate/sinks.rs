@@ -270,3 +270,54 @@ fn retry(check: &mut Checker, raw: &RawSink, label: &str) -> Option<RetryPolicy>
         max_backoff: max_backoff?.max(backoff?),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::{Config, DeliveryMode, DigestSchedule, Secret, SinkKind};
+
+    fn sink(table: &str) -> Result<crate::config::SinkSpec, String> {
+        let text = format!(
+            "[storage]\ndatabase = \"n.db\"\n[[rule]]\nname = \"r\"\nquery = 'x'\n[[sink]]\n{table}"
+        );
+        Config::parse(&text, Path::new("/etc/newswatch/newswatch.toml"))
+            .map(|mut c| c.sinks.remove(0))
+            .map_err(|problems| format!("{problems:?}"))
+    }
+
+    #[test]
+    fn daily_times_read_utc_or_an_offset() {
+        let at = |text: &str| match sink(&format!(
+            "kind = \"log\"\nmode = \"digest\"\nat = \"{text}\""
+        )) {
+            Ok(spec) => match spec.mode {
+                DeliveryMode::Digest(DigestSchedule::Daily { time, offset }) => {
+                    Some((time.to_string(), offset.local_minus_utc()))
+                }
+                other => panic!("{other:?}"),
+            },
+            Err(_) => None,
+        };
+        assert_eq!(at("08:00"), Some(("08:00:00".into(), 0)));
+        assert_eq!(at("08:00Z"), Some(("08:00:00".into(), 0)));
+        assert_eq!(at("08:00+05:00"), Some(("08:00:00".into(), 5 * 3600)));
+        assert_eq!(at("8 am"), None);
+        assert_eq!(at("25:00"), None);
+    }
+
+    #[test]
+    fn secret_files_resolve_against_the_config_folder_and_defaults_apply() {
+        let spec = sink("kind = \"telegram\"\ntoken_file = \"tg.token\"\nchat_id = 5").unwrap();
+        let SinkKind::Telegram(tg) = &spec.kind else {
+            panic!("{spec:?}")
+        };
+        assert_eq!(tg.token, Secret::File("/etc/newswatch/tg.token".into()));
+        assert_eq!(tg.api_url.as_str(), "https://api.telegram.org/");
+        assert_eq!(tg.chat_id, "5");
+        assert_eq!(spec.name, "telegram");
+        assert_eq!(spec.retry.max_attempts, 10);
+        assert_eq!(spec.timeout.as_secs(), 30);
+        assert!(format!("{:?}", Secret::Inline("t0p".into())).contains("redacted"));
+    }
+}
