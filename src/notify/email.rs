@@ -64,7 +64,7 @@ impl Email {
     pub async fn send(&self, message: &Outgoing<'_>) -> Result<(), SendError> {
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .subject(format!("[newswatch] {}", message.headline()));
+            .subject(subject(&message.headline()));
         for to in &self.to {
             builder = builder.to(to.clone());
         }
@@ -97,6 +97,15 @@ impl Email {
     }
 }
 
+/// The subject line; feed titles may hold line breaks, which must not start new headers.
+fn subject(headline: &str) -> String {
+    let flat: String = headline
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("[newswatch] {flat}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +134,14 @@ mod tests {
             timeout: std::time::Duration::from_secs(5),
         };
         (email, sink)
+    }
+
+    #[test]
+    fn a_title_cannot_inject_headers() {
+        assert_eq!(
+            subject("[r] Title\r\nBcc: victim@example.org"),
+            "[newswatch] [r] Title  Bcc: victim@example.org"
+        );
     }
 
     #[test]
