@@ -15,12 +15,12 @@ use tokio_util::sync::CancellationToken;
 use crate::backfill::{BackfillRule, backfill};
 use crate::config::{Config, SourceSpec};
 use crate::fetch::{ClientError, Fetcher};
-use crate::notify::{DeliveryReport, Notifier};
+use crate::notify::{Notifier, NotifyError};
 use crate::poll::{Pipeline, PollReport, Rules};
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
-/// How often the scheduler looks for due sources and deliveries.
+/// How often the scheduler looks for due sources.
 const TICK: Duration = Duration::from_secs(1);
 
 /// Why the daemon could not start or had to stop.
@@ -32,6 +32,9 @@ pub enum DaemonError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// A sink could not be prepared (secret unreadable, bad client settings).
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
 }
 
 /// Totals of a run, printed by `run --once`.
@@ -66,7 +69,6 @@ impl RunSummary {
 /// A running daemon's parts.
 struct Daemon {
     pipeline: Arc<Pipeline>,
-    notifier: Arc<Notifier>,
     sources: Vec<Arc<SourceSpec>>,
     concurrency: Arc<Semaphore>,
 }
@@ -80,9 +82,12 @@ pub async fn run(
 ) -> Result<RunSummary, DaemonError> {
     let backfill_rules = config.rules.iter().map(BackfillRule::from).collect();
     let backfill_window = config.watch.backfill_window;
-    let daemon = Daemon::start(config)?;
+    let (daemon, notifier) = Daemon::start(config)?;
     let states = daemon.sync_sources().await?;
     let backfilled = backfill(&daemon.pipeline, backfill_rules, backfill_window, &cancel).await?;
+    // Delivery stops only after the last poll, so alerts stored at the end still go out.
+    let stop_delivery = CancellationToken::new();
+    let delivering = notifier.spawn(stop_delivery.clone());
     tracing::info!(
         sources = daemon.sources.len(),
         rules = daemon.pipeline.rules.names.len(),
@@ -95,14 +100,16 @@ pub async fn run(
         daemon.run_until_cancelled(states, &cancel).await
     };
     summary.backfill_alerts = backfilled.alerts;
-    summary.delivered += daemon.deliver().await.delivered;
+    stop_delivery.cancel();
+    summary.delivered += delivering.finish().await.delivered;
     tracing::info!(?summary, "newswatch stopped");
     Ok(summary)
 }
 
 impl Daemon {
-    fn start(config: Config) -> Result<Daemon, DaemonError> {
-        let store = Store::open(&config.database)?;
+    fn start(config: Config) -> Result<(Daemon, Notifier), DaemonError> {
+        let store = Arc::new(Mutex::new(Store::open(&config.database)?));
+        let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, Arc::clone(&store))?;
         let fetcher = Fetcher::new(&config.fetch)?;
         let (names, queries) = config.rules.into_iter().map(|r| (r.name, r.query)).unzip();
         let rules = Rules {
@@ -110,17 +117,17 @@ impl Daemon {
             set: RuleSet::new(queries),
         };
         let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
-        Ok(Daemon {
+        let daemon = Daemon {
             pipeline: Arc::new(Pipeline {
                 fetcher,
-                store: Arc::new(Mutex::new(store)),
+                store,
                 rules: Arc::new(rules),
                 sinks: Arc::new(sink_names),
             }),
-            notifier: Arc::new(Notifier::new(config.sinks)),
             sources: config.sources.into_iter().map(Arc::new).collect(),
             concurrency: Arc::new(Semaphore::new(config.fetch.concurrency)),
-        })
+        };
+        Ok((daemon, notifier))
     }
 
     async fn sync_sources(&self) -> Result<Vec<SourceState>, StoreError> {
@@ -186,11 +193,8 @@ impl Daemon {
                         summary.add_poll(&report);
                         self.requeue(&mut due, source, state).await;
                     }
-                    summary.delivered += self.deliver().await.delivered;
                 }
-                () = tokio::time::sleep(TICK) => {
-                    summary.delivered += self.deliver().await.delivered;
-                }
+                () = tokio::time::sleep(TICK) => {}
             }
         }
         tracing::info!(
@@ -250,18 +254,6 @@ impl Daemon {
                 alerts = report.alerts, failed = report.failed, "polled");
             (source, state, report)
         });
-    }
-
-    async fn deliver(&self) -> DeliveryReport {
-        let notifier = Arc::clone(&self.notifier);
-        let result = self
-            .pipeline
-            .with_store(move |s| notifier.deliver_due(s))
-            .await;
-        result.unwrap_or_else(|err| {
-            tracing::error!(error = %err, "alert delivery pass failed; will retry");
-            DeliveryReport::default()
-        })
     }
 }
 

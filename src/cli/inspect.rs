@@ -1,12 +1,13 @@
-//! Admin commands that read the database: `stats`, `sources`, `alerts`, `search`.
+//! Admin commands that read the database: `stats`, `sources`, `search`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use newswatch::store::{Store, StoreError};
 use newswatch::watch::{Document, Query};
+
+use super::alerts::parse_since;
 
 use super::run::load_config;
 
@@ -69,47 +70,6 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `newswatch alerts [--since DURATION]`.
-pub fn alerts(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<ExitCode> {
-    let since = match since.map(parse_since).transpose() {
-        Ok(since) => since.unwrap_or(DateTime::<Utc>::MIN_UTC),
-        Err(err) => {
-            eprintln!("error: {err}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let store = store_or_exit!(config);
-    for a in store.alerts_since(since, limit)? {
-        println!(
-            "#{} {} [{}] {} ({})",
-            a.id,
-            a.created_at,
-            a.rule_name,
-            a.title.as_deref().unwrap_or("(untitled)"),
-            a.source_name
-        );
-        println!("    {}", a.url);
-        println!("    {}", a.snippet.replace('\n', " "));
-        println!(
-            "    delivery: {}",
-            if a.deliveries.is_empty() {
-                "no sinks"
-            } else {
-                &a.deliveries
-            }
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn parse_since(text: &str) -> anyhow::Result<DateTime<Utc>> {
-    let span = humantime::parse_duration(text).with_context(|| {
-        format!("--since {text:?} is not a duration; write it like \"30m\", \"1h\" or \"2d\"")
-    })?;
-    let span = chrono::Duration::from_std(span).context("--since is too long")?;
-    Ok(Utc::now() - span)
 }
 
 /// `newswatch search QUERY`.

@@ -1,5 +1,6 @@
 //! Command-line commands: each is a thin layer over the library.
 
+mod alerts;
 mod inspect;
 mod run;
 mod signals;
@@ -51,16 +52,19 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
-    /// Recent alerts with their delivery state.
+    /// Recent alerts with each sink's delivery state; `alerts retry` queues deliveries again.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Alerts {
         #[command(flatten)]
-        config: ConfigArg,
+        config: Option<ConfigArg>,
         /// How far back, e.g. "1h", "2d" (default: everything).
         #[arg(long)]
         since: Option<String>,
         /// At most this many alerts.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[command(subcommand)]
+        action: Option<AlertsAction>,
     },
     /// Full-text search over stored titles and bodies (SQLite FTS5 syntax).
     Search {
@@ -108,6 +112,22 @@ enum Command {
     },
 }
 
+/// `newswatch alerts` forms that change delivery state.
+#[derive(Debug, Subcommand)]
+enum AlertsAction {
+    /// Queue an alert's undelivered deliveries (or every dead one) to be sent again now.
+    Retry {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The alert id shown by `newswatch alerts` (e.g. 12 for #12).
+        #[arg(required_unless_present = "dead", conflicts_with = "dead")]
+        id: Option<i64>,
+        /// Queue every dead delivery again.
+        #[arg(long)]
+        dead: bool,
+    },
+}
+
 /// Runs the parsed command.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -116,10 +136,19 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats { config } => inspect::stats(&config.config),
         Command::Sources { config } => inspect::sources(&config.config),
         Command::Alerts {
-            config,
+            action: Some(AlertsAction::Retry { config, id, dead }),
+            ..
+        } => alerts::retry(&config.config, id, dead),
+        Command::Alerts {
+            config: Some(config),
             since,
             limit,
-        } => inspect::alerts(&config.config, since.as_deref(), limit),
+            action: None,
+        } => alerts::list(&config.config, since.as_deref(), limit),
+        Command::Alerts { .. } => {
+            eprintln!("error: `newswatch alerts` needs --config FILE (or NEWSWATCH_CONFIG)");
+            Ok(ExitCode::from(2))
+        }
         Command::Search {
             config,
             query,

@@ -5,6 +5,7 @@
 //! reports every problem with its line and column. This module reads the file and nothing else.
 
 mod raw;
+mod sink;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,11 @@ use std::time::Duration;
 use url::Url;
 
 use crate::watch::Query;
+
+pub use sink::{
+    CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
+    SinkFilter, SinkKind, SinkSpec, SmtpTls, TelegramSpec, WebhookSpec,
+};
 
 /// A validated configuration, ready to run.
 #[derive(Debug)]
@@ -81,22 +87,6 @@ pub struct RuleSpec {
     pub query_text: String,
     /// The parsed query.
     pub query: Query,
-}
-
-/// One alert destination (`[[sink]]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SinkSpec {
-    /// Unique name, used as the delivery key in the database.
-    pub name: String,
-    /// What kind of channel it is.
-    pub kind: SinkKind,
-}
-
-/// The kinds of alert channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SinkKind {
-    /// Emit the alert through tracing (stderr, journald).
-    Log,
 }
 
 /// Why a configuration could not be loaded.

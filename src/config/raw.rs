@@ -1,5 +1,7 @@
 //! The config file as written: serde structs that keep each user-supplied value's position.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -68,12 +70,42 @@ pub struct RawRule {
     pub query: Spanned<String>,
 }
 
-/// `[[sink]]`.
+/// `[[sink]]`: one flat table; which keys a kind accepts is checked in validation.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSink {
     pub kind: Spanned<String>,
     pub name: Option<Spanned<String>>,
+    pub rules: Option<Vec<Spanned<String>>>,
+    pub sources: Option<Vec<Spanned<String>>>,
+    pub mode: Option<Spanned<String>>,
+    pub every: Option<Spanned<String>>,
+    pub at: Option<Spanned<String>>,
+    pub rate_limit: Option<Spanned<String>>,
+    pub max_attempts: Option<Spanned<i64>>,
+    pub backoff: Option<Spanned<String>>,
+    pub max_backoff: Option<Spanned<String>>,
+    pub timeout: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub secret: Option<Spanned<String>>,
+    pub secret_env: Option<Spanned<String>>,
+    pub secret_file: Option<Spanned<String>>,
+    pub headers: Option<Spanned<BTreeMap<String, String>>>,
+    pub api_url: Option<Spanned<String>>,
+    pub token: Option<Spanned<String>>,
+    pub token_env: Option<Spanned<String>>,
+    pub token_file: Option<Spanned<String>>,
+    pub chat_id: Option<Spanned<toml::Value>>,
+    pub host: Option<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
+    pub tls: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub password_env: Option<Spanned<String>>,
+    pub password_file: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    pub to: Option<Spanned<Vec<String>>>,
+    pub command: Option<Spanned<Vec<String>>>,
 }
 
 /// Parses TOML text, turning a syntax or shape error into a positioned problem.

@@ -7,11 +7,11 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{RawConfig, RawFetch, RawRule, RawSink, RawSource, RawWatch, problem_at};
-use super::{
-    Config, FetchSettings, Problem, RuleSpec, SinkKind, SinkSpec, SourceSpec, WatchSettings,
-};
+use super::raw::{RawConfig, RawFetch, RawRule, RawSource, RawWatch, problem_at};
+use super::{Config, FetchSettings, Problem, RuleSpec, SinkSpec, SourceSpec, WatchSettings};
 use crate::watch::Query;
+
+mod sinks;
 
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
 const MIN_INTERVAL: Duration = Duration::from_secs(30);
@@ -124,11 +124,23 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .iter()
         .filter_map(|r| rule(&mut check, r, &mut names))
         .collect();
-    let mut names = HashSet::new();
+    let mut known = sinks::Known {
+        sinks: HashSet::new(),
+        rules: raw
+            .rules
+            .iter()
+            .map(|r| r.name.get_ref().as_str())
+            .collect(),
+        sources: raw
+            .sources
+            .iter()
+            .map(|s| s.name.get_ref().as_str())
+            .collect(),
+    };
     let sinks: Vec<SinkSpec> = raw
         .sinks
         .iter()
-        .filter_map(|s| sink(&mut check, s, &mut names))
+        .filter_map(|s| sinks::sink(&mut check, s, &mut known, path))
         .collect();
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
@@ -264,26 +276,4 @@ fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Opti
             None
         }
     }
-}
-
-fn sink(check: &mut Checker, raw: &RawSink, names: &mut HashSet<String>) -> Option<SinkSpec> {
-    let kind = match raw.kind.get_ref().as_str() {
-        "log" => SinkKind::Log,
-        other => {
-            check.report(
-                &raw.kind,
-                format!("sink kind {other:?} is not supported; supported kinds: \"log\""),
-            );
-            return None;
-        }
-    };
-    let name = raw
-        .name
-        .clone()
-        .unwrap_or_else(|| Spanned::new(raw.kind.span(), raw.kind.get_ref().clone()));
-    check.name("sink", &name, names);
-    Some(SinkSpec {
-        name: name.into_inner(),
-        kind,
-    })
 }

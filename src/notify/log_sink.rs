@@ -1,18 +1,28 @@
 //! The `log` sink: each alert becomes one structured tracing event (stderr, journald).
 
-use crate::store::PendingDelivery;
+use super::message::Outgoing;
 
-/// Emits `delivery` as an INFO event with target `newswatch::alert`.
-pub fn emit(delivery: &PendingDelivery) {
-    tracing::info!(
-        target: "newswatch::alert",
-        alert = delivery.alert_id,
-        rule = %delivery.rule_name,
-        source = %delivery.source_name,
-        title = delivery.title.as_deref().unwrap_or(""),
-        url = %delivery.url,
-        terms = %delivery.matched_terms.join(", "),
-        snippet = %delivery.snippet,
-        "alert"
-    );
+/// Emits `message` as INFO events with target `newswatch::alert`.
+pub fn emit(sink: &str, message: &Outgoing<'_>) {
+    match message {
+        Outgoing::Alert(delivery) => tracing::info!(
+            target: "newswatch::alert",
+            sink,
+            alert = delivery.alert_id,
+            rule = %delivery.rule_name,
+            source = %delivery.source_name,
+            title = delivery.title.as_deref().unwrap_or(""),
+            url = %delivery.url,
+            terms = %delivery.matched_terms.join(", "),
+            snippet = %delivery.snippet,
+            "alert"
+        ),
+        Outgoing::Summary(_) | Outgoing::Digest(_) => tracing::info!(
+            target: "newswatch::alert",
+            sink,
+            text = %message.text(),
+            "{}",
+            message.headline()
+        ),
+    }
 }

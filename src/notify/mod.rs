@@ -1,96 +1,155 @@
-//! Delivering alerts from the outbox (`deliveries` table) to the configured sinks.
+//! Delivering alerts from the outbox (`deliveries` table) to the configured sinks: webhook,
+//! Telegram, e-mail, command and log.
 //!
-//! A delivery is marked done only after its sink succeeded; a failure is retried with
-//! exponential backoff, and given up ("dead") after [`MAX_ATTEMPTS`]. This module decides
-//! nothing about what matches.
+//! Each sink has its own task, so a slow or broken sink never delays another. A task reads
+//! its due deliveries through the store (the single writer) but never holds the store while
+//! sending; it records each outcome right after the send, so a crash re-sends at most the
+//! messages in flight and loses none. Failures are retried with exponential backoff and
+//! jitter (honouring `Retry-After`) until the sink's `max_attempts`, then marked dead. A sink
+//! may rate-limit (the overflow goes out as one summary) or send periodic digests instead.
+//! This module decides nothing about what matches.
 
+mod channel;
+mod command;
+mod email;
 mod log_sink;
+mod message;
+mod telegram;
+mod timing;
+mod webhook;
+mod worker;
 
-use chrono::Utc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use crate::config::{SinkKind, SinkSpec};
-use crate::store::{PendingDelivery, Store, StoreError};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
-/// Attempts before a delivery is given up and marked dead.
-pub const MAX_ATTEMPTS: u32 = 10;
+use crate::config::SinkSpec;
+use crate::store::Store;
 
-/// Deliveries handled per batch, so one burst cannot hold the store for long.
-const BATCH: usize = 200;
+/// Connection set-up limit for HTTP sinks; each sink's `timeout` caps the whole request.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Why a sink could not deliver an alert.
+/// Why the notifier could not start.
 #[derive(Debug, thiserror::Error)]
-pub enum SinkError {
-    /// The delivery names a sink that is no longer configured.
-    #[error("sink {0:?} is not in the config any more; add it back or its alerts stay undelivered")]
-    Unknown(String),
+pub enum NotifyError {
+    /// A secret (token, password, HMAC key) could not be read.
+    #[error("sink {sink:?}: cannot read its secret: {reason}")]
+    Secret {
+        /// The sink's name.
+        sink: String,
+        /// What went wrong and what to do.
+        reason: String,
+    },
+    /// A sink's client could not be set up.
+    #[error("sink {sink:?}: {reason}; fix the [[sink]] settings")]
+    Setup {
+        /// The sink's name.
+        sink: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The HTTP client shared by webhook and Telegram sinks could not be built.
+    #[error("cannot build the HTTP client for sinks: {0}")]
+    Client(#[from] reqwest::Error),
 }
 
-/// What one delivery pass did.
+/// What delivery did over a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
-    /// Deliveries that succeeded.
+    /// Alerts delivered (alone, in a summary or in a digest).
     pub delivered: usize,
-    /// Deliveries that failed (to be retried or given up).
+    /// Failed attempts (to be retried or given up).
     pub failed: usize,
+}
+
+impl DeliveryReport {
+    fn add(&mut self, other: DeliveryReport) {
+        self.delivered += other.delivered;
+        self.failed += other.failed;
+    }
+}
+
+/// The store, shared with the rest of the daemon; every use runs off the async threads.
+#[derive(Clone)]
+struct Outbox(Arc<Mutex<Store>>);
+
+impl Outbox {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    ) -> Result<T, crate::store::StoreError> {
+        let store = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .unwrap_or_else(|e| Err(crate::store::StoreError::Task(e.to_string())))
+    }
 }
 
 /// Delivers due alerts to the configured sinks.
 pub struct Notifier {
-    sinks: Vec<SinkSpec>,
+    workers: Vec<worker::Worker>,
 }
 
 impl Notifier {
-    /// A notifier for these sinks.
-    pub fn new(sinks: Vec<SinkSpec>) -> Notifier {
-        Notifier { sinks }
-    }
-
-    /// Delivers every due delivery, batch by batch, until none is due.
-    pub fn deliver_due(&self, store: &mut Store) -> Result<DeliveryReport, StoreError> {
-        let mut report = DeliveryReport::default();
-        loop {
-            let due = store.due_deliveries(Utc::now(), BATCH)?;
-            if due.is_empty() {
-                return Ok(report);
-            }
-            for delivery in &due {
-                match self.send(delivery) {
-                    Ok(()) => {
-                        store.mark_delivered(delivery.alert_id, &delivery.sink)?;
-                        report.delivered += 1;
-                    }
-                    Err(err) => {
-                        let attempts = delivery.attempts + 1;
-                        let retry_at = (attempts < MAX_ATTEMPTS).then(|| retry_time(attempts));
-                        tracing::warn!(alert = delivery.alert_id, sink = %delivery.sink, error = %err, attempts, "delivery failed");
-                        store.mark_failed(
-                            delivery.alert_id,
-                            &delivery.sink,
-                            &err.to_string(),
-                            retry_at,
-                        )?;
-                        report.failed += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    fn send(&self, delivery: &PendingDelivery) -> Result<(), SinkError> {
-        let sink = self
-            .sinks
+    /// Prepares every sink: reads secrets, builds clients. Fails naming the sink at fault.
+    pub fn new(
+        sinks: &[SinkSpec],
+        user_agent: &str,
+        store: Arc<Mutex<Store>>,
+    ) -> Result<Notifier, NotifyError> {
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let outbox = Outbox(store);
+        let workers = sinks
             .iter()
-            .find(|s| s.name == delivery.sink)
-            .ok_or_else(|| SinkError::Unknown(delivery.sink.clone()))?;
-        match sink.kind {
-            SinkKind::Log => log_sink::emit(delivery),
+            .map(|spec| {
+                let channel = channel::Channel::new(spec, &http)?;
+                tracing::debug!(sink = %spec.name, kind = spec.kind.word(), mode = ?spec.mode, "sink ready");
+                Ok(worker::Worker::new(spec.clone(), channel, outbox.clone()))
+            })
+            .collect::<Result<_, NotifyError>>()?;
+        Ok(Notifier { workers })
+    }
+
+    /// Starts one delivery task per sink. Each delivers due alerts about every second until
+    /// `stop` is cancelled, then makes one last bounded pass (alerts stored meanwhile go out
+    /// too) and ends.
+    pub fn spawn(self, stop: CancellationToken) -> Delivering {
+        let mut tasks = JoinSet::new();
+        for worker in self.workers {
+            tasks.spawn(worker.run(stop.clone()));
         }
-        Ok(())
+        Delivering { tasks }
     }
 }
 
-/// When to retry after `attempts` failures: 30 s doubling per attempt, at most 6 hours.
-fn retry_time(attempts: u32) -> chrono::DateTime<Utc> {
-    let secs = (30u64 << attempts.min(10)).min(6 * 3600);
-    Utc::now() + chrono::Duration::seconds(secs as i64)
+/// The running delivery tasks.
+pub struct Delivering {
+    tasks: JoinSet<DeliveryReport>,
+}
+
+impl Delivering {
+    /// Waits for every task to end (after the `stop` token given to [`Notifier::spawn`]).
+    pub async fn finish(mut self) -> DeliveryReport {
+        let mut report = DeliveryReport::default();
+        while let Some(done) = self.tasks.join_next().await {
+            match done {
+                Ok(r) => report.add(r),
+                Err(err) => {
+                    tracing::error!(error = %err, "a delivery task crashed; its alerts stay queued")
+                }
+            }
+        }
+        report
+    }
 }

@@ -9,6 +9,7 @@ mod deliveries;
 mod reports;
 mod rules;
 mod schema;
+mod sinks;
 mod sources;
 
 use std::path::{Path, PathBuf};
@@ -18,9 +19,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
-pub use deliveries::PendingDelivery;
+pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use rules::ArticleText;
+pub use sinks::SinkState;
 pub use sources::{PollRecord, SourceState};
 
 /// How long a statement waits for another connection's lock before failing.

@@ -3,7 +3,7 @@
 //! `docs/schema.md` documents every table and column these create.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`; `PRAGMA user_version` records the last applied.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 const MIGRATION_1: &str = r#"
 CREATE TABLE sources (
@@ -88,8 +88,43 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries(state, next_attempt_at);
 "#;
 
-/// Rules as last run, so new or changed rules can be run over stored articles once.
+/// Delivery v2: a `skipped` state (the sink's filter declined the alert), how a delivered
+/// alert went out (`delivered_via`), a due-index per sink, and per-sink state that must
+/// survive restarts (digest schedule, rate-limit window).
+/// SQLite cannot widen a CHECK in place, so `deliveries` is rebuilt with its rows.
 const MIGRATION_2: &str = r#"
+CREATE TABLE deliveries_v2 (
+    alert_id         INTEGER NOT NULL REFERENCES alerts(id),
+    sink             TEXT NOT NULL,
+    state            TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'retrying', 'delivered', 'dead', 'skipped')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT,
+    next_attempt_at  TEXT NOT NULL,
+    delivered_at     TEXT,
+    delivered_via    TEXT CHECK (delivered_via IN ('message', 'summary', 'digest')),
+    PRIMARY KEY (alert_id, sink)
+);
+INSERT INTO deliveries_v2 (alert_id, sink, state, attempts, last_error, next_attempt_at,
+                           delivered_at, delivered_via)
+SELECT alert_id, sink, state, attempts, last_error, next_attempt_at, delivered_at,
+       CASE WHEN state = 'delivered' THEN 'message' END
+FROM deliveries;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v2 RENAME TO deliveries;
+CREATE INDEX deliveries_due ON deliveries(sink, state, next_attempt_at);
+CREATE INDEX deliveries_state ON deliveries(state);
+
+CREATE TABLE sink_state (
+    sink               TEXT PRIMARY KEY,
+    next_digest_at     TEXT,
+    window_started_at  TEXT,
+    window_messages    INTEGER NOT NULL DEFAULT 0
+);
+"#;
+
+/// Rules as last run, so new or changed rules can be run over stored articles once.
+const MIGRATION_3: &str = r#"
 CREATE TABLE rules (
     name           TEXT PRIMARY KEY,
     query          TEXT NOT NULL,

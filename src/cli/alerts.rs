@@ -1,0 +1,121 @@
+//! `newswatch alerts`: recent alerts with each sink's delivery state, and `alerts retry`
+//! to queue undelivered or dead deliveries again.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use newswatch::store::{DeliveryRow, Store};
+
+use super::run::load_config;
+
+fn open_store(config_path: &Path) -> Result<Store, ExitCode> {
+    let config = load_config(config_path)?;
+    Store::open(&config.database).map_err(|err| {
+        eprintln!("error: {err}");
+        ExitCode::from(1)
+    })
+}
+
+/// `newswatch alerts [--since DURATION] [--limit N]`.
+pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<ExitCode> {
+    let since = match since.map(parse_since).transpose() {
+        Ok(since) => since.unwrap_or(DateTime::<Utc>::MIN_UTC),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = match open_store(config) {
+        Ok(store) => store,
+        Err(code) => return Ok(code),
+    };
+    for a in store.alerts_since(since, limit)? {
+        println!(
+            "#{} {} [{}] {} ({})",
+            a.id,
+            a.created_at,
+            a.rule_name,
+            a.title.as_deref().unwrap_or("(untitled)"),
+            a.source_name
+        );
+        println!("    {}", a.url);
+        println!("    {}", a.snippet.replace('\n', " "));
+        let summary = if a.deliveries.is_empty() {
+            "no sinks"
+        } else {
+            &a.deliveries
+        };
+        println!("    delivery: {summary}");
+        for d in store.deliveries_of(a.id)? {
+            println!("      {}", describe(&d));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One delivery's state in words.
+fn describe(d: &DeliveryRow) -> String {
+    let attempts = format!(
+        "{} attempt{}",
+        d.attempts,
+        if d.attempts == 1 { "" } else { "s" }
+    );
+    match d.state.as_str() {
+        "delivered" => format!(
+            "{}: delivered {} as {} after {attempts}",
+            d.sink,
+            d.delivered_at.as_deref().unwrap_or("?"),
+            d.delivered_via.as_deref().unwrap_or("message")
+        ),
+        "skipped" => format!("{}: skipped (the sink's rules/sources filter)", d.sink),
+        "dead" => format!(
+            "{}: DEAD after {attempts}: {} (requeue with `newswatch alerts retry {}`)",
+            d.sink,
+            d.last_error.as_deref().unwrap_or("?"),
+            d.alert_id
+        ),
+        state => {
+            let error = d
+                .last_error
+                .as_deref()
+                .map_or(String::new(), |e| format!("; last error: {e}"));
+            format!(
+                "{}: {state}, {attempts}, next attempt {}{error}",
+                d.sink, d.next_attempt_at
+            )
+        }
+    }
+}
+
+/// `newswatch alerts retry ID` or `newswatch alerts retry --dead`.
+pub fn retry(config: &Path, id: Option<i64>, dead: bool) -> anyhow::Result<ExitCode> {
+    let mut store = match open_store(config) {
+        Ok(store) => store,
+        Err(code) => return Ok(code),
+    };
+    let (queued, what) = match (id, dead) {
+        (Some(id), false) => (store.requeue_alert(id)?, format!("alert #{id}")),
+        (None, true) => (store.requeue_dead()?, "dead deliveries".to_string()),
+        _ => {
+            eprintln!("error: give an alert id or --dead, e.g. `newswatch alerts retry 12`");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    println!(
+        "queued {queued} deliveries ({what}); a running daemon sends them within seconds, or run `newswatch run --once`"
+    );
+    if queued == 0 && id.is_some() {
+        eprintln!("nothing to queue: the alert does not exist or all its deliveries succeeded");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn parse_since(text: &str) -> anyhow::Result<DateTime<Utc>> {
+    let span = humantime::parse_duration(text).with_context(|| {
+        format!("--since {text:?} is not a duration; write it like \"30m\", \"1h\" or \"2d\"")
+    })?;
+    let span = chrono::Duration::from_std(span).context("--since is too long")?;
+    Ok(Utc::now() - span)
+}
