@@ -3,7 +3,8 @@
 //!
 //! No business rules live here: what a poll does is `poll`, when it happens is `schedule`.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,14 +14,18 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, SourceSpec};
-use crate::fetch::{ClientError, Fetcher};
+use crate::fetch::{ClientError, Fetcher, HostGate, host_key};
 use crate::notify::{DeliveryReport, Notifier};
-use crate::poll::{Pipeline, PollReport, Rules};
+use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
+use crate::schedule::spread_start;
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
-/// How often the scheduler looks for due sources and deliveries.
+/// How often the scheduler looks for due deliveries; it wakes earlier when a source is due.
 const TICK: Duration = Duration::from_secs(1);
+
+/// A finished poll: the source's index, its state before the poll, and what it did.
+type Done = (usize, SourceState, PollReport);
 
 /// Why the daemon could not start or had to stop.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +71,8 @@ struct Daemon {
     notifier: Arc<Notifier>,
     sources: Vec<Arc<SourceSpec>>,
     concurrency: Arc<Semaphore>,
+    /// Polls in flight per feed host, so one slow host's sources never hold every global slot.
+    host_polls: Arc<HostGate>,
 }
 
 /// Runs the daemon: with `once`, polls every source one time, delivers, and returns; otherwise
@@ -109,10 +116,15 @@ impl Daemon {
                 store: Arc::new(Mutex::new(store)),
                 rules: Arc::new(rules),
                 sinks: Arc::new(sink_names),
+                robots: RobotsCache::new(&config.fetch.user_agent),
             }),
             notifier: Arc::new(Notifier::new(config.sinks)),
             sources: config.sources.into_iter().map(Arc::new).collect(),
             concurrency: Arc::new(Semaphore::new(config.fetch.concurrency)),
+            host_polls: Arc::new(HostGate::new(
+                config.fetch.per_host_concurrency,
+                Duration::ZERO,
+            )),
         })
     }
 
@@ -135,8 +147,8 @@ impl Daemon {
         cancel: &CancellationToken,
     ) -> RunSummary {
         let mut polls = JoinSet::new();
-        for (source, state) in self.sources.iter().zip(states) {
-            self.spawn_poll(&mut polls, Arc::clone(source), state, cancel);
+        for (index, state) in states.into_iter().enumerate() {
+            self.spawn_poll(&mut polls, index, state, cancel);
         }
         let mut summary = RunSummary::default();
         while let Some(done) = polls.join_next().await {
@@ -147,41 +159,45 @@ impl Daemon {
         summary
     }
 
+    /// Polls each source when due: a queue ordered by due time, sleeping until the earliest
+    /// (or the delivery tick), never scanning every source.
     async fn run_until_cancelled(
         &self,
         states: Vec<SourceState>,
         cancel: &CancellationToken,
     ) -> RunSummary {
-        let mut due: HashMap<String, (Arc<SourceSpec>, SourceState)> = self
-            .sources
-            .iter()
-            .zip(states)
-            .map(|(source, state)| (source.name.clone(), (Arc::clone(source), state)))
-            .collect();
+        let mut queue = self.initial_queue(&states);
+        let mut idle: Vec<Option<SourceState>> = states.into_iter().map(Some).collect();
         let mut polls = JoinSet::new();
         let mut summary = RunSummary::default();
         while !cancel.is_cancelled() {
             let now = Utc::now();
-            let ready: Vec<String> = due
-                .iter()
-                .filter(|(_, (_, state))| is_due(state.next_due_at, now))
-                .map(|(name, _)| name.clone())
-                .collect();
-            for name in ready {
-                if let Some((source, state)) = due.remove(&name) {
-                    self.spawn_poll(&mut polls, source, state, cancel);
+            while let Some(Reverse((due, index))) = queue.peek().copied()
+                && due <= now
+            {
+                queue.pop();
+                if let Some(state) = idle.get_mut(index).and_then(Option::take) {
+                    self.spawn_poll(&mut polls, index, state, cancel);
                 }
             }
+            let wait = queue
+                .peek()
+                .and_then(|Reverse((due, _))| (*due - now).to_std().ok())
+                .map_or(TICK, |d| d.min(TICK));
             tokio::select! {
                 () = cancel.cancelled() => break,
                 Some(done) = polls.join_next() => {
-                    if let Ok((source, state, report)) = done {
+                    if let Ok((index, state, report)) = done {
                         summary.add_poll(&report);
-                        self.requeue(&mut due, source, state).await;
+                        let state = self.refreshed(index, state).await;
+                        queue.push(Reverse((state.next_due_at.unwrap_or(now), index)));
+                        if let Some(slot) = idle.get_mut(index) {
+                            *slot = Some(state);
+                        }
                     }
                     summary.delivered += self.deliver().await.delivered;
                 }
-                () = tokio::time::sleep(TICK) => {
+                () = tokio::time::sleep(wait) => {
                     summary.delivered += self.deliver().await.delivered;
                 }
             }
@@ -198,50 +214,77 @@ impl Daemon {
         summary
     }
 
-    /// Puts a polled source back in the schedule with its freshly recorded state.
-    /// Falls back to the previous state, due again in a minute, if the database cannot be read.
-    async fn requeue(
-        &self,
-        due: &mut HashMap<String, (Arc<SourceSpec>, SourceState)>,
-        source: Arc<SourceSpec>,
-        previous: SourceState,
-    ) {
-        let name = source.name.clone();
-        let state = match self
+    /// The start queue: sources already due (or never polled) are spread so that they start
+    /// at a bounded rate instead of all at once.
+    fn initial_queue(&self, states: &[SourceState]) -> BinaryHeap<Reverse<(DateTime<Utc>, usize)>> {
+        let now = Utc::now();
+        let overdue = states.iter().filter(|s| is_due(s.next_due_at, now)).count();
+        let slots = self.concurrency.available_permits();
+        states
+            .iter()
+            .zip(&self.sources)
+            .enumerate()
+            .map(|(index, (state, source))| {
+                let due = match state.next_due_at {
+                    Some(at) if at > now => at,
+                    _ => spread_start(now, source.interval, overdue, slots),
+                };
+                Reverse((due, index))
+            })
+            .collect()
+    }
+
+    /// The source's freshly recorded state. Falls back to the previous state, due again in a
+    /// minute, if the database cannot be read.
+    async fn refreshed(&self, index: usize, previous: SourceState) -> SourceState {
+        let name = previous.name.clone();
+        match self
             .pipeline
             .with_store(move |s| s.source_state(&name))
             .await
         {
             Ok(Some(state)) => state,
             Ok(None) | Err(_) => {
-                tracing::error!(source = %source.name, "cannot read source state; polling again in a minute");
+                let source = self.sources.get(index).map_or("?", |s| s.name.as_str());
+                tracing::error!(
+                    source,
+                    "cannot read source state; polling again in a minute"
+                );
                 SourceState {
                     next_due_at: Some(Utc::now() + chrono::Duration::minutes(1)),
                     ..previous
                 }
             }
-        };
-        due.insert(source.name.clone(), (source, state));
+        }
     }
 
+    /// Starts a poll once its feed host has a free slot, then a global one: waiting on a busy
+    /// host holds no global slot.
     fn spawn_poll(
         &self,
-        polls: &mut JoinSet<(Arc<SourceSpec>, SourceState, PollReport)>,
-        source: Arc<SourceSpec>,
+        polls: &mut JoinSet<Done>,
+        index: usize,
         state: SourceState,
         cancel: &CancellationToken,
     ) {
+        let Some(source) = self.sources.get(index).map(Arc::clone) else {
+            return;
+        };
         let pipeline = Arc::clone(&self.pipeline);
         let permits = Arc::clone(&self.concurrency);
+        let host_polls = Arc::clone(&self.host_polls);
         let cancel = cancel.clone();
         polls.spawn(async move {
+            let Ok(_host) = host_polls.enter(&host_key(&source.url)).await else {
+                return (index, state, PollReport::default());
+            };
             let Ok(_permit) = permits.acquire_owned().await else {
-                return (source, state, PollReport::default());
+                return (index, state, PollReport::default());
             };
             let report = pipeline.poll(&source, &state, &cancel).await;
             tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
                 alerts = report.alerts, failed = report.failed, "polled");
-            (source, state, report)
+            (index, state, report)
         });
     }
 

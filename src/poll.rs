@@ -6,22 +6,28 @@
 //! after every item was handled, so an interrupted poll is simply redone by the next one:
 //! nothing is lost, nothing half-written.
 
-use std::sync::{Arc, Mutex};
+mod article;
+mod robots;
 
-use chrono::Utc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::SourceSpec;
 use crate::dedup::canonical_url;
 use crate::extract::{Extracted, extract};
-use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
-use crate::schedule::next_poll;
+use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
+use crate::schedule::{Bounds, adapt, after_failure, after_success};
 use crate::sources::{FeedItem, parse_feed};
 use crate::store::{
     NewAlert, NewArticle, PollRecord, SourceState, Store, StoreError, StoreOutcome,
 };
 use crate::watch::{Document, RuleSet};
+use article::build_article;
+pub use robots::RobotsCache;
 
 /// The watch rules, compiled once and shared by every poll.
 pub struct Rules {
@@ -41,6 +47,8 @@ pub struct Pipeline {
     pub rules: Arc<Rules>,
     /// Names of the configured sinks; each new alert gets one delivery per sink.
     pub sinks: Arc<Vec<String>>,
+    /// robots.txt answers per host, for article pages.
+    pub robots: RobotsCache,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -67,6 +75,8 @@ struct FeedPass {
     new_items: u64,
     /// Whether every item was handled.
     complete: bool,
+    /// The longest polling hint from the feed or its response headers.
+    hint: Option<Duration>,
 }
 
 /// Why a poll failed; recorded as the source's last error.
@@ -88,6 +98,19 @@ enum PollError {
     Task(String),
 }
 
+impl PollError {
+    /// The failure kind for backoff; local failures retry at the normal pace.
+    fn kind(&self) -> FailureKind {
+        match self {
+            PollError::Fetch(e) => e.kind(),
+            PollError::Feed(_) => FailureKind::Content,
+            PollError::Interrupted | PollError::Store { .. } | PollError::Task(_) => {
+                FailureKind::Server
+            }
+        }
+    }
+}
+
 impl Pipeline {
     /// Polls `source` once and records the outcome on its row.
     pub async fn poll(
@@ -99,46 +122,22 @@ impl Pipeline {
         let started = Utc::now();
         let mut report = PollReport::default();
         let result = self.poll_feed(source, state, cancel, &mut report).await;
-        let (record, failed) = match result {
-            Ok(pass) => {
-                // An interrupted pass is redone at the next start: its remaining items wait.
-                let next_due_at = if pass.complete {
-                    next_poll(Utc::now(), source.interval, 0)
-                } else {
-                    Utc::now()
-                };
-                let record = PollRecord {
-                    at: started,
-                    status: pass.status,
-                    error: None,
-                    etag: pass.validators.etag,
-                    last_modified: pass.validators.last_modified,
-                    new_items: pass.new_items,
-                    next_due_at,
-                };
-                (record, false)
-            }
+        let record = match result {
+            Ok(pass) => success_record(source, state, started, pass),
             Err(PollError::Interrupted) => return report,
+            Err(PollError::Fetch(FetchError::HostPaused { until, .. })) => {
+                let id = state.id;
+                if let Err(err) = self.with_store(move |s| s.defer_source(id, until)).await {
+                    tracing::error!(source = %source.name, error = %err, "cannot defer poll");
+                }
+                return report;
+            }
             Err(err) => {
                 tracing::warn!(source = %source.name, error = %err, "poll failed");
-                let status = match &err {
-                    PollError::Fetch(e) => e.status(),
-                    _ => None,
-                };
-                let failures = state.consecutive_failures + 1;
-                let record = PollRecord {
-                    at: started,
-                    status,
-                    error: Some(err.to_string()),
-                    etag: None,
-                    last_modified: None,
-                    new_items: 0,
-                    next_due_at: next_poll(Utc::now(), source.interval, failures),
-                };
-                (record, true)
+                report.failed = true;
+                failure_record(source, state, started, &err)
             }
         };
-        report.failed = failed;
         let id = state.id;
         if let Err(err) = self.with_store(move |s| s.record_poll(id, &record)).await {
             tracing::error!(source = %source.name, error = %err, "cannot record poll outcome");
@@ -159,30 +158,34 @@ impl Pipeline {
             last_modified: state.last_modified.clone(),
         };
         let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators) => outcome?,
+            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Feed) => outcome?,
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         let fetched = match outcome {
-            FetchOutcome::NotModified => {
+            FetchOutcome::NotModified { freshness } => {
                 return Ok(FeedPass {
                     status: Some(304),
                     validators: Validators::default(),
                     new_items: 0,
                     complete: true,
+                    hint: freshness,
                 });
             }
             FetchOutcome::Fetched(f) => f,
         };
-        let text = fetched.text();
-        let items = parse_feed(&text, &fetched.final_url)?;
+        let (text, url) = (fetched.text(), fetched.final_url.clone());
+        let feed = tokio::task::spawn_blocking(move || parse_feed(&text, &url))
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))??;
         let mut pass = FeedPass {
             status: Some(fetched.status),
             validators: Validators::default(),
             new_items: 0,
             complete: false,
+            hint: feed.poll_hint.max(fetched.freshness),
         };
         // Feeds list newest first; storing oldest first keeps ids and alerts in story order.
-        for item in items.iter().rev() {
+        for item in feed.items.iter().rev() {
             if cancel.is_cancelled() {
                 return Ok(pass);
             }
@@ -240,7 +243,7 @@ impl Pipeline {
         }
         let page = match (&item.link, source.extract) {
             (Some(link), true) => tokio::select! {
-                page = self.extract_page(link) => Some(page),
+                page = self.extract_page(link, source.obey_robots) => Some(page),
                 () = cancel.cancelled() => return Err(PollError::Interrupted),
             },
             _ => None,
@@ -263,11 +266,19 @@ impl Pipeline {
         Ok(true)
     }
 
-    /// Fetches an article page and extracts it; the error text is kept when either fails.
-    async fn extract_page(&self, link: &Url) -> Result<Extracted, String> {
-        let fetched = match self.fetcher.get(link, &Validators::default()).await {
+    /// Fetches an article page (where robots.txt allows) and extracts it; the error text is
+    /// kept when any step fails.
+    async fn extract_page(&self, link: &Url, obey_robots: bool) -> Result<Extracted, String> {
+        if obey_robots {
+            self.robots_allow(link).await?;
+        }
+        let fetched = match self
+            .fetcher
+            .get(link, &Validators::default(), Origin::Content, Expect::Page)
+            .await
+        {
             Ok(FetchOutcome::Fetched(f)) => f,
-            Ok(FetchOutcome::NotModified) => {
+            Ok(FetchOutcome::NotModified { .. }) => {
                 return Err(format!("{link} answered 304 to an unconditional request"));
             }
             Err(err) => return Err(err.to_string()),
@@ -319,54 +330,63 @@ impl Pipeline {
     }
 }
 
-/// Combines the feed item and the extracted page: the page wins where it has a value, the feed
-/// fills the gaps, and a failed extraction keeps the feed's text and the error.
-fn build_article(
-    source_id: i64,
-    guid: String,
-    url: String,
-    canonical_url: String,
-    item: &FeedItem,
-    page: Option<Result<Extracted, String>>,
-) -> NewArticle {
-    let (page, extract_error) = match page {
-        Some(Ok(page)) => (Some(page), None),
-        Some(Err(error)) => (None, Some(error)),
-        None => (None, None),
+/// The row update after a successful poll: the interval adapts to what the feed had.
+fn success_record(
+    source: &SourceSpec,
+    state: &SourceState,
+    started: DateTime<Utc>,
+    pass: FeedPass,
+) -> PollRecord {
+    let bounds = Bounds {
+        min: source.min_interval,
+        max: source.max_interval,
     };
-    let feed_text = item.content.clone().or_else(|| item.summary.clone());
-    let page_body = page
-        .as_ref()
-        .map(|p| p.body.clone())
-        .filter(|b| !b.trim().is_empty());
-    let extract_error = extract_error.or_else(|| {
-        (page.is_some() && page_body.is_none()).then(|| format!("no article text found on {url}"))
-    });
-    let body = page_body
-        .or(feed_text)
-        .or_else(|| item.title.clone())
-        .unwrap_or_default();
-    NewArticle {
-        source_id,
-        guid,
-        url,
-        canonical_url,
-        title: item
-            .title
-            .clone()
-            .or_else(|| page.as_ref().and_then(|p| p.title.clone())),
-        author: page
-            .as_ref()
-            .and_then(|p| p.author.clone())
-            .or_else(|| item.author.clone()),
-        published_at: item.published.or_else(|| {
-            page.as_ref()
-                .and_then(|p| p.published.map(|d| d.with_timezone(&Utc)))
-        }),
-        language: page.as_ref().and_then(|p| p.language.clone()),
-        summary: item.summary.clone(),
-        body,
-        extract_error,
-        fetched_at: Utc::now(),
+    let current = state.interval.unwrap_or(source.interval);
+    let interval = adapt(current, pass.new_items, bounds, pass.hint);
+    // An interrupted pass is redone at the next start: its remaining items wait.
+    let next_due_at = if pass.complete {
+        after_success(Utc::now(), interval)
+    } else {
+        Utc::now()
+    };
+    PollRecord {
+        at: started,
+        status: pass.status,
+        error: None,
+        etag: pass.validators.etag,
+        last_modified: pass.validators.last_modified,
+        new_items: pass.new_items,
+        next_due_at,
+        interval: Some(interval),
+        failure_kind: None,
+        retry_after: None,
+    }
+}
+
+/// The row update after a failed poll: weighted backoff, pushed by any `Retry-After`.
+fn failure_record(
+    source: &SourceSpec,
+    state: &SourceState,
+    started: DateTime<Utc>,
+    err: &PollError,
+) -> PollRecord {
+    let (status, retry_after) = match err {
+        PollError::Fetch(e) => (e.status(), e.retry_after()),
+        _ => (None, None),
+    };
+    let kind = err.kind();
+    let interval = state.interval.unwrap_or(source.interval);
+    let failures = state.consecutive_failures + 1;
+    PollRecord {
+        at: started,
+        status,
+        error: Some(err.to_string()),
+        etag: None,
+        last_modified: None,
+        new_items: 0,
+        next_due_at: after_failure(Utc::now(), interval, failures, kind, retry_after),
+        interval: None,
+        failure_kind: Some(kind.as_str()),
+        retry_after,
     }
 }

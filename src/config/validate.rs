@@ -191,6 +191,24 @@ fn fetch_settings(check: &mut Checker, raw: &RawFetch) -> FetchSettings {
         concurrency: check.integer("fetch.concurrency", &raw.concurrency, 8, (1, 1024)) as usize,
         max_redirects: check.integer("fetch.max_redirects", &raw.max_redirects, 10, (0, 50))
             as usize,
+        read_timeout: duration(
+            check,
+            "fetch.read_timeout",
+            &raw.read_timeout,
+            Duration::from_secs(15),
+        ),
+        per_host_concurrency: check.integer(
+            "fetch.per_host_concurrency",
+            &raw.per_host_concurrency,
+            2,
+            (1, 64),
+        ) as usize,
+        per_host_delay: raw
+            .per_host_delay
+            .as_ref()
+            .and_then(|v| check.duration("fetch.per_host_delay", v, Duration::ZERO, 60 * second))
+            .unwrap_or(Duration::from_secs(1)),
+        allow_private_addresses: raw.allow_private_addresses.unwrap_or(false),
     }
 }
 
@@ -217,22 +235,51 @@ fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> 
             None
         }
     };
-    let interval = match &raw.interval {
+    let mut interval_key = |key: &str, value: &Option<Spanned<String>>, default| match value {
         Some(v) => check.duration(
-            &format!("source {name:?}: interval"),
+            &format!("source {name:?}: {key}"),
             v,
             MIN_INTERVAL,
             MAX_INTERVAL,
         ),
-        None => Some(DEFAULT_INTERVAL),
+        None => Some(default),
     };
+    let interval = interval_key("interval", &raw.interval, DEFAULT_INTERVAL)?;
+    let (default_min, default_max) = default_bounds(interval);
+    let min_interval = interval_key("min_interval", &raw.min_interval, default_min)?;
+    let max_interval = interval_key("max_interval", &raw.max_interval, default_max)?;
+    if !(min_interval <= interval && interval <= max_interval) {
+        let at = raw
+            .min_interval
+            .as_ref()
+            .or(raw.max_interval.as_ref())
+            .unwrap_or(&raw.name);
+        check.report(
+            at,
+            format!("source {name:?}: min_interval <= interval <= max_interval must hold"),
+        );
+        return None;
+    }
     Some(SourceSpec {
         name: name.clone(),
         url: url?,
-        interval: interval?,
+        interval,
+        min_interval,
+        max_interval,
         tags: raw.tags.clone(),
         extract: raw.extract.unwrap_or(true),
+        obey_robots: raw.obey_robots.unwrap_or(true),
     })
+}
+
+/// Default adaptive bounds: down to half the interval, up to six times it (at most a day, and
+/// never past the configured extremes).
+fn default_bounds(interval: Duration) -> (Duration, Duration) {
+    let min = (interval / 2).max(MIN_INTERVAL).min(interval);
+    let max = (interval * 6)
+        .min(Duration::from_secs(24 * 3600))
+        .max(interval);
+    (min, max)
 }
 
 fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Option<RuleSpec> {

@@ -1,23 +1,34 @@
-//! HTTP: conditional GET, timeouts, a body cap counted after decompression, redirects, and
-//! charset decoding.
+//! HTTP: conditional GET, timeouts, a body cap counted after decompression, redirects followed
+//! hop by hop (limit, loops, SSRF guard), per-host politeness, and charset decoding.
 //!
 //! Nothing read from the network is trusted: every failure becomes a [`FetchError`] naming the
-//! URL and what to do. This module never parses content.
+//! URL and what to do. This module never parses content beyond headers and robots.txt.
 
 mod charset;
+mod error;
+mod guard;
+mod hints;
+mod politeness;
+mod robots;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION,
 };
 use reqwest::{StatusCode, redirect};
 use url::Url;
 
 pub use charset::decode_text;
+pub use error::{FailureKind, FetchError};
+pub use politeness::{HostGate, HostPermit};
+pub use robots::Robots;
 
 use crate::config::FetchSettings;
+use guard::{GuardedResolver, check_literal_host, refused_by_resolver};
 
 /// Validators from an earlier response, sent so an unchanged resource costs a 304.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +37,26 @@ pub struct Validators {
     pub etag: Option<String>,
     /// Sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
+}
+
+/// Where a URL came from, which decides whether the SSRF guard applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written by the admin in the config (a feed URL): trusted, though its redirects are not.
+    Configured,
+    /// Taken from fetched content (an item link): guarded on every hop.
+    Content,
+}
+
+/// What kind of document a request expects, to refuse the wrong `Content-Type` early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// An RSS, Atom or JSON feed (servers label these loosely, so only binary types fail).
+    Feed,
+    /// An HTML article page.
+    Page,
+    /// A robots.txt (any text).
+    Robots,
 }
 
 /// A successful response.
@@ -39,6 +70,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// New validators to store.
     pub validators: Validators,
+    /// How long the server says the response stays fresh (`Cache-Control`/`Expires`).
+    pub freshness: Option<Duration>,
     /// The body, decompressed.
     pub body: Vec<u8>,
 }
@@ -54,74 +87,12 @@ impl Fetched {
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
     /// The server said nothing changed since the validators we sent.
-    NotModified,
+    NotModified {
+        /// How long the server says the resource stays fresh.
+        freshness: Option<Duration>,
+    },
     /// A new body.
     Fetched(Fetched),
-}
-
-/// Why a fetch failed.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// Could not resolve or connect.
-    #[error("cannot connect to {url}: {reason}; check the address and that the site is up")]
-    Connect {
-        /// The URL.
-        url: String,
-        /// The underlying error chain.
-        reason: String,
-    },
-    /// A timeout fired (connect or whole request).
-    #[error(
-        "timed out fetching {url} after {secs}s; the site is slow or down (raise fetch.timeout if it is just slow)"
-    )]
-    Timeout {
-        /// The URL.
-        url: String,
-        /// The limit that fired.
-        secs: u64,
-    },
-    /// The server answered with a non-success status.
-    #[error("{url} answered HTTP {status}; check the URL in the config")]
-    Status {
-        /// The URL.
-        url: String,
-        /// The status code.
-        status: u16,
-    },
-    /// The body grew past the cap.
-    #[error(
-        "{url} sent more than {limit} bytes (after decompression); raise fetch.max_body_bytes if this is expected"
-    )]
-    TooLarge {
-        /// The URL.
-        url: String,
-        /// The cap.
-        limit: u64,
-    },
-    /// Too many redirects, or a redirect loop.
-    #[error("{url} redirected too many times (or in a loop); point the config at the final URL")]
-    Redirects {
-        /// The URL.
-        url: String,
-    },
-    /// Any other transport failure.
-    #[error("fetching {url} failed: {reason}")]
-    Other {
-        /// The URL.
-        url: String,
-        /// The underlying error chain.
-        reason: String,
-    },
-}
-
-impl FetchError {
-    /// The HTTP status involved, if the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            FetchError::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
 }
 
 /// Builds the one HTTP client the daemon shares.
@@ -129,65 +100,195 @@ impl FetchError {
 #[error("cannot build the HTTP client: {0}")]
 pub struct ClientError(#[from] reqwest::Error);
 
-/// A configured HTTP client.
+/// A configured HTTP client with per-host politeness.
 #[derive(Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// For admin-configured URLs (first hop only).
+    trusted: reqwest::Client,
+    /// For URLs from content and every redirect hop: resolves only to public addresses.
+    guarded: reqwest::Client,
     settings: FetchSettings,
+    gate: Arc<HostGate>,
 }
 
 impl Fetcher {
     /// Builds a fetcher from the `[fetch]` settings.
     pub fn new(settings: &FetchSettings) -> Result<Fetcher, ClientError> {
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.connect_timeout)
-            .redirect(redirect::Policy::limited(settings.max_redirects))
-            .build()?;
+        let trusted = client(settings, false)?;
+        let guarded = if settings.allow_private_addresses {
+            trusted.clone()
+        } else {
+            client(settings, true)?
+        };
         Ok(Fetcher {
-            client,
+            trusted,
+            guarded,
             settings: settings.clone(),
+            gate: Arc::new(HostGate::new(
+                settings.per_host_concurrency,
+                settings.per_host_delay,
+            )),
         })
     }
 
-    /// GETs `url`, sending `validators` for a conditional request.
+    /// The `[fetch]` settings this fetcher runs with.
+    pub fn settings(&self) -> &FetchSettings {
+        &self.settings
+    }
+
+    /// GETs `url`, sending `validators` for a conditional request, following redirects itself,
+    /// all within the total time cap.
     pub async fn get(
         &self,
         url: &Url,
         validators: &Validators,
+        origin: Origin,
+        expect: Expect,
     ) -> Result<FetchOutcome, FetchError> {
-        let mut request = self.client.get(url.clone());
+        let total = self.settings.timeout;
+        tokio::time::timeout(total, self.follow(url, validators, origin, expect))
+            .await
+            .unwrap_or_else(|_| {
+                Err(FetchError::Timeout {
+                    url: url.to_string(),
+                    secs: total.as_secs(),
+                })
+            })
+    }
+
+    async fn follow(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        origin: Origin,
+        expect: Expect,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut current = url.clone();
+        let mut visited = vec![url.clone()];
+        for hop in 0..=self.settings.max_redirects {
+            let guarded = origin == Origin::Content || hop > 0;
+            let response = self.send(url, &current, validators, guarded).await?;
+            let Some(next) = redirect_target(&current, &response) else {
+                return self.finish(url, current, response, expect).await;
+            };
+            let next = next.map_err(|reason| FetchError::Other {
+                url: url.to_string(),
+                reason,
+            })?;
+            if visited.contains(&next) {
+                return Err(FetchError::RedirectLoop {
+                    url: url.to_string(),
+                    target: next.to_string(),
+                });
+            }
+            visited.push(next.clone());
+            current = next;
+        }
+        Err(FetchError::Redirects {
+            url: url.to_string(),
+            limit: self.settings.max_redirects,
+        })
+    }
+
+    /// Sends one request to `current` once its host allows it.
+    async fn send(
+        &self,
+        url: &Url,
+        current: &Url,
+        validators: &Validators,
+        guarded: bool,
+    ) -> Result<reqwest::Response, FetchError> {
+        let guard_applies = guarded && !self.settings.allow_private_addresses;
+        if guard_applies {
+            check_literal_host(current).map_err(|reason| FetchError::Blocked {
+                url: current.to_string(),
+                reason,
+            })?;
+        }
+        let host = host_key(current);
+        let _slot = self
+            .gate
+            .enter(&host)
+            .await
+            .map_err(|until| FetchError::HostPaused {
+                url: current.to_string(),
+                host: host.clone(),
+                until,
+            })?;
+        let client = if guarded {
+            &self.guarded
+        } else {
+            &self.trusted
+        };
+        let mut request = client.get(current.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(IF_NONE_MATCH, etag);
         }
         if let Some(modified) = &validators.last_modified {
             request = request.header(IF_MODIFIED_SINCE, modified);
         }
-        let response = request.send().await.map_err(|e| self.classify(url, e))?;
+        request
+            .send()
+            .await
+            .map_err(|e| self.classify(url, current, e))
+    }
+
+    /// Turns the final response into an outcome: status, type, hints and the capped body.
+    async fn finish(
+        &self,
+        url: &Url,
+        final_url: Url,
+        response: reqwest::Response,
+        expect: Expect,
+    ) -> Result<FetchOutcome, FetchError> {
         let status = response.status();
+        let headers = response.headers().clone();
+        let now = Utc::now();
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified);
-        }
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status: status.as_u16(),
+            return Ok(FetchOutcome::NotModified {
+                freshness: hints::freshness(&headers, now),
             });
         }
-        let final_url = response.url().clone();
-        let headers = response.headers().clone();
+        if !status.is_success() {
+            return Err(self.status_error(url, &final_url, status, &headers, now));
+        }
+        let content_type = header(&headers, CONTENT_TYPE);
+        check_type(url, expect, content_type.as_deref())?;
         let body = self.read_capped(url, response).await?;
         Ok(FetchOutcome::Fetched(Fetched {
             final_url,
             status: status.as_u16(),
-            content_type: header(&headers, CONTENT_TYPE),
+            content_type,
             validators: Validators {
                 etag: header(&headers, ETAG),
                 last_modified: header(&headers, LAST_MODIFIED),
             },
+            freshness: hints::freshness(&headers, now),
             body,
         }))
+    }
+
+    /// A non-success status; a 429/503 with `Retry-After` also pauses its host.
+    fn status_error(
+        &self,
+        url: &Url,
+        final_url: &Url,
+        status: StatusCode,
+        headers: &HeaderMap,
+        now: DateTime<Utc>,
+    ) -> FetchError {
+        let throttled = matches!(status.as_u16(), 429 | 503);
+        let retry_after = throttled
+            .then(|| hints::retry_after(headers, now))
+            .flatten();
+        if let Some(until) = retry_after {
+            self.gate.pause(&host_key(final_url), until);
+        }
+        FetchError::Status {
+            url: url.to_string(),
+            status: status.as_u16(),
+            retry_after,
+        }
     }
 
     /// Reads the (already decompressed) body chunk by chunk, failing as soon as it passes the cap.
@@ -197,42 +298,43 @@ impl Fetcher {
         response: reqwest::Response,
     ) -> Result<Vec<u8>, FetchError> {
         let limit = self.settings.max_body_bytes;
+        let too_large = || FetchError::TooLarge {
+            url: url.to_string(),
+            limit,
+        };
         if response.content_length().is_some_and(|n| n > limit) {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit,
-            });
+            return Err(too_large());
         }
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| self.classify(url, e))?;
+            let chunk = chunk.map_err(|e| self.classify(url, url, e))?;
             if body.len() as u64 + chunk.len() as u64 > limit {
-                return Err(FetchError::TooLarge {
-                    url: url.to_string(),
-                    limit,
-                });
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(body)
     }
 
-    fn classify(&self, url: &Url, err: reqwest::Error) -> FetchError {
+    fn classify(&self, url: &Url, current: &Url, err: reqwest::Error) -> FetchError {
+        if refused_by_resolver(&err) {
+            return FetchError::Blocked {
+                url: current.to_string(),
+                reason: error_chain(&err),
+            };
+        }
         let url = url.to_string();
         if err.is_timeout() {
-            let limit: Duration = if err.is_connect() {
+            let limit = if err.is_connect() {
                 self.settings.connect_timeout
             } else {
-                self.settings.timeout
+                self.settings.read_timeout
             };
             return FetchError::Timeout {
                 url,
                 secs: limit.as_secs(),
             };
-        }
-        if err.is_redirect() {
-            return FetchError::Redirects { url };
         }
         let reason = error_chain(&err);
         if err.is_connect() {
@@ -240,6 +342,93 @@ impl Fetcher {
         } else {
             FetchError::Other { url, reason }
         }
+    }
+}
+
+fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
+    let builder = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .timeout(settings.timeout)
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.read_timeout)
+        .redirect(redirect::Policy::none());
+    if guarded {
+        // A proxy would resolve names itself, out of the guard's sight.
+        builder
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver))
+            .build()
+    } else {
+        builder.build()
+    }
+}
+
+/// The next URL if `response` is a redirect: `Some(Err)` when its `Location` is unusable.
+fn redirect_target(current: &Url, response: &reqwest::Response) -> Option<Result<Url, String>> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(LOCATION)?;
+    let target = location
+        .to_str()
+        .map_err(|_| "redirect Location is not text".to_string())
+        .and_then(|l| {
+            current
+                .join(l.trim())
+                .map_err(|e| format!("bad redirect Location {l:?}: {e}"))
+        })
+        .and_then(|u| match u.scheme() {
+            "http" | "https" => Ok(u),
+            other => Err(format!("redirect to a {other}: URL refused")),
+        });
+    Some(target)
+}
+
+/// The politeness key of a URL: host and port, since two ports may be two servers.
+pub fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+fn check_type(url: &Url, expect: Expect, content_type: Option<&str>) -> Result<(), FetchError> {
+    let Some(full) = content_type else {
+        return Ok(());
+    };
+    let mime = full
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let (major, minor) = mime.split_once('/').unwrap_or((mime.as_str(), ""));
+    let binary = matches!(major, "image" | "audio" | "video" | "font")
+        || matches!(
+            minor,
+            "pdf" | "zip" | "gzip" | "x-gzip" | "octet-stream" | "msword"
+        );
+    let (ok, expected) = match expect {
+        Expect::Feed => (!binary, "a feed (XML or JSON)"),
+        Expect::Page => (
+            mime.is_empty()
+                || matches!(
+                    mime.as_str(),
+                    "text/html" | "application/xhtml+xml" | "text/plain"
+                ),
+            "an HTML page",
+        ),
+        Expect::Robots => (!binary, "a text file"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(FetchError::WrongType {
+            url: url.to_string(),
+            content_type: full.to_string(),
+            expected,
+        })
     }
 }
 
@@ -263,4 +452,29 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_are_checked_per_expectation() {
+        let url = Url::parse("http://example.kz/x").unwrap();
+        let ok = |e, ct| check_type(&url, e, ct).is_ok();
+        assert!(ok(Expect::Feed, Some("text/html; charset=utf-8")));
+        assert!(ok(Expect::Feed, Some("application/rss+xml")));
+        assert!(ok(Expect::Feed, None));
+        assert!(!ok(Expect::Feed, Some("image/png")));
+        assert!(ok(Expect::Page, Some("text/html")));
+        assert!(!ok(Expect::Page, Some("application/pdf")));
+        assert!(!ok(Expect::Page, Some("application/json")));
+    }
+
+    #[test]
+    fn host_keys_include_the_port() {
+        let key = |u: &str| host_key(&Url::parse(u).unwrap());
+        assert_eq!(key("https://Example.kz/a"), "example.kz:443");
+        assert_eq!(key("http://127.0.0.1:8080/a"), "127.0.0.1:8080");
+    }
 }

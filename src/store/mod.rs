@@ -7,6 +7,7 @@
 mod articles;
 mod deliveries;
 mod reports;
+mod robots;
 mod schema;
 mod sources;
 
@@ -19,7 +20,8 @@ use rusqlite::Connection;
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::PendingDelivery;
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
-pub use sources::{PollRecord, SourceState};
+pub use robots::CachedRobots;
+pub use sources::{PollRecord, PollingDetails, SourceState};
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
