@@ -125,7 +125,9 @@ impl Pipeline {
                 ROBOTS_TTL,
             ),
             Ok(FetchOutcome::NotModified { .. }) => (Some(304), String::new(), ROBOTS_TTL),
-            Err(err @ FetchError::HostPaused { .. }) => return Err(err.to_string()),
+            Err(err @ (FetchError::HostPaused { .. } | FetchError::Blocked { .. })) => {
+                return Err(err.to_string());
+            }
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
                 (Some(status), String::new(), ROBOTS_TTL)
             }
