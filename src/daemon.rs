@@ -4,28 +4,34 @@
 //! No business rules live here: what a poll does is `poll`, when it happens is `schedule`.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use tokio::task::{Id, JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, SourceSpec};
-use crate::fetch::{ClientError, Fetcher, HostGate, host_key};
+use crate::fetch::{ClientError, Fetcher, host_key};
 use crate::notify::{DeliveryReport, Notifier};
 use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
-use crate::schedule::spread_start;
+use crate::schedule::{Slots, spread_start};
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
 /// How often the scheduler looks for due deliveries; it wakes earlier when a source is due.
 const TICK: Duration = Duration::from_secs(1);
 
-/// A finished poll: the source's index, its state before the poll, and what it did.
-type Done = (usize, SourceState, PollReport);
+/// A finished poll: the source's index and what the poll did.
+type Done = (usize, PollReport);
+
+/// Polls in flight, and which source each task polls (a panicked task still frees its slot).
+#[derive(Default)]
+struct InFlight {
+    polls: JoinSet<Done>,
+    sources: HashMap<Id, usize>,
+}
 
 /// Why the daemon could not start or had to stop.
 #[derive(Debug, thiserror::Error)]
@@ -70,9 +76,10 @@ struct Daemon {
     pipeline: Arc<Pipeline>,
     notifier: Arc<Notifier>,
     sources: Vec<Arc<SourceSpec>>,
-    concurrency: Arc<Semaphore>,
-    /// Polls in flight per feed host, so one slow host's sources never hold every global slot.
-    host_polls: Arc<HostGate>,
+    /// Polls in flight at most.
+    concurrency: usize,
+    /// Polls in flight to one feed host at most.
+    per_host: usize,
 }
 
 /// Runs the daemon: with `once`, polls every source one time, delivers, and returns; otherwise
@@ -120,11 +127,8 @@ impl Daemon {
             }),
             notifier: Arc::new(Notifier::new(config.sinks)),
             sources: config.sources.into_iter().map(Arc::new).collect(),
-            concurrency: Arc::new(Semaphore::new(config.fetch.concurrency)),
-            host_polls: Arc::new(HostGate::new(
-                config.fetch.per_host_concurrency,
-                Duration::ZERO,
-            )),
+            concurrency: config.fetch.concurrency,
+            per_host: config.fetch.per_host_concurrency,
         })
     }
 
@@ -146,15 +150,20 @@ impl Daemon {
         states: Vec<SourceState>,
         cancel: &CancellationToken,
     ) -> RunSummary {
-        let mut polls = JoinSet::new();
-        for (index, state) in states.into_iter().enumerate() {
-            self.spawn_poll(&mut polls, index, state, cancel);
+        let mut slots = Slots::new(self.concurrency, self.per_host);
+        for index in 0..states.len() {
+            slots.push(index, self.host(index));
         }
+        let mut running = InFlight::default();
         let mut summary = RunSummary::default();
-        while let Some(done) = polls.join_next().await {
-            if let Ok((_, _, report)) = done {
-                summary.add_poll(&report);
-            }
+        loop {
+            self.start_ready(&mut slots, &states, &mut running, cancel);
+            let Some(done) = running.polls.join_next_with_id().await else {
+                break;
+            };
+            let (index, report) = running.finished(done);
+            summary.add_poll(&report);
+            slots.finish(&self.host(index));
         }
         summary
     }
@@ -163,12 +172,12 @@ impl Daemon {
     /// (or the delivery tick), never scanning every source.
     async fn run_until_cancelled(
         &self,
-        states: Vec<SourceState>,
+        mut states: Vec<SourceState>,
         cancel: &CancellationToken,
     ) -> RunSummary {
         let mut queue = self.initial_queue(&states);
-        let mut idle: Vec<Option<SourceState>> = states.into_iter().map(Some).collect();
-        let mut polls = JoinSet::new();
+        let mut slots = Slots::new(self.concurrency, self.per_host);
+        let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         while !cancel.is_cancelled() {
             let now = Utc::now();
@@ -176,24 +185,22 @@ impl Daemon {
                 && due <= now
             {
                 queue.pop();
-                if let Some(state) = idle.get_mut(index).and_then(Option::take) {
-                    self.spawn_poll(&mut polls, index, state, cancel);
-                }
+                slots.push(index, self.host(index));
             }
+            self.start_ready(&mut slots, &states, &mut running, cancel);
             let wait = queue
                 .peek()
                 .and_then(|Reverse((due, _))| (*due - now).to_std().ok())
                 .map_or(TICK, |d| d.min(TICK));
             tokio::select! {
                 () = cancel.cancelled() => break,
-                Some(done) = polls.join_next() => {
-                    if let Ok((index, state, report)) = done {
-                        summary.add_poll(&report);
-                        let state = self.refreshed(index, state).await;
+                Some(done) = running.polls.join_next_with_id() => {
+                    let (index, report) = running.finished(done);
+                    summary.add_poll(&report);
+                    slots.finish(&self.host(index));
+                    if let Some(state) = states.get_mut(index) {
+                        *state = self.refreshed(state.clone()).await;
                         queue.push(Reverse((state.next_due_at.unwrap_or(now), index)));
-                        if let Some(slot) = idle.get_mut(index) {
-                            *slot = Some(state);
-                        }
                     }
                     summary.delivered += self.deliver().await.delivered;
                 }
@@ -203,13 +210,12 @@ impl Daemon {
             }
         }
         tracing::info!(
-            in_flight = polls.len(),
+            in_flight = running.polls.len(),
+            waiting = slots.waiting(),
             "stopping: letting in-flight polls reach a safe point"
         );
-        while let Some(done) = polls.join_next().await {
-            if let Ok((_, _, report)) = done {
-                summary.add_poll(&report);
-            }
+        while let Some(done) = running.polls.join_next_with_id().await {
+            summary.add_poll(&running.finished(done).1);
         }
         summary
     }
@@ -219,7 +225,6 @@ impl Daemon {
     fn initial_queue(&self, states: &[SourceState]) -> BinaryHeap<Reverse<(DateTime<Utc>, usize)>> {
         let now = Utc::now();
         let overdue = states.iter().filter(|s| is_due(s.next_due_at, now)).count();
-        let slots = self.concurrency.available_permits();
         states
             .iter()
             .zip(&self.sources)
@@ -227,7 +232,7 @@ impl Daemon {
             .map(|(index, (state, source))| {
                 let due = match state.next_due_at {
                     Some(at) if at > now => at,
-                    _ => spread_start(now, source.interval, overdue, slots),
+                    _ => spread_start(now, source.interval, overdue, self.concurrency),
                 };
                 Reverse((due, index))
             })
@@ -236,7 +241,7 @@ impl Daemon {
 
     /// The source's freshly recorded state. Falls back to the previous state, due again in a
     /// minute, if the database cannot be read.
-    async fn refreshed(&self, index: usize, previous: SourceState) -> SourceState {
+    async fn refreshed(&self, previous: SourceState) -> SourceState {
         let name = previous.name.clone();
         match self
             .pipeline
@@ -245,11 +250,7 @@ impl Daemon {
         {
             Ok(Some(state)) => state,
             Ok(None) | Err(_) => {
-                let source = self.sources.get(index).map_or("?", |s| s.name.as_str());
-                tracing::error!(
-                    source,
-                    "cannot read source state; polling again in a minute"
-                );
+                tracing::error!(source = %previous.name, "cannot read source state; polling again in a minute");
                 SourceState {
                     next_due_at: Some(Utc::now() + chrono::Duration::minutes(1)),
                     ..previous
@@ -258,34 +259,39 @@ impl Daemon {
         }
     }
 
-    /// Starts a poll once its feed host has a free slot, then a global one: waiting on a busy
-    /// host holds no global slot.
-    fn spawn_poll(
+    /// The politeness key of source `index`'s feed.
+    fn host(&self, index: usize) -> String {
+        self.sources
+            .get(index)
+            .map_or_else(String::new, |s| host_key(&s.url))
+    }
+
+    /// Starts every waiting poll that has a global and a per-host slot.
+    fn start_ready(
         &self,
-        polls: &mut JoinSet<Done>,
-        index: usize,
-        state: SourceState,
+        slots: &mut Slots,
+        states: &[SourceState],
+        running: &mut InFlight,
         cancel: &CancellationToken,
     ) {
-        let Some(source) = self.sources.get(index).map(Arc::clone) else {
-            return;
-        };
-        let pipeline = Arc::clone(&self.pipeline);
-        let permits = Arc::clone(&self.concurrency);
-        let host_polls = Arc::clone(&self.host_polls);
-        let cancel = cancel.clone();
-        polls.spawn(async move {
-            let Ok(_host) = host_polls.enter(&host_key(&source.url)).await else {
-                return (index, state, PollReport::default());
+        while !cancel.is_cancelled()
+            && let Some(index) = slots.admit()
+        {
+            let (Some(source), Some(state)) = (self.sources.get(index), states.get(index)) else {
+                slots.finish(&self.host(index));
+                continue;
             };
-            let Ok(_permit) = permits.acquire_owned().await else {
-                return (index, state, PollReport::default());
-            };
-            let report = pipeline.poll(&source, &state, &cancel).await;
-            tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
-                alerts = report.alerts, failed = report.failed, "polled");
-            (index, state, report)
-        });
+            let (source, state) = (Arc::clone(source), state.clone());
+            let pipeline = Arc::clone(&self.pipeline);
+            let cancel = cancel.clone();
+            let task = running.polls.spawn(async move {
+                let report = pipeline.poll(&source, &state, &cancel).await;
+                tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
+                    alerts = report.alerts, failed = report.failed, "polled");
+                (index, report)
+            });
+            running.sources.insert(task.id(), index);
+        }
     }
 
     async fn deliver(&self) -> DeliveryReport {
@@ -298,6 +304,23 @@ impl Daemon {
             tracing::error!(error = %err, "alert delivery pass failed; will retry");
             DeliveryReport::default()
         })
+    }
+}
+
+impl InFlight {
+    /// The source and report of a finished task; a panicked poll reports nothing.
+    fn finished(&mut self, done: Result<(Id, Done), JoinError>) -> Done {
+        match done {
+            Ok((id, done)) => {
+                self.sources.remove(&id);
+                done
+            }
+            Err(err) => {
+                let index = self.sources.remove(&err.id()).unwrap_or(usize::MAX);
+                tracing::error!(error = %err, "a poll task failed");
+                (index, PollReport::default())
+            }
+        }
     }
 }
 

@@ -3,11 +3,14 @@
 //!
 //! Pure time arithmetic; this module performs no I/O. `docs/polling.md` explains the rules.
 
+mod slots;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::fetch::FailureKind;
+pub use slots::Slots;
 
 /// Longest wait between retries of a failing source (unless its own interval is longer).
 /// A failing source is never dropped: it keeps being retried at this pace.
