@@ -425,3 +425,61 @@ fn robots_txt_is_fetched_once_cached_and_obeyed_for_article_pages() {
         .map(str::to_string);
     assert!(agent.is_some_and(|a| a.starts_with("newswatch/")));
 }
+
+#[test]
+fn the_schedule_survives_a_restart_and_only_due_sources_are_polled() {
+    let server = TestServer::start();
+    server.route(
+        "/old",
+        Response::ok(
+            "application/rss+xml",
+            one_item_feed(&server.url("/o.html"), "o"),
+        ),
+    );
+    server.route(
+        "/new",
+        Response::ok(
+            "application/rss+xml",
+            one_item_feed(&server.url("/n.html"), "n"),
+        ),
+    );
+    server.route("/o.html", Response::ok("text/html", russian_page()));
+    server.route("/n.html", Response::ok("text/html", russian_page()));
+    let dir = TestDir::new();
+    let db = dir.path().join("news.db");
+    let cfg = dir.write_config(&config(false, &[("old", server.url("/old"))], ""));
+    run(&["run", "--once"], &cfg);
+    let sources = [("old", server.url("/old")), ("new", server.url("/new"))];
+    let cfg = dir.write_config(&config(false, &sources, ""));
+    let daemon = common::process::spawn_newswatch(&["run", "--config", cfg.to_str().unwrap()]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let polled = || {
+        rusqlite::Connection::open(&db)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM sources WHERE name = 'new' AND last_success_at IS NOT NULL",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .is_ok_and(|n| n == 1)
+    };
+    while !polled() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = daemon.terminate(Duration::from_secs(20));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !column(&db, "new", "last_success_at").is_empty(),
+        "the new source was not polled"
+    );
+    assert_eq!(
+        server.hits("/old"),
+        1,
+        "a source not yet due was polled again after the restart"
+    );
+}

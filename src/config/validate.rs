@@ -319,3 +319,48 @@ fn sink(check: &mut Checker, raw: &RawSink, names: &mut HashSet<String>) -> Opti
         kind,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn parse(extra_fetch: &str, extra_source: &str) -> Result<Config, Vec<Problem>> {
+        let text = format!(
+            "[storage]\ndatabase = \"n.db\"\n[fetch]\n{extra_fetch}\n\
+             [[source]]\nname = \"a\"\nurl = \"http://x.kz/rss\"\ninterval = \"10m\"\n{extra_source}\n"
+        );
+        Config::parse(&text, Path::new("/etc/newswatch.toml"))
+    }
+
+    #[test]
+    fn polling_keys_have_safe_defaults() {
+        let config = parse("", "").unwrap();
+        assert_eq!(config.fetch.per_host_concurrency, 2);
+        assert_eq!(config.fetch.per_host_delay, Duration::from_secs(1));
+        assert!(!config.fetch.allow_private_addresses);
+        let source = &config.sources[0];
+        assert_eq!(source.min_interval, Duration::from_secs(300));
+        assert_eq!(source.max_interval, Duration::from_secs(3600));
+        assert!(source.obey_robots);
+    }
+
+    #[test]
+    fn polling_keys_are_read_and_checked() {
+        let config = parse(
+            "per_host_concurrency = 4\nper_host_delay = \"0s\"\nallow_private_addresses = true",
+            "min_interval = \"1m\"\nmax_interval = \"2h\"\nobey_robots = false",
+        )
+        .unwrap();
+        assert_eq!(config.fetch.per_host_concurrency, 4);
+        assert_eq!(config.fetch.per_host_delay, Duration::ZERO);
+        assert!(config.fetch.allow_private_addresses);
+        assert_eq!(config.sources[0].max_interval, Duration::from_secs(7200));
+        assert!(!config.sources[0].obey_robots);
+        let problems = parse("per_host_concurrency = 0", "min_interval = \"20m\"").unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("per_host_concurrency"));
+        assert!(problems[1].message.contains("min_interval <= interval"));
+    }
+}

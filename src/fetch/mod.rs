@@ -5,6 +5,7 @@
 //! URL and what to do. This module never parses content beyond headers and robots.txt.
 
 mod charset;
+mod checks;
 mod error;
 mod guard;
 mod hints;
@@ -17,17 +18,18 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION,
+    CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
 use reqwest::{StatusCode, redirect};
 use url::Url;
 
 pub use charset::decode_text;
 pub use error::{FailureKind, FetchError};
-pub use politeness::{HostGate, HostPermit};
+pub use politeness::{HostGate, HostPermit, host_key};
 pub use robots::Robots;
 
 use crate::config::FetchSettings;
+use checks::{check_type, redirect_target};
 use guard::{GuardedResolver, check_literal_host, refused_by_resolver};
 
 /// Validators from an earlier response, sent so an unchanged resource costs a 304.
@@ -363,75 +365,6 @@ fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, re
     }
 }
 
-/// The next URL if `response` is a redirect: `Some(Err)` when its `Location` is unusable.
-fn redirect_target(current: &Url, response: &reqwest::Response) -> Option<Result<Url, String>> {
-    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
-        return None;
-    }
-    let location = response.headers().get(LOCATION)?;
-    let target = location
-        .to_str()
-        .map_err(|_| "redirect Location is not text".to_string())
-        .and_then(|l| {
-            current
-                .join(l.trim())
-                .map_err(|e| format!("bad redirect Location {l:?}: {e}"))
-        })
-        .and_then(|u| match u.scheme() {
-            "http" | "https" => Ok(u),
-            other => Err(format!("redirect to a {other}: URL refused")),
-        });
-    Some(target)
-}
-
-/// The politeness key of a URL: host and port, since two ports may be two servers.
-pub fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
-}
-
-fn check_type(url: &Url, expect: Expect, content_type: Option<&str>) -> Result<(), FetchError> {
-    let Some(full) = content_type else {
-        return Ok(());
-    };
-    let mime = full
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let (major, minor) = mime.split_once('/').unwrap_or((mime.as_str(), ""));
-    let binary = matches!(major, "image" | "audio" | "video" | "font")
-        || matches!(
-            minor,
-            "pdf" | "zip" | "gzip" | "x-gzip" | "octet-stream" | "msword"
-        );
-    let (ok, expected) = match expect {
-        Expect::Feed => (!binary, "a feed (XML or JSON)"),
-        Expect::Page => (
-            mime.is_empty()
-                || matches!(
-                    mime.as_str(),
-                    "text/html" | "application/xhtml+xml" | "text/plain"
-                ),
-            "an HTML page",
-        ),
-        Expect::Robots => (!binary, "a text file"),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(FetchError::WrongType {
-            url: url.to_string(),
-            content_type: full.to_string(),
-            expected,
-        })
-    }
-}
-
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
     headers
         .get(name)
@@ -452,29 +385,4 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_types_are_checked_per_expectation() {
-        let url = Url::parse("http://example.kz/x").unwrap();
-        let ok = |e, ct| check_type(&url, e, ct).is_ok();
-        assert!(ok(Expect::Feed, Some("text/html; charset=utf-8")));
-        assert!(ok(Expect::Feed, Some("application/rss+xml")));
-        assert!(ok(Expect::Feed, None));
-        assert!(!ok(Expect::Feed, Some("image/png")));
-        assert!(ok(Expect::Page, Some("text/html")));
-        assert!(!ok(Expect::Page, Some("application/pdf")));
-        assert!(!ok(Expect::Page, Some("application/json")));
-    }
-
-    #[test]
-    fn host_keys_include_the_port() {
-        let key = |u: &str| host_key(&Url::parse(u).unwrap());
-        assert_eq!(key("https://Example.kz/a"), "example.kz:443");
-        assert_eq!(key("http://127.0.0.1:8080/a"), "127.0.0.1:8080");
-    }
 }

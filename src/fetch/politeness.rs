@@ -11,6 +11,16 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+use url::Url;
+
+/// The politeness key of a URL: host and port, since two ports may be two servers.
+pub fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
 
 /// Per-host limits shared by every request.
 pub struct HostGate {
@@ -104,6 +114,13 @@ impl HostState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_keys_include_the_port() {
+        let key = |u: &str| host_key(&Url::parse(u).unwrap());
+        assert_eq!(key("https://Example.kz/a"), "example.kz:443");
+        assert_eq!(key("http://127.0.0.1:8080/a"), "127.0.0.1:8080");
+    }
 
     #[tokio::test]
     async fn a_full_host_does_not_block_another_host() {
