@@ -483,3 +483,30 @@ fn the_schedule_survives_a_restart_and_only_due_sources_are_polled() {
         "a source not yet due was polled again after the restart"
     );
 }
+
+#[test]
+fn retry_after_pauses_the_whole_host_without_failing_its_other_sources() {
+    let server = TestServer::start();
+    server.route("/busy", Response::status(503).header("Retry-After", "1800"));
+    let feed = one_item_feed(&server.url("/x.html"), "x");
+    server.route("/other", Response::ok("application/rss+xml", feed));
+    let sources = [
+        ("busy", server.url("/busy")),
+        ("other", server.url("/other")),
+    ];
+    // One poll at a time, in config order: the 503 arrives before the second source's turn.
+    let toml = config(false, &sources, "").replace("\nconcurrency = 16", "\nconcurrency = 1");
+    let dir = TestDir::new();
+    let cfg = dir.write_config(&toml);
+    let db = dir.path().join("news.db");
+    run(&["run", "--once"], &cfg);
+
+    assert_eq!(column(&db, "busy", "failure_kind"), "throttled");
+    assert_eq!(server.hits("/other"), 0, "a paused host was asked anyway");
+    assert_eq!(column(&db, "other", "consecutive_failures"), "0");
+    assert_eq!(column(&db, "other", "last_attempt_at"), "");
+    assert_eq!(
+        column(&db, "other", "next_due_at"),
+        column(&db, "busy", "retry_after_at")
+    );
+}

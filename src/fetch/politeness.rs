@@ -22,11 +22,22 @@ pub fn host_key(url: &Url) -> String {
     )
 }
 
+/// Hosts remembered before idle ones are forgotten (article links reach many hosts over
+/// months; an idle host's state is worth nothing).
+const PRUNE_AT: usize = 4096;
+
 /// Per-host limits shared by every request.
 pub struct HostGate {
     per_host: usize,
     spacing: Duration,
-    hosts: Mutex<HashMap<String, Arc<HostState>>>,
+    hosts: Mutex<Hosts>,
+}
+
+struct Hosts {
+    map: HashMap<String, Arc<HostState>>,
+    /// Size at which idle hosts are pruned next; doubles with the busy set, so pruning stays
+    /// amortised O(1) per request.
+    prune_at: usize,
 }
 
 struct HostState {
@@ -48,13 +59,21 @@ impl HostGate {
         HostGate {
             per_host: per_host.max(1),
             spacing,
-            hosts: Mutex::new(HashMap::new()),
+            hosts: Mutex::new(Hosts {
+                map: HashMap::new(),
+                prune_at: PRUNE_AT,
+            }),
         }
     }
 
     fn state(&self, host: &str) -> Arc<HostState> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        let state = hosts.entry(host.to_string()).or_insert_with(|| {
+        if hosts.map.len() >= hosts.prune_at {
+            let now = Instant::now();
+            hosts.map.retain(|_, state| !state.idle(now));
+            hosts.prune_at = (hosts.map.len() * 2).max(PRUNE_AT);
+        }
+        let state = hosts.map.entry(host.to_string()).or_insert_with(|| {
             Arc::new(HostState {
                 permits: Arc::new(Semaphore::new(self.per_host)),
                 next_start: Mutex::new(Instant::now()),
@@ -75,7 +94,11 @@ impl HostGate {
             .acquire_owned()
             .await
             .map_err(|_| Utc::now())?;
-        tokio::time::sleep_until(state.reserve_start(self.spacing)).await;
+        let start = state.reserve_start(self.spacing);
+        // A timer rounds up to the next millisecond tick: only arm one when there is a wait.
+        if start > Instant::now() {
+            tokio::time::sleep_until(start).await;
+        }
         Ok(HostPermit { _permit: permit })
     }
 
@@ -90,6 +113,14 @@ impl HostGate {
 }
 
 impl HostState {
+    /// Nothing in flight or waiting, no spacing or pause pending: safe to forget.
+    fn idle(self: &Arc<Self>, now: Instant) -> bool {
+        Arc::strong_count(self) == 1
+            && Arc::strong_count(&self.permits) == 1
+            && *self.next_start.lock().unwrap_or_else(|p| p.into_inner()) <= now
+            && self.paused().is_none()
+    }
+
     /// Books the earliest start at least `spacing` after the previous booking.
     fn reserve_start(&self, spacing: Duration) -> Instant {
         let mut next = self.next_start.lock().unwrap_or_else(|p| p.into_inner());
@@ -147,6 +178,22 @@ mod tests {
             other < second,
             "another host waited for this host's spacing"
         );
+    }
+
+    #[tokio::test]
+    async fn idle_hosts_are_forgotten_and_busy_ones_kept() {
+        let gate = HostGate::new(1, Duration::ZERO);
+        let busy = gate.enter("busy.example").await.unwrap();
+        gate.pause("paused.example", Utc::now() + chrono::Duration::hours(1));
+        for i in 0..PRUNE_AT {
+            drop(gate.enter(&format!("h{i}.example")).await.unwrap());
+        }
+        let hosts = gate.hosts.lock().unwrap();
+        assert!(hosts.map.len() < 10, "{} hosts kept", hosts.map.len());
+        assert!(hosts.map.contains_key("busy.example"));
+        assert!(hosts.map.contains_key("paused.example"));
+        drop(hosts);
+        drop(busy);
     }
 
     #[tokio::test]

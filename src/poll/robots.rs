@@ -21,10 +21,19 @@ const UNREACHABLE_TTL: chrono::Duration = chrono::Duration::hours(1);
 /// The rules text recorded when robots.txt could not be fetched.
 const DENY_ALL: &str = "User-agent: *\nDisallow: /\n";
 
+/// Hosts kept in memory before expired answers are dropped (the database keeps them all).
+const PRUNE_AT: usize = 4096;
+
 /// robots.txt rules per host, kept in memory in front of the database cache.
 pub struct RobotsCache {
     agent: String,
-    hosts: Mutex<HashMap<String, (Robots, DateTime<Utc>)>>,
+    hosts: Mutex<Remembered>,
+}
+
+struct Remembered {
+    map: HashMap<String, (Robots, DateTime<Utc>)>,
+    /// Size at which expired entries are dropped next (doubles with the live set).
+    prune_at: usize,
 }
 
 impl RobotsCache {
@@ -38,13 +47,17 @@ impl RobotsCache {
             .to_ascii_lowercase();
         RobotsCache {
             agent,
-            hosts: Mutex::new(HashMap::new()),
+            hosts: Mutex::new(Remembered {
+                map: HashMap::new(),
+                prune_at: PRUNE_AT,
+            }),
         }
     }
 
     fn remembered(&self, host: &str, now: DateTime<Utc>) -> Option<Robots> {
         let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         hosts
+            .map
             .get(host)
             .filter(|(_, expires)| *expires > now)
             .map(|(robots, _)| robots.clone())
@@ -52,7 +65,12 @@ impl RobotsCache {
 
     fn remember(&self, host: String, robots: Robots, expires: DateTime<Utc>) {
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        hosts.insert(host, (robots, expires));
+        if hosts.map.len() >= hosts.prune_at {
+            let now = Utc::now();
+            hosts.map.retain(|_, (_, expires)| *expires > now);
+            hosts.prune_at = (hosts.map.len() * 2).max(PRUNE_AT);
+        }
+        hosts.map.insert(host, (robots, expires));
     }
 }
 
@@ -156,5 +174,22 @@ mod tests {
             "newswatch"
         );
         assert_eq!(RobotsCache::new("Monitor").agent, "monitor");
+    }
+
+    #[test]
+    fn expired_answers_are_dropped_from_memory() {
+        let cache = RobotsCache::new("newswatch");
+        let now = Utc::now();
+        let (past, future) = (
+            now - chrono::Duration::hours(1),
+            now + chrono::Duration::hours(1),
+        );
+        cache.remember("live:80".into(), Robots::deny_all(), future);
+        for i in 0..PRUNE_AT {
+            cache.remember(format!("h{i}:80"), Robots::allow_all(), past);
+        }
+        assert_eq!(cache.remembered("live:80", now), Some(Robots::deny_all()));
+        assert_eq!(cache.remembered("h1:80", now), None);
+        assert!(cache.hosts.lock().unwrap().map.len() < 10);
     }
 }
