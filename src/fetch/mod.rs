@@ -25,12 +25,13 @@ use url::Url;
 
 pub use charset::decode_text;
 pub use error::{FailureKind, FetchError};
-pub use politeness::{HostGate, HostPermit, host_key};
+pub use politeness::host_key;
 pub use robots::Robots;
 
 use crate::config::FetchSettings;
 use checks::{check_type, redirect_target};
 use guard::{GuardedResolver, check_literal_host, refused_by_resolver};
+use politeness::{HostGate, HostPermit};
 
 /// Validators from an earlier response, sent so an unchanged resource costs a 304.
 #[derive(Debug, Clone, Default)]
@@ -133,11 +134,6 @@ impl Fetcher {
         })
     }
 
-    /// The `[fetch]` settings this fetcher runs with.
-    pub fn settings(&self) -> &FetchSettings {
-        &self.settings
-    }
-
     /// GETs `url`, sending `validators` for a conditional request, following redirects itself,
     /// all within the total time cap.
     pub async fn get(
@@ -169,7 +165,8 @@ impl Fetcher {
         let mut visited = vec![url.clone()];
         for hop in 0..=self.settings.max_redirects {
             let guarded = origin == Origin::Content || hop > 0;
-            let response = self.send(url, &current, validators, guarded).await?;
+            // The host slot is held until the body is read: politeness covers the download.
+            let (response, _slot) = self.send(url, &current, validators, guarded).await?;
             let Some(next) = redirect_target(&current, &response) else {
                 return self.finish(url, current, response, expect).await;
             };
@@ -192,14 +189,14 @@ impl Fetcher {
         })
     }
 
-    /// Sends one request to `current` once its host allows it.
+    /// Sends one request to `current` once its host allows it; the permit holds the host slot.
     async fn send(
         &self,
         url: &Url,
         current: &Url,
         validators: &Validators,
         guarded: bool,
-    ) -> Result<reqwest::Response, FetchError> {
+    ) -> Result<(reqwest::Response, HostPermit), FetchError> {
         let guard_applies = guarded && !self.settings.allow_private_addresses;
         if guard_applies {
             check_literal_host(current).map_err(|reason| FetchError::Blocked {
@@ -208,7 +205,7 @@ impl Fetcher {
             })?;
         }
         let host = host_key(current);
-        let _slot = self
+        let slot = self
             .gate
             .enter(&host)
             .await
@@ -229,10 +226,11 @@ impl Fetcher {
         if let Some(modified) = &validators.last_modified {
             request = request.header(IF_MODIFIED_SINCE, modified);
         }
-        request
+        let response = request
             .send()
             .await
-            .map_err(|e| self.classify(url, current, e))
+            .map_err(|e| self.classify(url, current, e))?;
+        Ok((response, slot))
     }
 
     /// Turns the final response into an outcome: status, type, hints and the capped body.
