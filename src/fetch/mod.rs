@@ -384,3 +384,54 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guarded_fetcher() -> Fetcher {
+        let settings = FetchSettings {
+            user_agent: "newswatch-test".into(),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            max_body_bytes: 1 << 20,
+            concurrency: 2,
+            max_redirects: 3,
+            read_timeout: Duration::from_secs(2),
+            per_host_concurrency: 2,
+            per_host_delay: Duration::ZERO,
+            allow_private_addresses: false,
+        };
+        Fetcher::new(&settings).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_content_url_whose_name_resolves_to_loopback_is_refused_at_connect_time() {
+        let url = Url::parse("http://localhost:9/page").unwrap();
+        let err = guarded_fetcher()
+            .get(&url, &Validators::default(), Origin::Content, Expect::Page)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, FetchError::Blocked { .. }), "{err}");
+        assert_eq!(err.kind(), FailureKind::Blocked);
+        assert!(
+            err.to_string().contains("127.0.0.1") || err.to_string().contains("::1"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_configured_url_is_trusted_on_its_first_hop() {
+        let url = Url::parse("http://127.0.0.1:9/feed").unwrap();
+        let err = guarded_fetcher()
+            .get(
+                &url,
+                &Validators::default(),
+                Origin::Configured,
+                Expect::Feed,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), FailureKind::Network, "{err}");
+    }
+}
