@@ -7,12 +7,13 @@
 //! nothing is lost, nothing half-written.
 
 mod article;
+mod record;
 mod robots;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -20,13 +21,11 @@ use crate::config::SourceSpec;
 use crate::dedup::canonical_url;
 use crate::extract::{Extracted, extract};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
-use crate::schedule::{Bounds, adapt, after_failure, after_success};
 use crate::sources::{FeedItem, parse_feed};
-use crate::store::{
-    NewAlert, NewArticle, PollRecord, SourceState, Store, StoreError, StoreOutcome,
-};
+use crate::store::{NewAlert, NewArticle, SourceState, Store, StoreError, StoreOutcome};
 use crate::watch::{Document, RuleSet};
 use article::build_article;
+use record::{failure_record, success_record};
 pub use robots::RobotsCache;
 
 /// The watch rules, compiled once and shared by every poll.
@@ -327,66 +326,5 @@ impl Pipeline {
         })
         .await
         .unwrap_or_else(|e| Err(StoreError::Task(e.to_string())))
-    }
-}
-
-/// The row update after a successful poll: the interval adapts to what the feed had.
-fn success_record(
-    source: &SourceSpec,
-    state: &SourceState,
-    started: DateTime<Utc>,
-    pass: FeedPass,
-) -> PollRecord {
-    let bounds = Bounds {
-        min: source.min_interval,
-        max: source.max_interval,
-    };
-    let current = state.interval.unwrap_or(source.interval);
-    let interval = adapt(current, pass.new_items, bounds, pass.hint);
-    // An interrupted pass is redone at the next start: its remaining items wait.
-    let next_due_at = if pass.complete {
-        after_success(Utc::now(), interval)
-    } else {
-        Utc::now()
-    };
-    PollRecord {
-        at: started,
-        status: pass.status,
-        error: None,
-        etag: pass.validators.etag,
-        last_modified: pass.validators.last_modified,
-        new_items: pass.new_items,
-        next_due_at,
-        interval: Some(interval),
-        failure_kind: None,
-        retry_after: None,
-    }
-}
-
-/// The row update after a failed poll: weighted backoff, pushed by any `Retry-After`.
-fn failure_record(
-    source: &SourceSpec,
-    state: &SourceState,
-    started: DateTime<Utc>,
-    err: &PollError,
-) -> PollRecord {
-    let (status, retry_after) = match err {
-        PollError::Fetch(e) => (e.status(), e.retry_after()),
-        _ => (None, None),
-    };
-    let kind = err.kind();
-    let interval = state.interval.unwrap_or(source.interval);
-    let failures = state.consecutive_failures + 1;
-    PollRecord {
-        at: started,
-        status,
-        error: Some(err.to_string()),
-        etag: None,
-        last_modified: None,
-        new_items: 0,
-        next_due_at: after_failure(Utc::now(), interval, failures, kind, retry_after),
-        interval: None,
-        failure_kind: Some(kind.as_str()),
-        retry_after,
     }
 }
