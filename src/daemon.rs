@@ -3,25 +3,36 @@
 //!
 //! No business rules live here: what a poll does is `poll`, when it happens is `schedule`.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use tokio::task::{Id, JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use crate::backfill::{BackfillRule, backfill};
 use crate::config::{Config, SourceSpec};
-use crate::fetch::{ClientError, Fetcher};
+use crate::fetch::{ClientError, Fetcher, host_key};
 use crate::notify::{Notifier, NotifyError};
-use crate::poll::{Pipeline, PollReport, Rules};
+use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
+use crate::schedule::{Slots, spread_start};
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
-/// How often the scheduler looks for due sources.
+/// How long the scheduler sleeps at most; it wakes earlier when a source is due.
 const TICK: Duration = Duration::from_secs(1);
+
+/// A finished poll: the source's index and what the poll did.
+type Done = (usize, PollReport);
+
+/// Polls in flight, and which source each task polls (a panicked task still frees its slot).
+#[derive(Default)]
+struct InFlight {
+    polls: JoinSet<Done>,
+    sources: HashMap<Id, usize>,
+}
 
 /// Why the daemon could not start or had to stop.
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +81,10 @@ impl RunSummary {
 struct Daemon {
     pipeline: Arc<Pipeline>,
     sources: Vec<Arc<SourceSpec>>,
-    concurrency: Arc<Semaphore>,
+    /// Polls in flight at most.
+    concurrency: usize,
+    /// Polls in flight to one feed host at most.
+    per_host: usize,
 }
 
 /// Runs the daemon: with `once`, polls every source one time, delivers, and returns; otherwise
@@ -123,9 +137,11 @@ impl Daemon {
                 store,
                 rules: Arc::new(rules),
                 sinks: Arc::new(sink_names),
+                robots: RobotsCache::new(&config.fetch.user_agent),
             }),
             sources: config.sources.into_iter().map(Arc::new).collect(),
-            concurrency: Arc::new(Semaphore::new(config.fetch.concurrency)),
+            concurrency: config.fetch.concurrency,
+            per_host: config.fetch.per_host_concurrency,
         };
         Ok((daemon, notifier))
     }
@@ -148,112 +164,162 @@ impl Daemon {
         states: Vec<SourceState>,
         cancel: &CancellationToken,
     ) -> RunSummary {
-        let mut polls = JoinSet::new();
-        for (source, state) in self.sources.iter().zip(states) {
-            self.spawn_poll(&mut polls, Arc::clone(source), state, cancel);
+        let mut slots = Slots::new(self.concurrency, self.per_host);
+        for index in 0..states.len() {
+            slots.push(index, self.host(index));
         }
+        let mut running = InFlight::default();
         let mut summary = RunSummary::default();
-        while let Some(done) = polls.join_next().await {
-            if let Ok((_, _, report)) = done {
-                summary.add_poll(&report);
-            }
+        loop {
+            self.start_ready(&mut slots, &states, &mut running, cancel);
+            let Some(done) = running.polls.join_next_with_id().await else {
+                break;
+            };
+            let (index, report) = running.finished(done);
+            summary.add_poll(&report);
+            slots.finish(&self.host(index));
         }
         summary
     }
 
+    /// Polls each source when due: a queue ordered by due time, sleeping until the earliest
+    /// (or the delivery tick), never scanning every source.
     async fn run_until_cancelled(
         &self,
-        states: Vec<SourceState>,
+        mut states: Vec<SourceState>,
         cancel: &CancellationToken,
     ) -> RunSummary {
-        let mut due: HashMap<String, (Arc<SourceSpec>, SourceState)> = self
-            .sources
-            .iter()
-            .zip(states)
-            .map(|(source, state)| (source.name.clone(), (Arc::clone(source), state)))
-            .collect();
-        let mut polls = JoinSet::new();
+        let mut queue = self.initial_queue(&states);
+        let mut slots = Slots::new(self.concurrency, self.per_host);
+        let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         while !cancel.is_cancelled() {
             let now = Utc::now();
-            let ready: Vec<String> = due
-                .iter()
-                .filter(|(_, (_, state))| is_due(state.next_due_at, now))
-                .map(|(name, _)| name.clone())
-                .collect();
-            for name in ready {
-                if let Some((source, state)) = due.remove(&name) {
-                    self.spawn_poll(&mut polls, source, state, cancel);
-                }
+            while let Some(Reverse((due, index))) = queue.peek().copied()
+                && due <= now
+            {
+                queue.pop();
+                slots.push(index, self.host(index));
             }
+            self.start_ready(&mut slots, &states, &mut running, cancel);
+            let wait = queue
+                .peek()
+                .and_then(|Reverse((due, _))| (*due - now).to_std().ok())
+                .map_or(TICK, |d| d.min(TICK));
             tokio::select! {
                 () = cancel.cancelled() => break,
-                Some(done) = polls.join_next() => {
-                    if let Ok((source, state, report)) = done {
-                        summary.add_poll(&report);
-                        self.requeue(&mut due, source, state).await;
+                Some(done) = running.polls.join_next_with_id() => {
+                    let (index, report) = running.finished(done);
+                    summary.add_poll(&report);
+                    slots.finish(&self.host(index));
+                    if let Some(state) = states.get_mut(index) {
+                        *state = self.refreshed(state.clone()).await;
+                        queue.push(Reverse((state.next_due_at.unwrap_or(now), index)));
                     }
                 }
-                () = tokio::time::sleep(TICK) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
         tracing::info!(
-            in_flight = polls.len(),
+            in_flight = running.polls.len(),
+            waiting = slots.waiting(),
             "stopping: letting in-flight polls reach a safe point"
         );
-        while let Some(done) = polls.join_next().await {
-            if let Ok((_, _, report)) = done {
-                summary.add_poll(&report);
-            }
+        while let Some(done) = running.polls.join_next_with_id().await {
+            summary.add_poll(&running.finished(done).1);
         }
         summary
     }
 
-    /// Puts a polled source back in the schedule with its freshly recorded state.
-    /// Falls back to the previous state, due again in a minute, if the database cannot be read.
-    async fn requeue(
-        &self,
-        due: &mut HashMap<String, (Arc<SourceSpec>, SourceState)>,
-        source: Arc<SourceSpec>,
-        previous: SourceState,
-    ) {
-        let name = source.name.clone();
-        let state = match self
+    /// The start queue: sources already due (or never polled) are spread so that they start
+    /// at a bounded rate instead of all at once.
+    fn initial_queue(&self, states: &[SourceState]) -> BinaryHeap<Reverse<(DateTime<Utc>, usize)>> {
+        let now = Utc::now();
+        let overdue = states.iter().filter(|s| is_due(s.next_due_at, now)).count();
+        states
+            .iter()
+            .zip(&self.sources)
+            .enumerate()
+            .map(|(index, (state, source))| {
+                let due = match state.next_due_at {
+                    Some(at) if at > now => at,
+                    _ => spread_start(now, source.interval, overdue, self.concurrency),
+                };
+                Reverse((due, index))
+            })
+            .collect()
+    }
+
+    /// The source's freshly recorded state. Falls back to the previous state, due again in a
+    /// minute, if the database cannot be read.
+    async fn refreshed(&self, previous: SourceState) -> SourceState {
+        let name = previous.name.clone();
+        match self
             .pipeline
             .with_store(move |s| s.source_state(&name))
             .await
         {
             Ok(Some(state)) => state,
             Ok(None) | Err(_) => {
-                tracing::error!(source = %source.name, "cannot read source state; polling again in a minute");
+                tracing::error!(source = %previous.name, "cannot read source state; polling again in a minute");
                 SourceState {
                     next_due_at: Some(Utc::now() + chrono::Duration::minutes(1)),
                     ..previous
                 }
             }
-        };
-        due.insert(source.name.clone(), (source, state));
+        }
     }
 
-    fn spawn_poll(
+    /// The politeness key of source `index`'s feed.
+    fn host(&self, index: usize) -> String {
+        self.sources
+            .get(index)
+            .map_or_else(String::new, |s| host_key(&s.url))
+    }
+
+    /// Starts every waiting poll that has a global and a per-host slot.
+    fn start_ready(
         &self,
-        polls: &mut JoinSet<(Arc<SourceSpec>, SourceState, PollReport)>,
-        source: Arc<SourceSpec>,
-        state: SourceState,
+        slots: &mut Slots,
+        states: &[SourceState],
+        running: &mut InFlight,
         cancel: &CancellationToken,
     ) {
-        let pipeline = Arc::clone(&self.pipeline);
-        let permits = Arc::clone(&self.concurrency);
-        let cancel = cancel.clone();
-        polls.spawn(async move {
-            let Ok(_permit) = permits.acquire_owned().await else {
-                return (source, state, PollReport::default());
+        while !cancel.is_cancelled()
+            && let Some(index) = slots.admit()
+        {
+            let (Some(source), Some(state)) = (self.sources.get(index), states.get(index)) else {
+                slots.finish(&self.host(index));
+                continue;
             };
-            let report = pipeline.poll(&source, &state, &cancel).await;
-            tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
-                alerts = report.alerts, failed = report.failed, "polled");
-            (source, state, report)
-        });
+            let (source, state) = (Arc::clone(source), state.clone());
+            let pipeline = Arc::clone(&self.pipeline);
+            let cancel = cancel.clone();
+            let task = running.polls.spawn(async move {
+                let report = pipeline.poll(&source, &state, &cancel).await;
+                tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
+                    alerts = report.alerts, failed = report.failed, "polled");
+                (index, report)
+            });
+            running.sources.insert(task.id(), index);
+        }
+    }
+}
+
+impl InFlight {
+    /// The source and report of a finished task; a panicked poll reports nothing.
+    fn finished(&mut self, done: Result<(Id, Done), JoinError>) -> Done {
+        match done {
+            Ok((id, done)) => {
+                self.sources.remove(&id);
+                done
+            }
+            Err(err) => {
+                let index = self.sources.remove(&err.id()).unwrap_or(usize::MAX);
+                tracing::error!(error = %err, "a poll task failed");
+                (index, PollReport::default())
+            }
+        }
     }
 }
 

@@ -6,7 +6,12 @@
 //! after every item was handled, so an interrupted poll is simply redone by the next one:
 //! nothing is lost, nothing half-written.
 
+mod article;
+mod record;
+mod robots;
+
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
@@ -15,13 +20,13 @@ use url::Url;
 use crate::config::SourceSpec;
 use crate::dedup::canonical_url;
 use crate::extract::{Extracted, extract};
-use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
-use crate::schedule::next_poll;
+use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::sources::{FeedItem, parse_feed};
-use crate::store::{
-    NewAlert, NewArticle, PollRecord, SourceState, Store, StoreError, StoreOutcome,
-};
+use crate::store::{NewAlert, NewArticle, SourceState, Store, StoreError, StoreOutcome};
 use crate::watch::{Document, RuleSet};
+use article::build_article;
+use record::{failure_record, success_record};
+pub use robots::RobotsCache;
 
 /// The watch rules, compiled once and shared by every poll.
 pub struct Rules {
@@ -41,6 +46,8 @@ pub struct Pipeline {
     pub rules: Arc<Rules>,
     /// Names of the configured sinks; each new alert gets one delivery per sink.
     pub sinks: Arc<Vec<String>>,
+    /// robots.txt answers per host, for article pages.
+    pub robots: RobotsCache,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -67,6 +74,8 @@ struct FeedPass {
     new_items: u64,
     /// Whether every item was handled.
     complete: bool,
+    /// The longest polling hint from the feed or its response headers.
+    hint: Option<Duration>,
 }
 
 /// Why a poll failed; recorded as the source's last error.
@@ -88,6 +97,19 @@ enum PollError {
     Task(String),
 }
 
+impl PollError {
+    /// The failure kind for backoff; local failures retry at the normal pace.
+    fn kind(&self) -> FailureKind {
+        match self {
+            PollError::Fetch(e) => e.kind(),
+            PollError::Feed(_) => FailureKind::Content,
+            PollError::Interrupted | PollError::Store { .. } | PollError::Task(_) => {
+                FailureKind::Server
+            }
+        }
+    }
+}
+
 impl Pipeline {
     /// Polls `source` once and records the outcome on its row.
     pub async fn poll(
@@ -99,46 +121,22 @@ impl Pipeline {
         let started = Utc::now();
         let mut report = PollReport::default();
         let result = self.poll_feed(source, state, cancel, &mut report).await;
-        let (record, failed) = match result {
-            Ok(pass) => {
-                // An interrupted pass is redone at the next start: its remaining items wait.
-                let next_due_at = if pass.complete {
-                    next_poll(Utc::now(), source.interval, 0)
-                } else {
-                    Utc::now()
-                };
-                let record = PollRecord {
-                    at: started,
-                    status: pass.status,
-                    error: None,
-                    etag: pass.validators.etag,
-                    last_modified: pass.validators.last_modified,
-                    new_items: pass.new_items,
-                    next_due_at,
-                };
-                (record, false)
-            }
+        let record = match result {
+            Ok(pass) => success_record(source, state, started, pass),
             Err(PollError::Interrupted) => return report,
+            Err(PollError::Fetch(FetchError::HostPaused { until, .. })) => {
+                let id = state.id;
+                if let Err(err) = self.with_store(move |s| s.defer_source(id, until)).await {
+                    tracing::error!(source = %source.name, error = %err, "cannot defer poll");
+                }
+                return report;
+            }
             Err(err) => {
                 tracing::warn!(source = %source.name, error = %err, "poll failed");
-                let status = match &err {
-                    PollError::Fetch(e) => e.status(),
-                    _ => None,
-                };
-                let failures = state.consecutive_failures + 1;
-                let record = PollRecord {
-                    at: started,
-                    status,
-                    error: Some(err.to_string()),
-                    etag: None,
-                    last_modified: None,
-                    new_items: 0,
-                    next_due_at: next_poll(Utc::now(), source.interval, failures),
-                };
-                (record, true)
+                report.failed = true;
+                failure_record(source, state, started, &err)
             }
         };
-        report.failed = failed;
         let id = state.id;
         if let Err(err) = self.with_store(move |s| s.record_poll(id, &record)).await {
             tracing::error!(source = %source.name, error = %err, "cannot record poll outcome");
@@ -159,30 +157,34 @@ impl Pipeline {
             last_modified: state.last_modified.clone(),
         };
         let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators) => outcome?,
+            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Feed) => outcome?,
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         let fetched = match outcome {
-            FetchOutcome::NotModified => {
+            FetchOutcome::NotModified { freshness } => {
                 return Ok(FeedPass {
                     status: Some(304),
                     validators: Validators::default(),
                     new_items: 0,
                     complete: true,
+                    hint: freshness,
                 });
             }
             FetchOutcome::Fetched(f) => f,
         };
-        let text = fetched.text();
-        let items = parse_feed(&text, &fetched.final_url)?;
+        let (text, url) = (fetched.text(), fetched.final_url.clone());
+        let feed = tokio::task::spawn_blocking(move || parse_feed(&text, &url))
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))??;
         let mut pass = FeedPass {
             status: Some(fetched.status),
             validators: Validators::default(),
             new_items: 0,
             complete: false,
+            hint: feed.poll_hint.max(fetched.freshness),
         };
         // Feeds list newest first; storing oldest first keeps ids and alerts in story order.
-        for item in items.iter().rev() {
+        for item in feed.items.iter().rev() {
             if cancel.is_cancelled() {
                 return Ok(pass);
             }
@@ -240,7 +242,7 @@ impl Pipeline {
         }
         let page = match (&item.link, source.extract) {
             (Some(link), true) => tokio::select! {
-                page = self.extract_page(link) => Some(page),
+                page = self.extract_page(link, source.obey_robots) => Some(page),
                 () = cancel.cancelled() => return Err(PollError::Interrupted),
             },
             _ => None,
@@ -263,11 +265,19 @@ impl Pipeline {
         Ok(true)
     }
 
-    /// Fetches an article page and extracts it; the error text is kept when either fails.
-    async fn extract_page(&self, link: &Url) -> Result<Extracted, String> {
-        let fetched = match self.fetcher.get(link, &Validators::default()).await {
+    /// Fetches an article page (where robots.txt allows) and extracts it; the error text is
+    /// kept when any step fails.
+    async fn extract_page(&self, link: &Url, obey_robots: bool) -> Result<Extracted, String> {
+        if obey_robots {
+            self.robots_allow(link).await?;
+        }
+        let fetched = match self
+            .fetcher
+            .get(link, &Validators::default(), Origin::Content, Expect::Page)
+            .await
+        {
             Ok(FetchOutcome::Fetched(f)) => f,
-            Ok(FetchOutcome::NotModified) => {
+            Ok(FetchOutcome::NotModified { .. }) => {
                 return Err(format!("{link} answered 304 to an unconditional request"));
             }
             Err(err) => return Err(err.to_string()),
@@ -316,57 +326,5 @@ impl Pipeline {
         })
         .await
         .unwrap_or_else(|e| Err(StoreError::Task(e.to_string())))
-    }
-}
-
-/// Combines the feed item and the extracted page: the page wins where it has a value, the feed
-/// fills the gaps, and a failed extraction keeps the feed's text and the error.
-fn build_article(
-    source_id: i64,
-    guid: String,
-    url: String,
-    canonical_url: String,
-    item: &FeedItem,
-    page: Option<Result<Extracted, String>>,
-) -> NewArticle {
-    let (page, extract_error) = match page {
-        Some(Ok(page)) => (Some(page), None),
-        Some(Err(error)) => (None, Some(error)),
-        None => (None, None),
-    };
-    let feed_text = item.content.clone().or_else(|| item.summary.clone());
-    let page_body = page
-        .as_ref()
-        .map(|p| p.body.clone())
-        .filter(|b| !b.trim().is_empty());
-    let extract_error = extract_error.or_else(|| {
-        (page.is_some() && page_body.is_none()).then(|| format!("no article text found on {url}"))
-    });
-    let body = page_body
-        .or(feed_text)
-        .or_else(|| item.title.clone())
-        .unwrap_or_default();
-    NewArticle {
-        source_id,
-        guid,
-        url,
-        canonical_url,
-        title: item
-            .title
-            .clone()
-            .or_else(|| page.as_ref().and_then(|p| p.title.clone())),
-        author: page
-            .as_ref()
-            .and_then(|p| p.author.clone())
-            .or_else(|| item.author.clone()),
-        published_at: item.published.or_else(|| {
-            page.as_ref()
-                .and_then(|p| p.published.map(|d| d.with_timezone(&Utc)))
-        }),
-        language: page.as_ref().and_then(|p| p.language.clone()),
-        summary: item.summary.clone(),
-        body,
-        extract_error,
-        fetched_at: Utc::now(),
     }
 }

@@ -209,8 +209,14 @@ fn the_daemon_stops_cleanly_on_sigterm() {
     );
     server.route("/a/1.html", Response::ok("text/html", page));
     let dir = TestDir::new();
-    let config =
-        dir.write_config(&VALID.replace("https://www.azattyq.org/api/", &server.url("/rss")));
+    let config = dir.write_config(
+        &VALID
+            .replace("https://www.azattyq.org/api/", &server.url("/rss"))
+            .replace(
+                "[storage]",
+                "[fetch]\nallow_private_addresses = true\n[storage]",
+            ),
+    );
     let db = dir.path().join("n.db");
     let daemon = spawn_newswatch(&["run", "--config", config.to_str().unwrap()]);
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -75,8 +75,9 @@ fn news_server() -> TestServer {
 }
 
 fn config(sources: &[(&str, String)]) -> String {
-    let mut toml =
-        String::from("[storage]\ndatabase = \"news.db\"\n\n[fetch]\ntimeout = \"5s\"\n\n");
+    let mut toml = String::from(
+        "[storage]\ndatabase = \"news.db\"\n\n[fetch]\ntimeout = \"5s\"\nallow_private_addresses = true\n\n",
+    );
     for (name, url) in sources {
         toml.push_str(&format!(
             "[[source]]\nname = \"{name}\"\nurl = \"{url}\"\ninterval = \"10m\"\n\n"

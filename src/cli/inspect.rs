@@ -45,21 +45,30 @@ pub fn stats(config: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `newswatch sources`.
+/// `newswatch sources`: one line per source with its health, then why it fails if it does.
 pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
     let store = store_or_exit!(config);
+    let details = store.polling_details()?;
     for s in store.source_rows()? {
+        let detail = details.get(&s.name);
+        let kind = detail.and_then(|d| d.failure_kind.as_deref());
         let health = match (s.active, s.consecutive_failures, &s.last_success_at) {
             (false, _, _) => "removed".to_string(),
             (true, 0, Some(_)) => "ok".to_string(),
             (true, 0, None) => "new".to_string(),
-            (true, n, _) => format!("FAILING x{n}"),
+            (true, n, _) => format!("FAILING x{n} {}", kind.unwrap_or("")),
         };
+        let every = detail
+            .and_then(|d| d.interval)
+            .map_or("-".to_string(), |d| {
+                humantime::format_duration(d).to_string()
+            });
         println!(
-            "{:<24} {:<12} status {:<4} items {:<6} last ok {:<20} next {:<20} {}",
+            "{:<24} {:<20} status {:<4} every {:<8} items {:<6} last ok {:<20} next {:<20} {}",
             s.name,
-            health,
+            health.trim_end(),
             s.last_status.map_or("-".into(), |c| c.to_string()),
+            every,
             s.items_seen,
             s.last_success_at.as_deref().unwrap_or("never"),
             s.next_due_at.as_deref().unwrap_or("now"),
@@ -67,6 +76,9 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
         );
         if let Some(error) = s.last_error.filter(|_| s.consecutive_failures > 0) {
             println!("    last error: {error}");
+        }
+        if let Some(at) = detail.and_then(|d| d.retry_after_at.as_deref()) {
+            println!("    server asked us to wait until {at}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -54,6 +54,15 @@ pub struct FetchSettings {
     pub concurrency: usize,
     /// Redirects followed before a fetch fails.
     pub max_redirects: usize,
+    /// Cap on waiting for the next bytes of a response (a stalled server).
+    pub read_timeout: Duration,
+    /// Requests in flight to one host at most.
+    pub per_host_concurrency: usize,
+    /// Minimum time between the starts of two requests to one host.
+    pub per_host_delay: Duration,
+    /// Whether URLs from fetched content (item links, redirects) may reach loopback, private,
+    /// link-local or metadata addresses. Feed URLs written in the config are always trusted.
+    pub allow_private_addresses: bool,
 }
 
 /// Settings for all rules (`[watch]`).
@@ -70,8 +79,15 @@ pub struct SourceSpec {
     pub name: String,
     /// The feed URL.
     pub url: Url,
-    /// Time between polls.
+    /// Time between polls to start from; adapts to the feed's pace within the bounds below.
     pub interval: Duration,
+    /// The shortest interval adaptation may reach.
+    pub min_interval: Duration,
+    /// The longest interval adaptation may reach; also the retry pace of a failing source
+    /// when longer than the backoff cap.
+    pub max_interval: Duration,
+    /// Whether article pages are fetched only where the site's robots.txt allows it.
+    pub obey_robots: bool,
     /// Free-form labels for grouping.
     pub tags: Vec<String>,
     /// Whether each new item's page is fetched and its article extracted.

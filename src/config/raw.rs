@@ -41,6 +41,10 @@ pub struct RawFetch {
     pub max_body_bytes: Option<Spanned<i64>>,
     pub concurrency: Option<Spanned<i64>>,
     pub max_redirects: Option<Spanned<i64>>,
+    pub read_timeout: Option<Spanned<String>>,
+    pub per_host_concurrency: Option<Spanned<i64>>,
+    pub per_host_delay: Option<Spanned<String>>,
+    pub allow_private_addresses: Option<bool>,
 }
 
 /// `[[source]]`.
@@ -53,6 +57,9 @@ pub struct RawSource {
     #[serde(default)]
     pub tags: Vec<String>,
     pub extract: Option<bool>,
+    pub min_interval: Option<Spanned<String>>,
+    pub max_interval: Option<Spanned<String>>,
+    pub obey_robots: Option<bool>,
 }
 
 /// `[watch]`; every key optional.

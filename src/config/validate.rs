@@ -218,6 +218,24 @@ fn fetch_settings(check: &mut Checker, raw: &RawFetch) -> FetchSettings {
         concurrency: check.integer("fetch.concurrency", &raw.concurrency, 8, (1, 1024)) as usize,
         max_redirects: check.integer("fetch.max_redirects", &raw.max_redirects, 10, (0, 50))
             as usize,
+        read_timeout: duration(
+            check,
+            "fetch.read_timeout",
+            &raw.read_timeout,
+            Duration::from_secs(15),
+        ),
+        per_host_concurrency: check.integer(
+            "fetch.per_host_concurrency",
+            &raw.per_host_concurrency,
+            2,
+            (1, 64),
+        ) as usize,
+        per_host_delay: raw
+            .per_host_delay
+            .as_ref()
+            .and_then(|v| check.duration("fetch.per_host_delay", v, Duration::ZERO, 60 * second))
+            .unwrap_or(Duration::from_secs(1)),
+        allow_private_addresses: raw.allow_private_addresses.unwrap_or(false),
     }
 }
 
@@ -244,22 +262,51 @@ fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> 
             None
         }
     };
-    let interval = match &raw.interval {
+    let mut interval_key = |key: &str, value: &Option<Spanned<String>>, default| match value {
         Some(v) => check.duration(
-            &format!("source {name:?}: interval"),
+            &format!("source {name:?}: {key}"),
             v,
             MIN_INTERVAL,
             MAX_INTERVAL,
         ),
-        None => Some(DEFAULT_INTERVAL),
+        None => Some(default),
     };
+    let interval = interval_key("interval", &raw.interval, DEFAULT_INTERVAL)?;
+    let (default_min, default_max) = default_bounds(interval);
+    let min_interval = interval_key("min_interval", &raw.min_interval, default_min)?;
+    let max_interval = interval_key("max_interval", &raw.max_interval, default_max)?;
+    if !(min_interval <= interval && interval <= max_interval) {
+        let at = raw
+            .min_interval
+            .as_ref()
+            .or(raw.max_interval.as_ref())
+            .unwrap_or(&raw.name);
+        check.report(
+            at,
+            format!("source {name:?}: min_interval <= interval <= max_interval must hold"),
+        );
+        return None;
+    }
     Some(SourceSpec {
         name: name.clone(),
         url: url?,
-        interval: interval?,
+        interval,
+        min_interval,
+        max_interval,
         tags: raw.tags.clone(),
         extract: raw.extract.unwrap_or(true),
+        obey_robots: raw.obey_robots.unwrap_or(true),
     })
+}
+
+/// Default adaptive bounds: down to half the interval, up to six times it (at most a day, and
+/// never past the configured extremes).
+fn default_bounds(interval: Duration) -> (Duration, Duration) {
+    let min = (interval / 2).max(MIN_INTERVAL).min(interval);
+    let max = (interval * 6)
+        .min(Duration::from_secs(24 * 3600))
+        .max(interval);
+    (min, max)
 }
 
 fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Option<RuleSpec> {
@@ -275,5 +322,50 @@ fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Opti
             check.report(&raw.query, format!("rule {name:?}: bad query {err}"));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn parse(extra_fetch: &str, extra_source: &str) -> Result<Config, Vec<Problem>> {
+        let text = format!(
+            "[storage]\ndatabase = \"n.db\"\n[fetch]\n{extra_fetch}\n\
+             [[source]]\nname = \"a\"\nurl = \"http://x.kz/rss\"\ninterval = \"10m\"\n{extra_source}\n"
+        );
+        Config::parse(&text, Path::new("/etc/newswatch.toml"))
+    }
+
+    #[test]
+    fn polling_keys_have_safe_defaults() {
+        let config = parse("", "").unwrap();
+        assert_eq!(config.fetch.per_host_concurrency, 2);
+        assert_eq!(config.fetch.per_host_delay, Duration::from_secs(1));
+        assert!(!config.fetch.allow_private_addresses);
+        let source = &config.sources[0];
+        assert_eq!(source.min_interval, Duration::from_secs(300));
+        assert_eq!(source.max_interval, Duration::from_secs(3600));
+        assert!(source.obey_robots);
+    }
+
+    #[test]
+    fn polling_keys_are_read_and_checked() {
+        let config = parse(
+            "per_host_concurrency = 4\nper_host_delay = \"0s\"\nallow_private_addresses = true",
+            "min_interval = \"1m\"\nmax_interval = \"2h\"\nobey_robots = false",
+        )
+        .unwrap();
+        assert_eq!(config.fetch.per_host_concurrency, 4);
+        assert_eq!(config.fetch.per_host_delay, Duration::ZERO);
+        assert!(config.fetch.allow_private_addresses);
+        assert_eq!(config.sources[0].max_interval, Duration::from_secs(7200));
+        assert!(!config.sources[0].obey_robots);
+        let problems = parse("per_host_concurrency = 0", "min_interval = \"20m\"").unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("per_host_concurrency"));
+        assert!(problems[1].message.contains("min_interval <= interval"));
     }
 }

@@ -1,13 +1,21 @@
-//! HTTP: conditional GET, timeouts, a body cap counted after decompression, redirects, and
-//! charset decoding.
+//! HTTP: conditional GET, timeouts, a body cap counted after decompression, redirects followed
+//! hop by hop (limit, loops, SSRF guard), per-host politeness, and charset decoding.
 //!
 //! Nothing read from the network is trusted: every failure becomes a [`FetchError`] naming the
-//! URL and what to do. This module never parses content.
+//! URL and what to do. This module never parses content beyond headers and robots.txt.
 
 mod charset;
+mod checks;
+mod error;
+mod guard;
+mod hints;
+mod politeness;
+mod robots;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use reqwest::header::{
     CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
@@ -16,8 +24,14 @@ use reqwest::{StatusCode, redirect};
 use url::Url;
 
 pub use charset::decode_text;
+pub use error::{FailureKind, FetchError};
+pub use politeness::host_key;
+pub use robots::Robots;
 
 use crate::config::FetchSettings;
+use checks::{check_type, redirect_target};
+use guard::{GuardedResolver, check_literal_host, refused_by_resolver};
+use politeness::{HostGate, HostPermit};
 
 /// Validators from an earlier response, sent so an unchanged resource costs a 304.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +40,26 @@ pub struct Validators {
     pub etag: Option<String>,
     /// Sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
+}
+
+/// Where a URL came from, which decides whether the SSRF guard applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written by the admin in the config (a feed URL): trusted, though its redirects are not.
+    Configured,
+    /// Taken from fetched content (an item link): guarded on every hop.
+    Content,
+}
+
+/// What kind of document a request expects, to refuse the wrong `Content-Type` early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// An RSS, Atom or JSON feed (servers label these loosely, so only binary types fail).
+    Feed,
+    /// An HTML article page.
+    Page,
+    /// A robots.txt (any text).
+    Robots,
 }
 
 /// A successful response.
@@ -39,6 +73,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// New validators to store.
     pub validators: Validators,
+    /// How long the server says the response stays fresh (`Cache-Control`/`Expires`).
+    pub freshness: Option<Duration>,
     /// The body, decompressed.
     pub body: Vec<u8>,
 }
@@ -54,74 +90,12 @@ impl Fetched {
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
     /// The server said nothing changed since the validators we sent.
-    NotModified,
+    NotModified {
+        /// How long the server says the resource stays fresh.
+        freshness: Option<Duration>,
+    },
     /// A new body.
     Fetched(Fetched),
-}
-
-/// Why a fetch failed.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// Could not resolve or connect.
-    #[error("cannot connect to {url}: {reason}; check the address and that the site is up")]
-    Connect {
-        /// The URL.
-        url: String,
-        /// The underlying error chain.
-        reason: String,
-    },
-    /// A timeout fired (connect or whole request).
-    #[error(
-        "timed out fetching {url} after {secs}s; the site is slow or down (raise fetch.timeout if it is just slow)"
-    )]
-    Timeout {
-        /// The URL.
-        url: String,
-        /// The limit that fired.
-        secs: u64,
-    },
-    /// The server answered with a non-success status.
-    #[error("{url} answered HTTP {status}; check the URL in the config")]
-    Status {
-        /// The URL.
-        url: String,
-        /// The status code.
-        status: u16,
-    },
-    /// The body grew past the cap.
-    #[error(
-        "{url} sent more than {limit} bytes (after decompression); raise fetch.max_body_bytes if this is expected"
-    )]
-    TooLarge {
-        /// The URL.
-        url: String,
-        /// The cap.
-        limit: u64,
-    },
-    /// Too many redirects, or a redirect loop.
-    #[error("{url} redirected too many times (or in a loop); point the config at the final URL")]
-    Redirects {
-        /// The URL.
-        url: String,
-    },
-    /// Any other transport failure.
-    #[error("fetching {url} failed: {reason}")]
-    Other {
-        /// The URL.
-        url: String,
-        /// The underlying error chain.
-        reason: String,
-    },
-}
-
-impl FetchError {
-    /// The HTTP status involved, if the server answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            FetchError::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
 }
 
 /// Builds the one HTTP client the daemon shares.
@@ -129,65 +103,192 @@ impl FetchError {
 #[error("cannot build the HTTP client: {0}")]
 pub struct ClientError(#[from] reqwest::Error);
 
-/// A configured HTTP client.
+/// A configured HTTP client with per-host politeness.
 #[derive(Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// For admin-configured URLs (first hop only).
+    trusted: reqwest::Client,
+    /// For URLs from content and every redirect hop: resolves only to public addresses.
+    guarded: reqwest::Client,
     settings: FetchSettings,
+    gate: Arc<HostGate>,
 }
 
 impl Fetcher {
     /// Builds a fetcher from the `[fetch]` settings.
     pub fn new(settings: &FetchSettings) -> Result<Fetcher, ClientError> {
-        let client = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.connect_timeout)
-            .redirect(redirect::Policy::limited(settings.max_redirects))
-            .build()?;
+        let trusted = client(settings, false)?;
+        let guarded = if settings.allow_private_addresses {
+            trusted.clone()
+        } else {
+            client(settings, true)?
+        };
         Ok(Fetcher {
-            client,
+            trusted,
+            guarded,
             settings: settings.clone(),
+            gate: Arc::new(HostGate::new(
+                settings.per_host_concurrency,
+                settings.per_host_delay,
+            )),
         })
     }
 
-    /// GETs `url`, sending `validators` for a conditional request.
+    /// GETs `url`, sending `validators` for a conditional request, following redirects itself,
+    /// all within the total time cap.
     pub async fn get(
         &self,
         url: &Url,
         validators: &Validators,
+        origin: Origin,
+        expect: Expect,
     ) -> Result<FetchOutcome, FetchError> {
-        let mut request = self.client.get(url.clone());
+        let total = self.settings.timeout;
+        tokio::time::timeout(total, self.follow(url, validators, origin, expect))
+            .await
+            .unwrap_or_else(|_| {
+                Err(FetchError::Timeout {
+                    url: url.to_string(),
+                    secs: total.as_secs(),
+                })
+            })
+    }
+
+    async fn follow(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        origin: Origin,
+        expect: Expect,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut current = url.clone();
+        let mut visited = vec![url.clone()];
+        for hop in 0..=self.settings.max_redirects {
+            let guarded = origin == Origin::Content || hop > 0;
+            // The host slot is held until the body is read: politeness covers the download.
+            let (response, _slot) = self.send(url, &current, validators, guarded).await?;
+            let Some(next) = redirect_target(&current, &response) else {
+                return self.finish(url, current, response, expect).await;
+            };
+            let next = next.map_err(|reason| FetchError::Other {
+                url: url.to_string(),
+                reason,
+            })?;
+            if visited.contains(&next) {
+                return Err(FetchError::RedirectLoop {
+                    url: url.to_string(),
+                    target: next.to_string(),
+                });
+            }
+            visited.push(next.clone());
+            current = next;
+        }
+        Err(FetchError::Redirects {
+            url: url.to_string(),
+            limit: self.settings.max_redirects,
+        })
+    }
+
+    /// Sends one request to `current` once its host allows it; the permit holds the host slot.
+    async fn send(
+        &self,
+        url: &Url,
+        current: &Url,
+        validators: &Validators,
+        guarded: bool,
+    ) -> Result<(reqwest::Response, HostPermit), FetchError> {
+        let guard_applies = guarded && !self.settings.allow_private_addresses;
+        if guard_applies {
+            check_literal_host(current).map_err(|reason| FetchError::Blocked {
+                url: current.to_string(),
+                reason,
+            })?;
+        }
+        let host = host_key(current);
+        let slot = self
+            .gate
+            .enter(&host)
+            .await
+            .map_err(|until| FetchError::HostPaused {
+                url: current.to_string(),
+                host: host.clone(),
+                until,
+            })?;
+        let client = if guarded {
+            &self.guarded
+        } else {
+            &self.trusted
+        };
+        let mut request = client.get(current.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(IF_NONE_MATCH, etag);
         }
         if let Some(modified) = &validators.last_modified {
             request = request.header(IF_MODIFIED_SINCE, modified);
         }
-        let response = request.send().await.map_err(|e| self.classify(url, e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.classify(url, current, e))?;
+        Ok((response, slot))
+    }
+
+    /// Turns the final response into an outcome: status, type, hints and the capped body.
+    async fn finish(
+        &self,
+        url: &Url,
+        final_url: Url,
+        response: reqwest::Response,
+        expect: Expect,
+    ) -> Result<FetchOutcome, FetchError> {
         let status = response.status();
+        let headers = response.headers().clone();
+        let now = Utc::now();
         if status == StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified);
-        }
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status: status.as_u16(),
+            return Ok(FetchOutcome::NotModified {
+                freshness: hints::freshness(&headers, now),
             });
         }
-        let final_url = response.url().clone();
-        let headers = response.headers().clone();
+        if !status.is_success() {
+            return Err(self.status_error(url, &final_url, status, &headers, now));
+        }
+        let content_type = header(&headers, CONTENT_TYPE);
+        check_type(url, expect, content_type.as_deref())?;
         let body = self.read_capped(url, response).await?;
         Ok(FetchOutcome::Fetched(Fetched {
             final_url,
             status: status.as_u16(),
-            content_type: header(&headers, CONTENT_TYPE),
+            content_type,
             validators: Validators {
                 etag: header(&headers, ETAG),
                 last_modified: header(&headers, LAST_MODIFIED),
             },
+            freshness: hints::freshness(&headers, now),
             body,
         }))
+    }
+
+    /// A non-success status; a 429/503 with `Retry-After` also pauses its host.
+    fn status_error(
+        &self,
+        url: &Url,
+        final_url: &Url,
+        status: StatusCode,
+        headers: &HeaderMap,
+        now: DateTime<Utc>,
+    ) -> FetchError {
+        let throttled = matches!(status.as_u16(), 429 | 503);
+        let retry_after = throttled
+            .then(|| hints::retry_after(headers, now))
+            .flatten();
+        if let Some(until) = retry_after {
+            self.gate.pause(&host_key(final_url), until);
+        }
+        FetchError::Status {
+            url: url.to_string(),
+            status: status.as_u16(),
+            retry_after,
+        }
     }
 
     /// Reads the (already decompressed) body chunk by chunk, failing as soon as it passes the cap.
@@ -197,42 +298,43 @@ impl Fetcher {
         response: reqwest::Response,
     ) -> Result<Vec<u8>, FetchError> {
         let limit = self.settings.max_body_bytes;
+        let too_large = || FetchError::TooLarge {
+            url: url.to_string(),
+            limit,
+        };
         if response.content_length().is_some_and(|n| n > limit) {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit,
-            });
+            return Err(too_large());
         }
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| self.classify(url, e))?;
+            let chunk = chunk.map_err(|e| self.classify(url, url, e))?;
             if body.len() as u64 + chunk.len() as u64 > limit {
-                return Err(FetchError::TooLarge {
-                    url: url.to_string(),
-                    limit,
-                });
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(body)
     }
 
-    fn classify(&self, url: &Url, err: reqwest::Error) -> FetchError {
+    fn classify(&self, url: &Url, current: &Url, err: reqwest::Error) -> FetchError {
+        if refused_by_resolver(&err) {
+            return FetchError::Blocked {
+                url: current.to_string(),
+                reason: error_chain(&err),
+            };
+        }
         let url = url.to_string();
         if err.is_timeout() {
-            let limit: Duration = if err.is_connect() {
+            let limit = if err.is_connect() {
                 self.settings.connect_timeout
             } else {
-                self.settings.timeout
+                self.settings.read_timeout
             };
             return FetchError::Timeout {
                 url,
                 secs: limit.as_secs(),
             };
-        }
-        if err.is_redirect() {
-            return FetchError::Redirects { url };
         }
         let reason = error_chain(&err);
         if err.is_connect() {
@@ -240,6 +342,24 @@ impl Fetcher {
         } else {
             FetchError::Other { url, reason }
         }
+    }
+}
+
+fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
+    let builder = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .timeout(settings.timeout)
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.read_timeout)
+        .redirect(redirect::Policy::none());
+    if guarded {
+        // A proxy would resolve names itself, out of the guard's sight.
+        builder
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver))
+            .build()
+    } else {
+        builder.build()
     }
 }
 
@@ -263,4 +383,55 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guarded_fetcher() -> Fetcher {
+        let settings = FetchSettings {
+            user_agent: "newswatch-test".into(),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            max_body_bytes: 1 << 20,
+            concurrency: 2,
+            max_redirects: 3,
+            read_timeout: Duration::from_secs(2),
+            per_host_concurrency: 2,
+            per_host_delay: Duration::ZERO,
+            allow_private_addresses: false,
+        };
+        Fetcher::new(&settings).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_content_url_whose_name_resolves_to_loopback_is_refused_at_connect_time() {
+        let url = Url::parse("http://localhost:9/page").unwrap();
+        let err = guarded_fetcher()
+            .get(&url, &Validators::default(), Origin::Content, Expect::Page)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, FetchError::Blocked { .. }), "{err}");
+        assert_eq!(err.kind(), FailureKind::Blocked);
+        assert!(
+            err.to_string().contains("127.0.0.1") || err.to_string().contains("::1"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_configured_url_is_trusted_on_its_first_hop() {
+        let url = Url::parse("http://127.0.0.1:9/feed").unwrap();
+        let err = guarded_fetcher()
+            .get(
+                &url,
+                &Validators::default(),
+                Origin::Configured,
+                Expect::Feed,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), FailureKind::Network, "{err}");
+    }
 }

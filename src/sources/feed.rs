@@ -1,6 +1,7 @@
 //! Feeds, parsed with feed-rs into [`FeedItem`]s with resolved links and stable identities.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use scraper::Html;
@@ -37,22 +38,79 @@ pub struct FeedError {
     pub reason: String,
 }
 
+/// A parsed feed: its items and how often it says it is worth polling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFeed {
+    /// Items, first occurrence of each identity only, in feed order.
+    pub items: Vec<FeedItem>,
+    /// The feed's own polling hint (`<ttl>`, `sy:updatePeriod`/`sy:updateFrequency`).
+    pub poll_hint: Option<Duration>,
+}
+
+/// Publication times further ahead than this are clock or typing errors, not schedules.
+const FUTURE_SLACK: chrono::Duration = chrono::Duration::hours(1);
+
 /// Parses feed `text` fetched from `url`. Items sharing an identity are kept once (first wins).
-pub fn parse_feed(text: &str, url: &Url) -> Result<Vec<FeedItem>, FeedError> {
+pub fn parse_feed(text: &str, url: &Url) -> Result<ParsedFeed, FeedError> {
+    let fail = |reason: String| FeedError {
+        url: url.to_string(),
+        reason,
+    };
+    if text.trim().is_empty() {
+        return Err(fail("the response was empty".to_string()));
+    }
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(url.as_str()))
         .build();
-    let feed = parser.parse(text.as_bytes()).map_err(|err| FeedError {
-        url: url.to_string(),
-        reason: err.to_string(),
-    })?;
+    let feed = parser
+        .parse(text.as_bytes())
+        .map_err(|err| fail(err.to_string()))?;
+    let ttl = feed
+        .ttl
+        .map(|minutes| Duration::from_secs(u64::from(minutes) * 60));
     let mut seen = HashSet::new();
-    Ok(feed
+    let latest = Utc::now() + FUTURE_SLACK;
+    let items = feed
         .entries
         .into_iter()
         .map(|entry| item(entry, url))
+        .map(|mut item| {
+            item.published = item.published.filter(|p| *p <= latest);
+            item
+        })
         .filter(|item| seen.insert(item.guid.clone()))
-        .collect())
+        .collect();
+    Ok(ParsedFeed {
+        items,
+        poll_hint: ttl.into_iter().chain(syndication_hint(text)).max(),
+    })
+}
+
+/// The RSS 1.0 syndication module's period: `updatePeriod` divided by `updateFrequency`.
+fn syndication_hint(text: &str) -> Option<Duration> {
+    let head = text.get(..text.len().min(16 * 1024)).unwrap_or(text);
+    let period = match element_text(head, "sy:updatePeriod")?
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "hourly" => 3600,
+        "daily" => 24 * 3600,
+        "weekly" => 7 * 24 * 3600,
+        "monthly" => 30 * 24 * 3600,
+        "yearly" => 365 * 24 * 3600,
+        _ => return None,
+    };
+    let frequency = element_text(head, "sy:updateFrequency")
+        .and_then(|f| f.parse::<u64>().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1);
+    Some(Duration::from_secs(period / frequency))
+}
+
+fn element_text<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let start = text.find(&format!("<{name}>"))? + name.len() + 2;
+    let len = text[start..].find('<')?;
+    Some(text[start..start + len].trim())
 }
 
 fn item(entry: feed_rs::model::Entry, feed_url: &Url) -> FeedItem {
@@ -145,7 +203,7 @@ mod tests {
 <item><title>Қайталанған</title><link>/a/2.html</link><guid>g1</guid></item>
 <item><title>GUID жоқ</title><link>http://example.kz/a/3.html</link></item>
 </channel></rss>"#;
-        let items = parse_feed(rss, &url()).unwrap();
+        let items = parse_feed(rss, &url()).unwrap().items;
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].guid, "g1");
         assert_eq!(
@@ -165,10 +223,10 @@ mod tests {
     fn atom_and_json_feeds_parse() {
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>f</id><updated>2024-01-01T00:00:00Z</updated>
 <entry><id>urn:1</id><title>Жаңалық</title><link href="http://example.kz/n/1"/><updated>2024-01-02T00:00:00Z</updated></entry></feed>"#;
-        let items = parse_feed(atom, &url()).unwrap();
+        let items = parse_feed(atom, &url()).unwrap().items;
         assert_eq!(items[0].guid, "urn:1");
         let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"7","url":"http://example.kz/n/7","title":"Митинг","content_text":"Текст"}]}"#;
-        let items = parse_feed(json, &url()).unwrap();
+        let items = parse_feed(json, &url()).unwrap().items;
         assert_eq!(items[0].guid, "7");
         assert_eq!(items[0].content.as_deref(), Some("Текст"));
     }
@@ -177,5 +235,47 @@ mod tests {
     fn malformed_feed_is_a_clear_error() {
         let err = parse_feed("<html><body>not a feed</body></html>", &url()).unwrap_err();
         assert!(err.to_string().contains("http://example.kz/rss/"));
+        let empty = parse_feed("  \n", &url()).unwrap_err();
+        assert!(empty.to_string().contains("empty"), "{empty}");
+    }
+
+    #[test]
+    fn ttl_and_syndication_hints_are_read_and_the_longer_wins() {
+        let rss = |extra: &str| {
+            format!(
+                r#"<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>t</title>{extra}</channel></rss>"#
+            )
+        };
+        let hint = |extra: &str| parse_feed(&rss(extra), &url()).unwrap().poll_hint;
+        assert_eq!(hint("<ttl>30</ttl>"), Some(Duration::from_secs(1800)));
+        let sy =
+            "<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>";
+        assert_eq!(hint(sy), Some(Duration::from_secs(1800)));
+        assert_eq!(
+            hint(&format!("<ttl>60</ttl>{sy}")),
+            Some(Duration::from_secs(3600))
+        );
+        assert_eq!(hint(""), None);
+        let feed = parse_feed(&rss(""), &url()).unwrap();
+        assert!(feed.items.is_empty(), "an empty feed is a valid feed");
+    }
+
+    #[test]
+    fn future_and_unparseable_dates_become_unknown_without_losing_the_item() {
+        let rss = r#"<rss version="2.0"><channel><title>t</title>
+<item><title>Болашақ</title><link>/a/1</link><guid>f</guid><pubDate>Tue, 01 Jan 2999 00:00:00 +0000</pubDate></item>
+<item><title>Бұзық күн</title><link>/a/2</link><guid>b</guid><pubDate>вчера вечером</pubDate></item>
+<item><title>Сілтемесіз</title><description>no link, no guid</description></item>
+</channel></rss>"#;
+        let items = parse_feed(rss, &url()).unwrap().items;
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].published, None);
+        assert_eq!(items[1].published, None);
+        assert_eq!(
+            items[1].link.as_ref().unwrap().as_str(),
+            "http://example.kz/a/2"
+        );
+        assert_eq!(items[2].link, None);
+        assert!(!items[2].guid.is_empty());
     }
 }

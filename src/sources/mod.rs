@@ -4,4 +4,4 @@
 
 mod feed;
 
-pub use feed::{FeedError, FeedItem, parse_feed};
+pub use feed::{FeedError, FeedItem, ParsedFeed, parse_feed};

@@ -7,6 +7,7 @@
 mod articles;
 mod deliveries;
 mod reports;
+mod robots;
 mod rules;
 mod schema;
 mod sinks;
@@ -21,9 +22,10 @@ use rusqlite::Connection;
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
+pub use robots::CachedRobots;
 pub use rules::ArticleText;
 pub use sinks::SinkState;
-pub use sources::{PollRecord, SourceState};
+pub use sources::{PollRecord, PollingDetails, SourceState};
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -3,7 +3,7 @@
 //! `docs/schema.md` documents every table and column these create.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`; `PRAGMA user_version` records the last applied.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 const MIGRATION_1: &str = r#"
 CREATE TABLE sources (
@@ -132,4 +132,20 @@ CREATE TABLE rules (
     backfilled_at  TEXT
 );
 ALTER TABLE alerts ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;
+"#;
+
+/// Polling state: the adaptive interval and failure kind per source, and the robots.txt cache.
+const MIGRATION_4: &str = r#"
+ALTER TABLE sources ADD COLUMN interval_secs INTEGER;
+ALTER TABLE sources ADD COLUMN failure_kind TEXT;
+ALTER TABLE sources ADD COLUMN retry_after_at TEXT;
+CREATE INDEX sources_next_due ON sources(active, next_due_at);
+
+CREATE TABLE robots (
+    host        TEXT PRIMARY KEY,
+    status      INTEGER,
+    body        TEXT NOT NULL,
+    fetched_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
 "#;

@@ -1,5 +1,8 @@
 //! The `sources` table: one row per configured source and its polling state.
 
+use std::collections::HashMap;
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
@@ -20,6 +23,19 @@ pub struct SourceState {
     pub next_due_at: Option<DateTime<Utc>>,
     /// Failed polls since the last success.
     pub consecutive_failures: u32,
+    /// The adaptive interval in force; `None` until the first success.
+    pub interval: Option<Duration>,
+}
+
+/// Polling details shown by `newswatch sources` next to the common columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollingDetails {
+    /// The adaptive interval in force.
+    pub interval: Option<Duration>,
+    /// Kind of the last failure (`network`, `server`, ...) while failing.
+    pub failure_kind: Option<String>,
+    /// When the server asked us to come back, if it did.
+    pub retry_after_at: Option<String>,
 }
 
 /// The result of one poll, as recorded on the source's row.
@@ -39,6 +55,12 @@ pub struct PollRecord {
     pub new_items: u64,
     /// When to poll next.
     pub next_due_at: DateTime<Utc>,
+    /// On success, the adaptive interval from now on.
+    pub interval: Option<Duration>,
+    /// On failure, its kind.
+    pub failure_kind: Option<&'static str>,
+    /// On failure, when the server asked us to come back.
+    pub retry_after: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -79,7 +101,8 @@ impl Store {
         let state = self
             .conn
             .query_row(
-                "SELECT id, name, etag, last_modified, next_due_at, consecutive_failures
+                "SELECT id, name, etag, last_modified, next_due_at, consecutive_failures,
+                    interval_secs
                  FROM sources WHERE name = ?1",
                 [name],
                 |r| {
@@ -91,6 +114,7 @@ impl Store {
                         last_modified: r.get(3)?,
                         next_due_at: next.as_deref().and_then(parse_db_time),
                         consecutive_failures: r.get(5)?,
+                        interval: r.get::<_, Option<i64>>(6)?.map(secs),
                     })
                 },
             )
@@ -102,12 +126,15 @@ impl Store {
     pub fn record_poll(&mut self, source_id: i64, poll: &PollRecord) -> Result<(), StoreError> {
         let at = db_time(poll.at);
         let next = db_time(poll.next_due_at);
+        let interval = poll.interval.map(|d| d.as_secs() as i64);
         match &poll.error {
             None => self.conn.execute(
                 "UPDATE sources SET last_attempt_at = ?2, last_success_at = ?2, last_status = ?3,
-                    last_error = NULL, consecutive_failures = 0,
+                    last_error = NULL, consecutive_failures = 0, failure_kind = NULL,
+                    retry_after_at = NULL,
                     etag = COALESCE(?4, etag), last_modified = COALESCE(?5, last_modified),
-                    items_seen = items_seen + ?6, next_due_at = ?7
+                    items_seen = items_seen + ?6, next_due_at = ?7,
+                    interval_secs = COALESCE(?8, interval_secs)
                  WHERE id = ?1",
                 params![
                     source_id,
@@ -116,18 +143,61 @@ impl Store {
                     poll.etag,
                     poll.last_modified,
                     poll.new_items as i64,
-                    next
+                    next,
+                    interval
                 ],
             )?,
             Some(error) => self.conn.execute(
                 "UPDATE sources SET last_attempt_at = ?2, last_status = ?3, last_error = ?4,
-                    consecutive_failures = consecutive_failures + 1, next_due_at = ?5
+                    consecutive_failures = consecutive_failures + 1, next_due_at = ?5,
+                    failure_kind = ?6, retry_after_at = ?7
                  WHERE id = ?1",
-                params![source_id, at, poll.status, error, next],
+                params![
+                    source_id,
+                    at,
+                    poll.status,
+                    error,
+                    next,
+                    poll.failure_kind,
+                    poll.retry_after.map(db_time)
+                ],
             )?,
         };
         Ok(())
     }
+
+    /// Moves a source's next poll to `until` without recording an attempt (its host asked
+    /// everyone to wait, and this source was not even asked).
+    pub fn defer_source(&mut self, source_id: i64, until: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sources SET next_due_at = ?2, retry_after_at = ?2 WHERE id = ?1",
+            params![source_id, db_time(until)],
+        )?;
+        Ok(())
+    }
+
+    /// Polling details of every source, by name.
+    pub fn polling_details(&self) -> Result<HashMap<String, PollingDetails>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, interval_secs, failure_kind, retry_after_at FROM sources")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PollingDetails {
+                    interval: r.get::<_, Option<i64>>(1)?.map(secs),
+                    failure_kind: r.get(2)?,
+                    retry_after_at: r.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Reads a stored interval; a negative value (hand-edited row) counts as zero.
+fn secs(n: i64) -> Duration {
+    Duration::from_secs(u64::try_from(n).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -149,6 +219,9 @@ mod tests {
             last_modified: None,
             new_items: 2,
             next_due_at: Utc::now(),
+            interval: error.is_none().then_some(Duration::from_secs(600)),
+            failure_kind: error.map(|_| "server"),
+            retry_after: None,
         }
     }
 
@@ -162,6 +235,9 @@ mod tests {
         let state = store.source_state("a").unwrap().unwrap();
         assert_eq!(state.consecutive_failures, 2);
         assert_eq!(state.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(state.interval, Some(Duration::from_secs(600)));
+        let details = &store.polling_details().unwrap()["a"];
+        assert_eq!(details.failure_kind.as_deref(), Some("server"));
         store.record_poll(id, &poll(None, None)).unwrap();
         let state = store.source_state("a").unwrap().unwrap();
         assert_eq!(state.consecutive_failures, 0);
