@@ -16,6 +16,7 @@ use crate::config::{Config, SourceSpec};
 use crate::fetch::{ClientError, Fetcher};
 use crate::notify::{DeliveryReport, Notifier};
 use crate::poll::{Pipeline, PollReport, Rules};
+use crate::revisit::{self, Revisits};
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
@@ -84,7 +85,9 @@ pub async fn run(
         "newswatch started"
     );
     let mut summary = if once {
-        daemon.poll_all_once(states, &cancel).await
+        let summary = daemon.poll_all_once(states, &cancel).await;
+        revisit::pass(&daemon.pipeline, &cancel).await;
+        summary
     } else {
         daemon.run_until_cancelled(states, &cancel).await
     };
@@ -160,6 +163,7 @@ impl Daemon {
             .collect();
         let mut polls = JoinSet::new();
         let mut summary = RunSummary::default();
+        let mut revisits = Revisits::default();
         while !cancel.is_cancelled() {
             let now = Utc::now();
             let ready: Vec<String> = due
@@ -183,9 +187,11 @@ impl Daemon {
                 }
                 () = tokio::time::sleep(TICK) => {
                     summary.delivered += self.deliver().await.delivered;
+                    revisits.tick(&self.pipeline, cancel);
                 }
             }
         }
+        revisits.finish().await;
         tracing::info!(
             in_flight = polls.len(),
             "stopping: letting in-flight polls reach a safe point"

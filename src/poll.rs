@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::SourceSpec;
-use crate::dedup::canonical_url;
+use crate::dedup::{self, StoryRule, canonical_url, page_canonical, url_key};
 use crate::extract::{Extracted, extract};
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
+use crate::revisit::first_check;
 use crate::schedule::next_poll;
 use crate::sources::{FeedItem, parse_feed};
 use crate::store::{
@@ -222,9 +223,9 @@ impl Pipeline {
             source_name: source.name.clone(),
             error,
         };
-        let (g, c) = (guid.clone(), canonical.clone());
+        let (g, c, k) = (guid.clone(), canonical.clone(), url_key(&canonical));
         let (seen, known) = self
-            .with_store(move |s| Ok((s.item_seen(source_id, &g)?, s.article_by_url(&c)?)))
+            .with_store(move |s| Ok((s.item_seen(source_id, &g)?, s.article_by_key(&c, &k)?)))
             .await
             .map_err(store_err)?;
         if seen {
@@ -245,11 +246,19 @@ impl Pipeline {
             },
             _ => None,
         };
+        let revisit = page.as_ref().is_some_and(Result::is_ok);
         let article = build_article(source_id, guid, url, canonical, item, page);
         let alerts = self.match_rules(&article).await?;
         let sinks = self.sinks.to_vec();
         let outcome = self
-            .with_store(move |s| s.store_article(&article, &alerts, &sinks))
+            .with_store(move |s| {
+                let mut keys = dedup::keys(&article.canonical_url, &article.body);
+                keys.next_check_at = revisit.then(|| first_check(article.fetched_at)).flatten();
+                let rule = StoryRule::default();
+                s.store_article_in_story(&article, &keys, &alerts, &sinks, |found| {
+                    rule.pick(&keys, found)
+                })
+            })
             .await
             .map_err(store_err)?;
         match outcome {
@@ -339,6 +348,11 @@ fn build_article(
         .as_ref()
         .map(|p| p.body.clone())
         .filter(|b| !b.trim().is_empty());
+    let canonical_url = page
+        .as_ref()
+        .zip(item.link.as_ref())
+        .and_then(|(page, link)| page_canonical(link, page.canonical_url.as_ref()))
+        .unwrap_or(canonical_url);
     let extract_error = extract_error.or_else(|| {
         (page.is_some() && page_body.is_none()).then(|| format!("no article text found on {url}"))
     });

@@ -2,6 +2,7 @@
 
 mod inspect;
 mod run;
+mod story;
 mod tools;
 
 use std::path::PathBuf;
@@ -71,6 +72,16 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// A story with all its copies, the sources and URLs that delivered them, and their versions.
+    Story {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The story id (or, with --article, an article id).
+        id: i64,
+        /// Treat ID as an article id and show that article's story.
+        #[arg(long)]
+        article: bool,
+    },
     /// Extract the article from a saved HTML page and print its text (or JSON).
     Extract {
         /// The HTML file.
@@ -111,6 +122,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             query,
             limit,
         } => inspect::search(&config.config, &query, limit),
+        Command::Story {
+            config,
+            id,
+            article,
+        } => story::story(&config.config, id, article),
         Command::Extract { file, url, json } => tools::extract(&file, url.as_deref(), json),
         Command::Match { query, file } => tools::match_file(&query, &file),
     }

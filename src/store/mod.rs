@@ -9,6 +9,9 @@ mod deliveries;
 mod reports;
 mod schema;
 mod sources;
+mod stories;
+mod story_view;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,6 +23,9 @@ pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::PendingDelivery;
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use sources::{PollRecord, SourceState};
+pub use stories::{ArticleKeys, ArticleSignature, StoryCandidate};
+pub use story_view::{StoryArticle, StoryVersion, StoryView};
+pub use versions::{DueRevisit, PageCheck, RevisitRecord};
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
