@@ -42,8 +42,8 @@ pub struct StoryRule {
 impl Default for StoryRule {
     fn default() -> Self {
         StoryRule {
-            min_jaccard: 0.5,
-            min_containment: 0.8,
+            min_jaccard: 0.35,
+            min_containment: 0.6,
             min_size_ratio: 0.2,
         }
     }
