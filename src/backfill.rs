@@ -115,7 +115,7 @@ fn match_batch(
     set: &RuleSet,
     names: &[String],
     batch: &[crate::store::ArticleText],
-) -> Vec<(i64, NewAlert)> {
+) -> Vec<(i64, i64, NewAlert)> {
     let mut alerts = Vec::new();
     for article in batch {
         let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
@@ -126,7 +126,7 @@ fn match_batch(
                     matched_terms: hit.terms,
                     snippet: hit.snippet,
                 };
-                alerts.push((article.id, alert));
+                alerts.push((article.id, article.story_id, alert));
             }
         }
     }

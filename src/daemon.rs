@@ -17,6 +17,7 @@ use crate::config::{Config, SourceSpec};
 use crate::fetch::{ClientError, Fetcher, host_key};
 use crate::notify::{Notifier, NotifyError};
 use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
+use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
 use crate::store::{SourceState, Store, StoreError};
 use crate::watch::RuleSet;
@@ -109,7 +110,9 @@ pub async fn run(
         "newswatch started"
     );
     let mut summary = if once {
-        daemon.poll_all_once(states, &cancel).await
+        let summary = daemon.poll_all_once(states, &cancel).await;
+        revisit::pass(&daemon.pipeline, &cancel).await;
+        summary
     } else {
         daemon.run_until_cancelled(states, &cancel).await
     };
@@ -193,7 +196,9 @@ impl Daemon {
         let mut slots = Slots::new(self.concurrency, self.per_host);
         let mut running = InFlight::default();
         let mut summary = RunSummary::default();
+        let mut revisits = Revisits::default();
         while !cancel.is_cancelled() {
+            revisits.tick(&self.pipeline, cancel);
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()
                 && due <= now
@@ -220,6 +225,7 @@ impl Daemon {
                 () = tokio::time::sleep(wait) => {}
             }
         }
+        revisits.finish().await;
         tracing::info!(
             in_flight = running.polls.len(),
             waiting = slots.waiting(),

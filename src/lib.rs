@@ -12,6 +12,7 @@ pub mod extract;
 pub mod fetch;
 pub mod notify;
 pub mod poll;
+pub mod revisit;
 pub mod schedule;
 pub mod sources;
 pub mod store;

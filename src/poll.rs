@@ -18,9 +18,10 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::SourceSpec;
-use crate::dedup::canonical_url;
+use crate::dedup::{self, StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, extract};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
+use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
 use crate::store::{NewAlert, NewArticle, SourceState, Store, StoreError, StoreOutcome};
 use crate::watch::{Document, RuleSet};
@@ -224,9 +225,9 @@ impl Pipeline {
             source_name: source.name.clone(),
             error,
         };
-        let (g, c) = (guid.clone(), canonical.clone());
+        let (g, c, k) = (guid.clone(), canonical.clone(), url_key(&canonical));
         let (seen, known) = self
-            .with_store(move |s| Ok((s.item_seen(source_id, &g)?, s.article_by_url(&c)?)))
+            .with_store(move |s| Ok((s.item_seen(source_id, &g)?, s.article_by_key(&c, &k)?)))
             .await
             .map_err(store_err)?;
         if seen {
@@ -247,11 +248,19 @@ impl Pipeline {
             },
             _ => None,
         };
+        let revisit = page.as_ref().is_some_and(Result::is_ok);
         let article = build_article(source_id, guid, url, canonical, item, page);
         let alerts = self.match_rules(&article).await?;
         let sinks = self.sinks.to_vec();
         let outcome = self
-            .with_store(move |s| s.store_article(&article, &alerts, &sinks))
+            .with_store(move |s| {
+                let mut keys = dedup::keys(&article.canonical_url, &article.body);
+                keys.next_check_at = revisit.then(|| first_check(article.fetched_at)).flatten();
+                let rule = StoryRule::default();
+                s.store_article_in_story(&article, &keys, &alerts, &sinks, |found| {
+                    rule.pick(&keys, found)
+                })
+            })
             .await
             .map_err(store_err)?;
         match outcome {

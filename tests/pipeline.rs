@@ -76,7 +76,7 @@ fn news_server() -> TestServer {
 
 fn config(sources: &[(&str, String)]) -> String {
     let mut toml = String::from(
-        "[storage]\ndatabase = \"news.db\"\n\n[fetch]\ntimeout = \"5s\"\nallow_private_addresses = true\n\n",
+        "[storage]\ndatabase = \"news.db\"\n\n[fetch]\ntimeout = \"5s\"\nallow_private_addresses = true\nper_host_delay = \"0s\"\n\n",
     );
     for (name, url) in sources {
         toml.push_str(&format!(

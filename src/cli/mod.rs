@@ -4,6 +4,7 @@ mod alerts;
 mod inspect;
 mod run;
 mod signals;
+mod story;
 mod tools;
 
 use std::path::PathBuf;
@@ -75,6 +76,16 @@ enum Command {
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+    },
+    /// A story with all its copies, the sources and URLs that delivered them, and their versions.
+    Story {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The story id (or, with --article, an article id).
+        id: i64,
+        /// Treat ID as an article id and show that article's story.
+        #[arg(long)]
+        article: bool,
     },
     /// Extract the article from a saved HTML page and print its text (or JSON).
     Extract {
@@ -154,6 +165,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             query,
             limit,
         } => inspect::search(&config.config, &query, limit),
+        Command::Story {
+            config,
+            id,
+            article,
+        } => story::story(&config.config, id, article),
         Command::Extract { file, url, json } => tools::extract(&file, url.as_deref(), json),
         Command::Match {
             query,

@@ -14,6 +14,18 @@ const TRACKING_PARAMS: &[&str] = &[
     "mc_cid",
     "mc_eid",
     "igshid",
+    "_ga",
+    "_gl",
+    "gbraid",
+    "wbraid",
+    "gad_source",
+    "ymclid",
+    "twclid",
+    "ttclid",
+    "mkt_tok",
+    "_hsenc",
+    "_hsmi",
+    "s_cid",
 ];
 
 /// The canonical form of `url`: no fragment, no tracking parameters, remaining parameters sorted.
@@ -34,6 +46,54 @@ pub fn canonical_url(url: &Url) -> String {
         url.query_pairs_mut().clear().extend_pairs(params);
     }
     url.to_string()
+}
+
+/// The identity key of a canonical URL: its host without a leading `www.` or `m.`, so the
+/// desktop, `www.` and mobile spellings of one path meet in one lookup.
+///
+/// News sites that answer on both spellings serve the same page under the same path; a site
+/// that answers on only one never produces the other spelling, so folding cannot merge two
+/// different pages in practice. The stored `canonical_url` keeps the spelling first seen.
+pub fn url_key(canonical: &str) -> String {
+    let Ok(mut url) = Url::parse(canonical) else {
+        return canonical.to_string();
+    };
+    let Some(host) = url.host_str() else {
+        return canonical.to_string();
+    };
+    let folded = site_host(host).to_string();
+    if folded != host && url.set_host(Some(&folded)).is_err() {
+        return canonical.to_string();
+    }
+    url.to_string()
+}
+
+/// The page's own canonical URL (`rel=canonical`, else `og:url`) in canonical form, when it
+/// is on the same site as `link` and names an article rather than the site's front page.
+///
+/// A page on another site is ignored: syndication partners point at the original outlet, and
+/// that copy is a separate article of the same story. A canonical pointing at `/` is a broken
+/// template, and trusting it would fold a whole site into one article.
+pub fn page_canonical(link: &Url, page: Option<&Url>) -> Option<String> {
+    let page = page?;
+    let same_site = match (link.host_str(), page.host_str()) {
+        (Some(a), Some(b)) => site_host(a) == site_host(b),
+        _ => false,
+    };
+    let is_article = page.path().trim_matches('/').len() > 1 || page.query().is_some();
+    (same_site && is_article && matches!(page.scheme(), "http" | "https"))
+        .then(|| canonical_url(page))
+}
+
+/// A host without its `www.` and `m.` prefixes (kept when nothing would remain but a TLD).
+fn site_host(host: &str) -> &str {
+    let mut rest = host;
+    for prefix in ["www.", "m."] {
+        if let Some(stripped) = rest.strip_prefix(prefix).filter(|r| r.contains('.')) {
+            rest = stripped;
+        }
+    }
+    rest
 }
 
 fn is_tracking(key: &str) -> bool {
@@ -59,6 +119,43 @@ mod tests {
             canon("http://kz.kursiv.media/news?utm_medium=rss"),
             "http://kz.kursiv.media/news"
         );
+    }
+
+    #[test]
+    fn www_and_mobile_hosts_share_one_key() {
+        let desktop = url_key(&canon("https://tengrinews.kz/news/a-1/"));
+        assert_eq!(
+            url_key(&canon("https://www.tengrinews.kz/news/a-1/")),
+            desktop
+        );
+        assert_eq!(
+            url_key(&canon("https://m.tengrinews.kz/news/a-1/#top")),
+            desktop
+        );
+        assert_ne!(
+            url_key(&canon("https://kaz.tengrinews.kz/news/a-1/")),
+            desktop
+        );
+        assert_eq!(url_key("https://m.kz/x"), "https://m.kz/x");
+    }
+
+    #[test]
+    fn a_page_canonical_counts_only_on_the_same_site_and_not_at_the_root() {
+        let link = Url::parse("https://m.inform.kz/kz/a_1?utm_source=tg").unwrap();
+        let page = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            page_canonical(&link, Some(&page("https://www.inform.kz/kz/a_1#x"))),
+            Some("https://www.inform.kz/kz/a_1".to_string())
+        );
+        assert_eq!(
+            page_canonical(&link, Some(&page("https://kazinform.kz/a_1"))),
+            None
+        );
+        assert_eq!(
+            page_canonical(&link, Some(&page("https://inform.kz/"))),
+            None
+        );
+        assert_eq!(page_canonical(&link, None), None);
     }
 
     #[test]

@@ -2,12 +2,14 @@
 
 use chrono::Utc;
 
+use crate::dedup::page_canonical;
 use crate::extract::Extracted;
 use crate::sources::FeedItem;
 use crate::store::NewArticle;
 
-/// Combines the feed item and the extracted page: the page wins where it has a value, the feed
-/// fills the gaps, and a failed extraction keeps the feed's text and the error.
+/// Combines the feed item and the extracted page: the page gives the body, author, language and
+/// (when on the same site) the canonical URL; the feed's title and date win, being the
+/// publisher's own data; a failed extraction keeps the feed's text and the error.
 pub(super) fn build_article(
     source_id: i64,
     guid: String,
@@ -26,6 +28,11 @@ pub(super) fn build_article(
         .as_ref()
         .map(|p| p.body.clone())
         .filter(|b| !b.trim().is_empty());
+    let canonical_url = page
+        .as_ref()
+        .zip(item.link.as_ref())
+        .and_then(|(page, link)| page_canonical(link, page.canonical_url.as_ref()))
+        .unwrap_or(canonical_url);
     let extract_error = extract_error.or_else(|| {
         (page.is_some() && page_body.is_none()).then(|| format!("no article text found on {url}"))
     });

@@ -1,11 +1,13 @@
 //! Articles, the source items that delivered them, and the alerts they raised.
 //!
-//! An article and its alerts (with one pending delivery per sink) are written in one
-//! transaction: that is the outbox, so an alert is never lost nor written twice.
+//! An article, its story assignment and its alerts (with one pending delivery per sink) are
+//! written in one transaction: that is the outbox, so an alert is never lost nor written twice,
+//! and a story alerts once per rule however many copies arrive.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::stories::{self, ArticleKeys, StoryCandidate};
 use super::{Store, StoreError, db_time};
 
 /// An article ready to be stored.
@@ -55,10 +57,15 @@ pub enum StoreOutcome {
     Stored {
         /// The new article's id.
         article_id: i64,
-        /// Alerts written with it.
+        /// Its story.
+        story_id: i64,
+        /// Whether it joined a story stored before (a near-copy) rather than starting one.
+        joined: bool,
+        /// Alerts written with it (none for a rule that already alerted on the story).
         alerts: usize,
     },
-    /// The URL was already stored (from another source or item): only the link was added.
+    /// The article was already stored (same URL, same URL on the `www.`/mobile host, or the
+    /// same body): only the link from this source and item was added.
     Linked {
         /// The existing article's id.
         article_id: i64,
@@ -83,14 +90,16 @@ impl Store {
 
     /// The article stored under `canonical_url`, if any.
     pub fn article_by_url(&self, canonical_url: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM articles WHERE canonical_url = ?1",
-                [canonical_url],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.article_by_key(canonical_url, canonical_url)
+    }
+
+    /// The article stored under `canonical_url` or under the folded key `url_key`, if any.
+    pub fn article_by_key(
+        &self,
+        canonical_url: &str,
+        url_key: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(by_url(&self.conn, canonical_url, url_key)?)
     }
 
     /// Records that `source_id` delivered item `guid` (at `url`) for an already-stored article.
@@ -109,28 +118,81 @@ impl Store {
         Ok(())
     }
 
-    /// Stores an article with its alerts and their pending deliveries, all or nothing.
-    ///
-    /// Identity is checked again inside the transaction, so concurrent sources delivering the
-    /// same URL still produce one article and one set of alerts.
+    /// Stores an article identified by its URL only, with its alerts and their pending
+    /// deliveries, all or nothing.
     pub fn store_article(
         &mut self,
         article: &NewArticle,
         alerts: &[NewAlert],
         sinks: &[String],
     ) -> Result<StoreOutcome, StoreError> {
+        let keys = ArticleKeys {
+            url_key: article.canonical_url.clone(),
+            body_hash: None,
+            signature: None,
+            next_check_at: None,
+        };
+        self.store_article_in_story(article, &keys, alerts, sinks, |_| None)
+    }
+
+    /// Stores an article, its story assignment, its alerts and their pending deliveries in one
+    /// transaction (the outbox).
+    ///
+    /// An article already stored under the same URL, URL key or body hash only gains a link.
+    /// Otherwise `pick_story` sees the earlier articles sharing an LSH band with `keys` and
+    /// names the story to join, or `None` for a new story. A rule that already alerted on the
+    /// story raises nothing. Identity is checked inside the transaction, so concurrent sources
+    /// delivering the same article still produce one article and one set of alerts.
+    pub fn store_article_in_story(
+        &mut self,
+        article: &NewArticle,
+        keys: &ArticleKeys,
+        alerts: &[NewAlert],
+        sinks: &[String],
+        pick_story: impl Fn(&[StoryCandidate]) -> Option<i64>,
+    ) -> Result<StoreOutcome, StoreError> {
         let tx = self.conn.transaction()?;
-        let outcome = store_in(&tx, article, alerts, sinks)?;
+        let outcome = store_in(&tx, article, keys, alerts, sinks, &pick_story)?;
         tx.commit()?;
         Ok(outcome)
     }
 }
 
+fn by_url(conn: &Connection, canonical_url: &str, url_key: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM articles WHERE canonical_url = ?1 OR url_key = ?2 ORDER BY id LIMIT 1",
+        [canonical_url, url_key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+fn existing_article(
+    tx: &Transaction,
+    article: &NewArticle,
+    keys: &ArticleKeys,
+) -> rusqlite::Result<Option<i64>> {
+    if let Some(id) = by_url(tx, &article.canonical_url, &keys.url_key)? {
+        return Ok(Some(id));
+    }
+    let Some(hash) = keys.body_hash else {
+        return Ok(None);
+    };
+    tx.query_row(
+        "SELECT id FROM articles WHERE body_hash = ?1 ORDER BY id LIMIT 1",
+        [hash],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 fn store_in(
     tx: &Transaction,
     article: &NewArticle,
+    keys: &ArticleKeys,
     alerts: &[NewAlert],
     sinks: &[String],
+    pick_story: &dyn Fn(&[StoryCandidate]) -> Option<i64>,
 ) -> Result<StoreOutcome, StoreError> {
     let seen = tx
         .query_row(
@@ -143,27 +205,49 @@ fn store_in(
         return Ok(StoreOutcome::AlreadySeen);
     }
     let now = db_time(Utc::now());
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM articles WHERE canonical_url = ?1",
-            [&article.canonical_url],
-            |r| r.get(0),
-        )
-        .optional()?;
     let link = |article_id: i64| {
         tx.execute(
             "INSERT INTO article_sources (source_id, guid, article_id, url, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![article.source_id, article.guid, article_id, article.url, now],
         )
     };
-    if let Some(article_id) = existing {
+    if let Some(article_id) = existing_article(tx, article, keys)? {
         link(article_id)?;
         return Ok(StoreOutcome::Linked { article_id });
     }
+    let joined = match &keys.signature {
+        Some(signature) => pick_story(&stories::candidates(tx, signature)?),
+        None => None,
+    };
+    let story_id = match joined {
+        Some(id) => id,
+        None => stories::new_story(tx, &now)?,
+    };
+    let article_id = insert_article(tx, article, keys, story_id)?;
+    link(article_id)?;
+    if let Some(signature) = &keys.signature {
+        stories::index_signature(tx, article_id, signature, &now)?;
+    }
+    let alerts = insert_alerts(tx, article_id, story_id, alerts, sinks, &now)?;
+    Ok(StoreOutcome::Stored {
+        article_id,
+        story_id,
+        joined: joined.is_some(),
+        alerts,
+    })
+}
+
+fn insert_article(
+    tx: &Transaction,
+    article: &NewArticle,
+    keys: &ArticleKeys,
+    story_id: i64,
+) -> rusqlite::Result<i64> {
     tx.execute(
         "INSERT INTO articles (source_id, url, canonical_url, title, author, published_at, language,
-                               summary, body, extract_error, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               summary, body, extract_error, fetched_at, story_id, url_key,
+                               body_hash, next_check_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             article.source_id,
             article.url,
@@ -176,34 +260,58 @@ fn store_in(
             article.body,
             article.extract_error,
             db_time(article.fetched_at),
+            story_id,
+            keys.url_key,
+            keys.body_hash,
+            keys.next_check_at.map(db_time),
         ],
     )?;
-    let article_id = tx.last_insert_rowid();
-    link(article_id)?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Writes each alert not yet raised for (rule, story), with one pending delivery per sink.
+fn insert_alerts(
+    tx: &Transaction,
+    article_id: i64,
+    story_id: i64,
+    alerts: &[NewAlert],
+    sinks: &[String],
+    now: &str,
+) -> rusqlite::Result<usize> {
     let mut written = 0;
     for alert in alerts {
-        written += usize::from(insert_alert(tx, article_id, alert, false, sinks, &now)?);
+        written += usize::from(insert_alert(
+            tx, article_id, story_id, alert, false, sinks, now,
+        )?);
     }
-    Ok(StoreOutcome::Stored {
-        article_id,
-        alerts: written,
-    })
+    Ok(written)
 }
 
 /// Inserts one alert and a pending delivery per sink; returns false when the alert existed.
+/// The unique (rule, story) index makes a second alert for the same story a no-op.
 pub(super) fn insert_alert(
     tx: &Transaction,
     article_id: i64,
+    story_id: i64,
     alert: &NewAlert,
     backfill: bool,
     sinks: &[String],
     now: &str,
-) -> Result<bool, StoreError> {
+) -> rusqlite::Result<bool> {
     let terms = serde_json::to_string(&alert.matched_terms).unwrap_or_else(|_| "[]".into());
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO alerts (rule_name, article_id, matched_terms, snippet, created_at, backfill)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![alert.rule_name, article_id, terms, alert.snippet, now, backfill],
+        "INSERT OR IGNORE INTO alerts (rule_name, article_id, story_id, matched_terms, snippet,
+                                       created_at, backfill)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            alert.rule_name,
+            article_id,
+            story_id,
+            terms,
+            alert.snippet,
+            now,
+            backfill
+        ],
     )?;
     if inserted == 0 {
         return Ok(false);

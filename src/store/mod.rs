@@ -12,6 +12,9 @@ mod rules;
 mod schema;
 mod sinks;
 mod sources;
+mod stories;
+mod story_view;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +29,9 @@ pub use robots::CachedRobots;
 pub use rules::ArticleText;
 pub use sinks::SinkState;
 pub use sources::{PollRecord, PollingDetails, SourceState};
+pub use stories::{ArticleKeys, ArticleSignature, StoryCandidate};
+pub use story_view::{StoryArticle, StoryVersion, StoryView};
+pub use versions::{DueRevisit, PageCheck, RevisitRecord};
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

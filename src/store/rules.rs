@@ -12,6 +12,8 @@ use super::{NewAlert, Store, StoreError, db_time};
 pub struct ArticleText {
     /// Row id.
     pub id: i64,
+    /// The story it belongs to.
+    pub story_id: i64,
     /// Headline.
     pub title: Option<String>,
     /// Article text.
@@ -74,7 +76,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ArticleText>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, title, body, url FROM articles
+            "SELECT id, title, body, url, story_id FROM articles
              WHERE fetched_at >= ?1 AND id > ?2 ORDER BY id LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![db_time(since), after, limit as i64], |r| {
@@ -83,23 +85,26 @@ impl Store {
                 title: r.get(1)?,
                 body: r.get(2)?,
                 url: r.get(3)?,
+                story_id: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Writes backfill alerts (with their pending deliveries) for already-stored articles in one
-    /// transaction; an alert that exists already is skipped. Returns how many were new.
+    /// Writes backfill alerts (with their pending deliveries) for already-stored articles, given
+    /// as (article, story, alert), in one transaction; an alert already raised for the story is
+    /// skipped. Returns how many were new.
     pub fn add_backfill_alerts(
         &mut self,
-        alerts: &[(i64, NewAlert)],
+        alerts: &[(i64, i64, NewAlert)],
         sinks: &[String],
     ) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let now = db_time(Utc::now());
         let mut written = 0;
-        for (article_id, alert) in alerts {
-            written += usize::from(insert_alert(&tx, *article_id, alert, true, sinks, &now)?);
+        for (article_id, story_id, alert) in alerts {
+            let new = insert_alert(&tx, *article_id, *story_id, alert, true, sinks, &now)?;
+            written += usize::from(new);
         }
         tx.commit()?;
         Ok(written)

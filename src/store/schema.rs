@@ -3,7 +3,13 @@
 //! `docs/schema.md` documents every table and column these create.
 
 /// Migration `n` (1-based) is `MIGRATIONS[n - 1]`; `PRAGMA user_version` records the last applied.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
+pub const MIGRATIONS: &[&str] = &[
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_5,
+];
 
 const MIGRATION_1: &str = r#"
 CREATE TABLE sources (
@@ -149,3 +155,89 @@ CREATE TABLE robots (
     expires_at  TEXT NOT NULL
 );
 "#;
+
+/// Stories, content identity, page versions and removals; one alert per (rule, story).
+///
+/// Articles stored before it each become a story of their own (story id = article id), and
+/// their alerts take that story, so the new unique index holds from the start. Their body
+/// hashes stay empty: older articles are matched by URL only.
+const MIGRATION_5: &str = r#"
+CREATE TABLE stories (
+    id          INTEGER PRIMARY KEY,
+    created_at  TEXT NOT NULL
+);
+INSERT INTO stories (id, created_at) SELECT id, fetched_at FROM articles;
+
+ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories(id);
+ALTER TABLE articles ADD COLUMN url_key TEXT;
+ALTER TABLE articles ADD COLUMN body_hash INTEGER;
+ALTER TABLE articles ADD COLUMN page_etag TEXT;
+ALTER TABLE articles ADD COLUMN page_last_modified TEXT;
+ALTER TABLE articles ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN next_check_at TEXT;
+ALTER TABLE articles ADD COLUMN removed_at TEXT;
+UPDATE articles SET story_id = id,
+    url_key = replace(replace(canonical_url, '://www.', '://'), '://m.', '://');
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_url_key ON articles(url_key);
+CREATE INDEX articles_body_hash ON articles(body_hash) WHERE body_hash IS NOT NULL;
+CREATE INDEX articles_next_check ON articles(next_check_at) WHERE next_check_at IS NOT NULL;
+
+CREATE TABLE article_signatures (
+    article_id  INTEGER PRIMARY KEY REFERENCES articles(id),
+    shingles    INTEGER NOT NULL,
+    minhash     BLOB NOT NULL
+);
+
+CREATE TABLE story_bands (
+    band_key    INTEGER NOT NULL,
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_bands_created_at ON story_bands(created_at);
+
+CREATE TABLE article_versions (
+    article_id  INTEGER NOT NULL REFERENCES articles(id),
+    version     INTEGER NOT NULL,
+    title       TEXT,
+    body        TEXT NOT NULL,
+    body_hash   INTEGER,
+    seen_at     TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+
+ALTER TABLE alerts ADD COLUMN story_id INTEGER REFERENCES stories(id);
+UPDATE alerts SET story_id = article_id;
+CREATE UNIQUE INDEX alerts_rule_story ON alerts(rule_name, story_id);
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_5_gives_existing_articles_and_alerts_their_own_story() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for migration in &MIGRATIONS[..4] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+             INSERT INTO articles (id, source_id, url, canonical_url, body, fetched_at)
+                VALUES (7, 1, 'u', 'https://www.x.kz/a', 'b', '2026-01-01T00:00:00Z');
+             INSERT INTO alerts (rule_name, article_id, matched_terms, snippet, created_at)
+                VALUES ('r', 7, '[]', '', 't');",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATION_5).unwrap();
+        let row: (i64, String, i64) = conn
+            .query_row(
+                "SELECT a.story_id, a.url_key, al.story_id FROM articles a JOIN alerts al ON al.article_id = a.id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (7, "https://x.kz/a".to_string(), 7));
+    }
+}

@@ -1,0 +1,443 @@
+//! Story grouping quality and per-article dedup cost, on a generated corpus whose truth is
+//! known (docs/benchmarks.md, "Deduplication").
+//!
+//! `cargo bench --bench dedup -- eval` sweeps the story thresholds and prints pairwise
+//! precision and recall; `cargo bench --bench dedup -- cost N` fills a database with N
+//! articles and times the dedup path (keys, index lookups, insert) for new ones.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use newswatch::dedup::{self, StoryRule};
+use newswatch::store::{ArticleKeys, NewArticle, Store, StoreOutcome};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("cost") => {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            cost(n);
+        }
+        _ => eval(),
+    }
+}
+
+/// SplitMix64: a small deterministic generator, so every run sees the same corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+}
+
+/// Pseudo-Russian words with Zipf frequencies: frequent words make shingles that unrelated
+/// texts share, as function words and stock phrases do in real news.
+struct Vocab {
+    words: Vec<String>,
+    cdf: Vec<f64>,
+}
+
+impl Vocab {
+    fn new(rng: &mut Rng, size: usize) -> Vocab {
+        const SYL: &[&str] = &[
+            "ка", "за", "ры", "ст", "ан", "ов", "ми", "ле", "то", "на", "су", "да", "ки", "ен",
+            "па", "ро", "ти", "бе", "ша", "ұл", "қа", "ғы", "ет", "ін", "мо", "ли",
+        ];
+        let words = (0..size)
+            .map(|_| {
+                (0..rng.range(1, 4))
+                    .map(|_| SYL[rng.below(SYL.len())])
+                    .collect()
+            })
+            .collect();
+        let mut total = 0.0;
+        let cdf = (1..=size)
+            .map(|rank| {
+                total += 1.0 / rank as f64;
+                total
+            })
+            .collect::<Vec<_>>();
+        let cdf = cdf.iter().map(|c| c / total).collect();
+        Vocab { words, cdf }
+    }
+    fn word(&self, rng: &mut Rng) -> &str {
+        let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let i = self
+            .cdf
+            .partition_point(|c| *c < x)
+            .min(self.words.len() - 1);
+        &self.words[i]
+    }
+}
+
+fn sentence(rng: &mut Rng, vocab: &Vocab, topic: &[String]) -> String {
+    let n = rng.range(8, 20);
+    let words: Vec<&str> = (0..n)
+        .map(|_| {
+            if !topic.is_empty() && rng.chance(0.3) {
+                topic[rng.below(topic.len())].as_str()
+            } else {
+                vocab.word(rng)
+            }
+        })
+        .collect();
+    format!("{}.", words.join(" "))
+}
+
+fn paragraph(rng: &mut Rng, vocab: &Vocab, topic: &[String]) -> String {
+    let n = rng.range(2, 4);
+    (0..n)
+        .map(|_| sentence(rng, vocab, topic))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One generated article: its story (the truth), its body and how it was made.
+struct Doc {
+    story: usize,
+    body: String,
+    kind: &'static str,
+}
+
+/// Topics with several distinct stories each (sharing vocabulary, a background paragraph,
+/// templates and quoted leads), each story published once and copied 0-4 times.
+fn corpus(seed: u64) -> Vec<Doc> {
+    let mut rng = Rng(seed);
+    let vocab = Vocab::new(&mut rng, 20_000);
+    let outlets: Vec<Vec<String>> = (0..10)
+        .map(|_| {
+            (0..rng.range(1, 3))
+                .map(|_| paragraph(&mut rng, &vocab, &[]))
+                .collect()
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut story = 0;
+    for _ in 0..80 {
+        let topic: Vec<String> = (0..40).map(|_| vocab.word(&mut rng).to_string()).collect();
+        let background = paragraph(&mut rng, &vocab, &topic);
+        let template = rng.chance(0.25).then(|| sentence(&mut rng, &vocab, &topic));
+        let mut leads: Vec<String> = Vec::new();
+        for _ in 0..rng.range(6, 12) {
+            let mut paras: Vec<String> = (0..rng.range(4, 10))
+                .map(|_| paragraph(&mut rng, &vocab, &topic))
+                .collect();
+            let mut kind = "original";
+            if let Some(opening) = &template {
+                paras[0] = format!("{opening} {}", paras[0]);
+                kind = "original (template)";
+            } else if !leads.is_empty() && rng.chance(0.2) {
+                paras.insert(0, leads[rng.below(leads.len())].clone());
+                kind = "original (quotes a lead)";
+            }
+            if rng.chance(0.5) {
+                paras.push(background.clone());
+            }
+            leads.push(paras[0].clone());
+            let copies = [0, 1, 1, 2, 3, 4][rng.below(6)];
+            for _ in 0..copies {
+                let (body, kind) = copy_of(&mut rng, &vocab, &outlets, &paras);
+                docs.push(Doc { story, body, kind });
+            }
+            docs.push(Doc {
+                story,
+                body: paras.join("\n\n"),
+                kind,
+            });
+            story += 1;
+        }
+    }
+    for i in (1..docs.len()).rev() {
+        docs.swap(i, rng.below(i + 1));
+    }
+    docs
+}
+
+/// A republished copy: outlet boilerplate (a line on top, 1-3 outlet paragraphs and a "read
+/// also" block below), truncation to 40-90% of the paragraphs, and edits (the first sentence
+/// rewritten, as outlets do with attributions, and a word or two changed in ~30% of paragraphs).
+fn copy_of(
+    rng: &mut Rng,
+    vocab: &Vocab,
+    outlets: &[Vec<String>],
+    paras: &[String],
+) -> (String, &'static str) {
+    let mut paras = paras.to_vec();
+    if rng.chance(0.1) {
+        return (paras.join("\n\n").to_uppercase(), "exact");
+    }
+    let truncated = rng.chance(0.4);
+    if truncated {
+        let keep = (paras.len() * rng.range(40, 90)).div_ceil(100).max(2);
+        paras.truncate(keep);
+    }
+    let edited = rng.chance(0.5);
+    if edited {
+        for p in &mut paras {
+            if !rng.chance(0.3) {
+                continue;
+            }
+            let mut words: Vec<String> = p.split(' ').map(String::from).collect();
+            for _ in 0..rng.range(1, 2) {
+                let i = rng.below(words.len());
+                words[i] = vocab.word(rng).to_string();
+            }
+            *p = words.join(" ");
+        }
+        let lead = paras[0]
+            .split_once(". ")
+            .map_or("", |(_, rest)| rest)
+            .to_string();
+        paras[0] = format!("{} {lead}", sentence(rng, vocab, &[]));
+    }
+    let boiler = rng.chance(0.7) || (!truncated && !edited);
+    if boiler {
+        let outlet = &outlets[rng.below(outlets.len())];
+        paras.insert(0, sentence(rng, vocab, &[]));
+        paras.extend(outlet.iter().cloned());
+        paras.push((0..3).map(|_| sentence(rng, vocab, &[])).collect());
+    }
+    let kind = match (boiler, truncated, edited) {
+        (_, true, true) => "truncated + edited",
+        (_, true, false) => "truncated",
+        (_, false, true) => "edited",
+        _ => "boilerplate only",
+    };
+    (paras.join("\n\n"), kind)
+}
+
+fn new_article(source_id: i64, i: usize, body: &str) -> NewArticle {
+    NewArticle {
+        source_id,
+        guid: format!("g{i}"),
+        url: format!("https://outlet.example/{i}"),
+        canonical_url: format!("https://outlet.example/{i}"),
+        title: Some(format!("Headline {i}")),
+        author: None,
+        published_at: None,
+        language: Some("ru".into()),
+        summary: None,
+        body: body.to_string(),
+        extract_error: None,
+        fetched_at: Utc::now(),
+    }
+}
+
+/// Stores `docs` through the real dedup path; returns each doc's story id.
+fn group(
+    store: &mut Store,
+    source_id: i64,
+    docs: &[Doc],
+    offset: usize,
+    rule: StoryRule,
+) -> Vec<i64> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let article = new_article(source_id, offset + i, &doc.body);
+            let keys = dedup::keys(&article.canonical_url, &article.body);
+            let outcome = store
+                .store_article_in_story(&article, &keys, &[], &[], |c| rule.pick(&keys, c))
+                .unwrap();
+            match outcome {
+                StoreOutcome::Stored { story_id, .. } => story_id,
+                StoreOutcome::Linked { article_id } => store.story_of(article_id).unwrap().unwrap(),
+                StoreOutcome::AlreadySeen => unreachable!("every guid is new"),
+            }
+        })
+        .collect()
+}
+
+/// Pairwise precision and recall of `predicted` against the docs' true stories.
+fn score(docs: &[Doc], predicted: &[i64]) -> (f64, f64) {
+    let (mut tp, mut fp, mut fneg) = (0u64, 0u64, 0u64);
+    for i in 0..docs.len() {
+        for j in i + 1..docs.len() {
+            match (docs[i].story == docs[j].story, predicted[i] == predicted[j]) {
+                (true, true) => tp += 1,
+                (false, true) => fp += 1,
+                (true, false) => fneg += 1,
+                (false, false) => {}
+            }
+        }
+    }
+    (
+        tp as f64 / (tp + fp).max(1) as f64,
+        tp as f64 / (tp + fneg).max(1) as f64,
+    )
+}
+
+fn fresh_store(dir: &tempfile::TempDir, name: &str) -> (Store, i64) {
+    let mut store = Store::open(&dir.path().join(name)).unwrap();
+    let id = store.sync_sources([("bench", "http://bench/")]).unwrap()[0].id;
+    (store, id)
+}
+
+fn eval() {
+    let docs = corpus(7);
+    let stories = docs.iter().map(|d| d.story).max().unwrap_or(0) + 1;
+    println!("corpus: {} articles, {} stories", docs.len(), stories);
+    candidate_recall(&docs);
+    let dir = tempfile::tempdir().unwrap();
+    println!("| min_jaccard | min_containment | precision | recall |");
+    println!("|---|---|---|---|");
+    let mut chosen = None;
+    for (n, jac) in [0.3, 0.35, 0.4, 0.5].into_iter().enumerate() {
+        for (m, con) in [0.55, 0.6, 0.7, 1.1].into_iter().enumerate() {
+            let rule = StoryRule {
+                min_jaccard: jac,
+                min_containment: con,
+                ..StoryRule::default()
+            };
+            let (mut store, src) = fresh_store(&dir, &format!("e{n}{m}.db"));
+            let predicted = group(&mut store, src, &docs, 0, rule);
+            let (p, r) = score(&docs, &predicted);
+            let con_text = if con > 1.0 {
+                "off".to_string()
+            } else {
+                con.to_string()
+            };
+            println!("| {jac} | {con_text} | {p:.4} | {r:.4} |");
+            if rule == StoryRule::default() {
+                chosen = Some(predicted);
+            }
+        }
+    }
+    if let Some(predicted) = chosen {
+        recall_by_kind(&docs, &predicted);
+    }
+}
+
+/// Share of truly-same pairs that share at least one LSH band (the most recall can be).
+fn candidate_recall(docs: &[Doc]) {
+    let bands: Vec<Vec<i64>> = docs
+        .iter()
+        .map(|d| {
+            dedup::keys("x", &d.body)
+                .signature
+                .map(|s| s.bands)
+                .unwrap_or_default()
+        })
+        .collect();
+    let (mut same, mut found, mut other, mut noise) = (0u64, 0u64, 0u64, 0u64);
+    for i in 0..docs.len() {
+        for j in i + 1..docs.len() {
+            let shared = bands[i].iter().any(|b| bands[j].contains(b));
+            if docs[i].story == docs[j].story {
+                same += 1;
+                found += u64::from(shared);
+            } else {
+                other += 1;
+                noise += u64::from(shared);
+            }
+        }
+    }
+    println!(
+        "LSH ({} bands): {:.4} of same-story pairs share a band; {:.6} of other pairs do",
+        dedup::BANDS,
+        found as f64 / same.max(1) as f64,
+        noise as f64 / other.max(1) as f64
+    );
+}
+
+/// For the default rule: share of copies grouped with their original, by how they were made.
+fn recall_by_kind(docs: &[Doc], predicted: &[i64]) {
+    let mut original = std::collections::HashMap::new();
+    for (d, p) in docs.iter().zip(predicted) {
+        if d.kind.starts_with("original") {
+            original.insert(d.story, *p);
+        }
+    }
+    let mut kinds: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+    for (d, p) in docs.iter().zip(predicted) {
+        if !d.kind.starts_with("original") {
+            let e = kinds.entry(d.kind).or_default();
+            e.0 += 1;
+            e.1 += u32::from(original.get(&d.story) == Some(p));
+        }
+    }
+    println!(
+        "default rule {:?}: copies joined to their original",
+        StoryRule::default()
+    );
+    for (kind, (n, ok)) in kinds {
+        println!(
+            "| {kind} | {n} | {:.3} |",
+            f64::from(ok) / f64::from(n.max(1))
+        );
+    }
+}
+
+/// Fills `n` articles (the newest 10k inside the near-copy window, the rest indexed by URL
+/// and body hash only, as after pruning), then times the dedup path for 2,000 new articles.
+fn cost(n: usize) {
+    const WINDOW: usize = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, src) = fresh_store(&dir, "cost.db");
+    let mut rng = Rng(99);
+    let vocab = Vocab::new(&mut rng, 20_000);
+    let started = Instant::now();
+    for i in 0..n {
+        let body = (0..3)
+            .map(|_| sentence(&mut rng, &vocab, &[]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let article = new_article(src, i, &body);
+        let mut keys = dedup::keys(&article.canonical_url, &article.body);
+        if i + WINDOW < n {
+            keys = ArticleKeys {
+                signature: None,
+                ..keys
+            };
+        }
+        store
+            .store_article_in_story(&article, &keys, &[], &[], |_| None)
+            .unwrap();
+    }
+    println!(
+        "filled {n} articles in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    let docs = corpus(11);
+    let docs = &docs[..docs.len().min(2_000)];
+    let rule = StoryRule::default();
+    let mut times: Vec<f64> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let t = Instant::now();
+            let article = new_article(src, n + i, &doc.body);
+            let keys = dedup::keys(&article.canonical_url, &article.body);
+            store
+                .store_article_in_story(&article, &keys, &[], &[], |c| rule.pick(&keys, c))
+                .unwrap();
+            t.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!(
+        "{n} stored: dedup+store per article mean {mean:.0} µs, p50 {:.0} µs, p99 {:.0} µs ({} articles)",
+        pct(0.5),
+        pct(0.99),
+        times.len()
+    );
+}

@@ -1,0 +1,71 @@
+//! `newswatch story ID`: one story with every copy, link, version and alert.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use newswatch::store::{Store, StoryArticle, StoryView};
+
+use super::run::load_config;
+
+/// Prints story `id` (or the story of article `id` with `by_article`); exit 1 if there is none.
+pub fn story(config: &Path, id: i64, by_article: bool) -> anyhow::Result<ExitCode> {
+    let config = match load_config(config) {
+        Ok(config) => config,
+        Err(code) => return Ok(code),
+    };
+    let store = Store::open(&config.database)?;
+    let story_id = if by_article {
+        store.story_of(id)?
+    } else {
+        Some(id)
+    };
+    let Some(view) = story_id.map(|s| store.story(s)).transpose()?.flatten() else {
+        let what = if by_article { "article" } else { "story" };
+        eprintln!("error: no {what} #{id} in {}", config.database.display());
+        return Ok(ExitCode::from(1));
+    };
+    print_story(&view);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_story(view: &StoryView) {
+    println!(
+        "story #{} (since {}): {} copies",
+        view.id,
+        view.created_at,
+        view.articles.len()
+    );
+    for (rule, article) in &view.alerts {
+        println!("alert [{rule}] raised by article #{article}");
+    }
+    for article in &view.articles {
+        print_article(article);
+    }
+}
+
+fn print_article(article: &StoryArticle) {
+    println!(
+        "\narticle #{} {} (stored {})",
+        article.id,
+        article.title.as_deref().unwrap_or("(untitled)"),
+        article.fetched_at
+    );
+    println!("    {}", article.canonical_url);
+    if let Some(at) = &article.removed_at {
+        println!("    REMOVED: the page answered 404/410 at {at}");
+    }
+    for (source, url, seen) in &article.links {
+        println!("    via {source} at {seen}: {url}");
+    }
+    for v in &article.versions {
+        println!(
+            "    version {} seen {}: {}",
+            v.version,
+            v.seen_at,
+            v.title.as_deref().unwrap_or("(untitled)")
+        );
+        for line in v.body.lines().filter(|l| !l.trim().is_empty()) {
+            println!("        {line}");
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Content fingerprints: a hash of the normalised body for exact copies, and a MinHash
+//! signature over word shingles with LSH band keys for near-copies.
+//!
+//! Pure arithmetic on strings; deterministic across runs and platforms because the values are
+//! stored in the database.
+
+use crate::store::ArticleSignature;
+use crate::text::normalize::normalise;
+use crate::text::tokenize;
+
+/// Words per shingle. Three words survive the small edits outlets make (a changed date, a
+/// reworded attribution) while rarely repeating across unrelated texts.
+pub const SHINGLE_WORDS: usize = 3;
+/// MinHash permutations (signature length).
+pub const PERMUTATIONS: usize = 128;
+/// Signature rows per LSH band; `PERMUTATIONS / ROWS` bands. With 64 bands of 2 rows a pair
+/// with Jaccard 0.3 becomes a candidate with probability 0.998 and one with 0.05 with 0.15;
+/// candidates are verified, so a low threshold here costs lookups, not precision.
+pub const ROWS: usize = 2;
+/// LSH bands.
+pub const BANDS: usize = PERMUTATIONS / ROWS;
+/// Bodies with fewer words than this carry too little text to identify a story (a one-line
+/// feed summary); they are deduplicated by URL only.
+pub const MIN_WORDS: usize = 25;
+
+/// The normalised words of a text: lower case, ё→е, invisible characters and punctuation gone.
+pub fn words(text: &str) -> Vec<String> {
+    tokenize(text)
+        .into_iter()
+        .filter_map(|t| text.get(t.start..t.end))
+        .map(normalise)
+        .collect()
+}
+
+/// Hash of the normalised word sequence, or `None` when the body is too short to identify.
+pub fn body_hash(words: &[String]) -> Option<i64> {
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    let mut h = Fnv::new();
+    for w in words {
+        h.write(w.as_bytes());
+        h.write(b" ");
+    }
+    Some(h.finish() as i64)
+}
+
+/// The MinHash signature and band keys of a body, or `None` when it is too short.
+pub fn signature(words: &[String]) -> Option<ArticleSignature> {
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    let mut shingles: Vec<u64> = words
+        .windows(SHINGLE_WORDS)
+        .map(|window| {
+            let mut h = Fnv::new();
+            for w in window {
+                h.write(w.as_bytes());
+                h.write(b" ");
+            }
+            h.finish()
+        })
+        .collect();
+    shingles.sort_unstable();
+    shingles.dedup();
+    let mut minhash = vec![u32::MAX; PERMUTATIONS];
+    for &s in &shingles {
+        for (i, slot) in minhash.iter_mut().enumerate() {
+            let v = (mix(s ^ SEEDS[i % SEEDS.len()].wrapping_mul(i as u64 + 1)) >> 32) as u32;
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+    let bands = band_keys(&minhash);
+    Some(ArticleSignature {
+        shingles: shingles.len() as i64,
+        minhash,
+        bands,
+    })
+}
+
+/// One key per band: the band's index and its rows hashed together.
+fn band_keys(minhash: &[u32]) -> Vec<i64> {
+    minhash
+        .chunks_exact(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut h = Fnv::new();
+            h.write(&(band as u32).to_le_bytes());
+            for r in rows {
+                h.write(&r.to_le_bytes());
+            }
+            h.finish() as i64
+        })
+        .collect()
+}
+
+/// How alike two signatures are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Estimated Jaccard similarity of the shingle sets.
+    pub jaccard: f64,
+    /// Estimated share of the smaller set found in the larger: near 1 for a truncated copy.
+    pub containment: f64,
+}
+
+/// Estimates the similarity of two shingle sets from their signatures and sizes.
+pub fn similarity(a: &[u32], a_size: i64, b: &[u32], b_size: i64) -> Similarity {
+    let slots = a.len().min(b.len());
+    if slots == 0 || a_size <= 0 || b_size <= 0 {
+        return Similarity {
+            jaccard: 0.0,
+            containment: 0.0,
+        };
+    }
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    let jaccard = equal as f64 / slots as f64;
+    let common = jaccard / (1.0 + jaccard) * (a_size + b_size) as f64;
+    let containment = (common / a_size.min(b_size) as f64).min(1.0);
+    Similarity {
+        jaccard,
+        containment,
+    }
+}
+
+/// 64-bit FNV-1a: small, stable, and good enough once finished with [`mix`].
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// The SplitMix64 finaliser: spreads every input bit over the whole word.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Per-permutation seeds (arbitrary odd constants).
+const SEEDS: [u64; 4] = [
+    0x9e37_79b9_7f4a_7c15,
+    0xc2b2_ae3d_27d4_eb4f,
+    0x1656_67b1_9e37_79f9,
+    0x27d4_eb2f_1656_67c5,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Специализированный административный суд Алматы арестовал на десять суток \
+        трёх участников мирного митинга у памятника Абаю, сообщили их адвокаты. Активистов \
+        задержали утром 12 января, когда они вышли с плакатами и требованием пересмотреть закон \
+        о мирных собраниях. Полиция заявила, что акция не была согласована с акиматом.";
+
+    fn sig(text: &str) -> ArticleSignature {
+        signature(&words(text)).unwrap()
+    }
+
+    #[test]
+    fn case_punctuation_and_yo_do_not_change_the_hash() {
+        let loud = TEXT.to_uppercase().replace('ё', "е").replace(',', " ,  ");
+        assert_eq!(body_hash(&words(TEXT)), body_hash(&words(&loud)));
+        let edited = TEXT.replace("десять", "пятнадцать");
+        assert_ne!(body_hash(&words(TEXT)), body_hash(&words(&edited)));
+    }
+
+    #[test]
+    fn short_bodies_have_no_fingerprint() {
+        assert_eq!(body_hash(&words("Суд арестовал активистов.")), None);
+        assert!(signature(&words("Суд арестовал активистов.")).is_none());
+    }
+
+    #[test]
+    fn a_copy_with_boilerplate_is_similar_and_a_truncated_one_is_contained() {
+        let a = sig(TEXT);
+        let padded = sig(&format!("{TEXT} Подписывайтесь на наш канал в Telegram."));
+        let s = similarity(&a.minhash, a.shingles, &padded.minhash, padded.shingles);
+        assert!(s.jaccard > 0.7, "{s:?}");
+        let half: String = TEXT.chars().take(TEXT.chars().count() * 6 / 10).collect();
+        let cut = sig(&half);
+        let s = similarity(&a.minhash, a.shingles, &cut.minhash, cut.shingles);
+        assert!(s.containment > 0.8 && s.jaccard < 0.8, "{s:?}");
+    }
+
+    #[test]
+    fn unrelated_texts_are_far_apart_and_share_no_band() {
+        let a = sig(TEXT);
+        let b = sig(
+            "Нацбанк Казахстана сохранил базовую ставку на уровне шестнадцати процентов \
+             годовых, сообщила пресс-служба регулятора во вторник. Инфляция в стране за год \
+             замедлилась, однако риски остаются высокими из-за цен на продовольствие и топливо.",
+        );
+        let s = similarity(&a.minhash, a.shingles, &b.minhash, b.shingles);
+        assert!(s.jaccard < 0.05, "{s:?}");
+        assert!(a.bands.iter().all(|k| !b.bands.contains(k)));
+        assert_eq!(a.bands.len(), BANDS);
+    }
+}
