@@ -17,6 +17,8 @@ const MIN_ARTICLE_CHARS: usize = 500;
 const MIN_PARAGRAPH_CHARS: usize = 25;
 /// Unscored siblings with this much text (characters) and few links join the article.
 const PROSE_MIN_CHARS: usize = 400;
+/// How far up the tree to look for a container shared by several strong candidates.
+const MAX_CLIMB: usize = 64;
 /// How many ancestors receive a paragraph's score.
 const ANCESTOR_LEVELS: usize = 5;
 
@@ -250,7 +252,7 @@ fn is_body(node: &NodeRef<'_, Node>) -> bool {
 /// The lowest ancestor of `top` holding at least three strong alternative candidates.
 fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<NodeId> {
     let node = doc.tree.get(top)?;
-    for anc in node.ancestors() {
+    for anc in node.ancestors().take(MAX_CLIMB) {
         if is_body(&anc) {
             return None;
         }

@@ -128,3 +128,6 @@ fn declared_language(doc: &Html) -> Option<String> {
     doc.select(&sel)
         .find_map(|m| m.attr("content").map(str::to_string))
 }
+
+#[cfg(test)]
+mod tests;
