@@ -155,8 +155,9 @@ fn direct_text(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Stat
     for child in node.children() {
         match child.value() {
             Node::Text(t) => {
-                s.text += dom::collapsed_len(t);
-                s.commas += dom::comma_count(t);
+                let (len, commas) = dom::measure(t);
+                s.text += len;
+                s.commas += commas;
             }
             Node::Element(e) if !dom::is_block(e.name()) => {
                 if let Some(cs) = stats.get(&child.id()) {

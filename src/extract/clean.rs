@@ -88,8 +88,9 @@ fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut H
                     skipping = Some(node.id());
                 } else if let Node::Text(t) = node.value() {
                     if let Some(top) = stack.last_mut() {
-                        top.text += dom::collapsed_len(t);
-                        top.commas += dom::comma_count(t);
+                        let (len, commas) = dom::measure(t);
+                        top.text += len;
+                        top.commas += commas;
                     }
                 } else if let Some(el) = dom::element(&node) {
                     data_tables += usize::from(el.name() == "table" && is_data_table(&node));
