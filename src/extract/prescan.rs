@@ -25,14 +25,17 @@ pub fn without_code(html: &str) -> Cow<'_, str> {
             break;
         };
         let open_tag = &html[lt..gt];
-        let self_closed = name == "svg" && open_tag.ends_with('/');
-        if self_closed || (name == "script" && contains_ignore_case(open_tag, "ld+json")) {
+        if name == "svg" && open_tag.ends_with('/') {
             at = gt + 1;
             continue;
         }
         let Some(close) = find_close(html, gt + 1, name) else {
             break;
         };
+        if name == "script" && contains_ignore_case(open_tag, "ld+json") {
+            at = close + 2;
+            continue;
+        }
         out.push_str(&html[copied..=gt]);
         copied = close;
         at = close + 2;
@@ -96,6 +99,8 @@ mod tests {
         let html = "<!-- <script> --><p>kept</p><script>never closed <p>";
         assert_eq!(without_code(html), html);
         assert_eq!(without_code("<scripts>x</scripts>"), "<scripts>x</scripts>");
+        let ld = "<script type=\"application/ld+json\">{\"b\":\"<style>\"}</script><p>kept</p>";
+        assert_eq!(without_code(ld), ld);
         let svg = "<svg class=\"i\"/><p>kept</p><svg><path/></svg>";
         assert_eq!(
             without_code(svg),
