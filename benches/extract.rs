@@ -1,6 +1,7 @@
 //! Extraction throughput on one core: runs `newswatch::extract::extract` over every page of
 //! the shared readability corpus (already in memory) and prints pages/s and MB/s.
-//! Run with `cargo bench --bench extract [-- ROUNDS]`.
+//! Run with `cargo bench --bench extract [-- ROUNDS]`. Also prints pages per CPU-second (from
+//! Linux `/proc/self/schedstat`), which stays fair when other processes share the core.
 
 use std::path::Path;
 use std::time::Instant;
@@ -24,6 +25,7 @@ fn main() {
     for page in &pages {
         chars += newswatch::extract::extract(page, None).body.len();
     }
+    let cpu_start = cpu_seconds();
     let start = Instant::now();
     for _ in 0..rounds {
         for page in &pages {
@@ -33,6 +35,7 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_start.zip(cpu_seconds()).map(|(a, b)| b - a);
     let n = pages.len() * rounds;
     println!(
         "extract: {n} pages ({rounds} rounds of {}) in {secs:.2}s = {:.1} pages/s, {:.1} MB/s (checksum {chars})",
@@ -40,4 +43,17 @@ fn main() {
         n as f64 / secs,
         (bytes * rounds) as f64 / secs / 1e6,
     );
+    if let Some(cpu) = cpu {
+        println!(
+            "extract: {cpu:.2} CPU-s = {:.1} pages per CPU-second",
+            n as f64 / cpu
+        );
+    }
+}
+
+/// CPU time this thread's process has run, from the scheduler's statistics.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let nanos: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(nanos / 1e9)
 }

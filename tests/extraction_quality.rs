@@ -10,7 +10,7 @@ use regex::Regex;
 use scraper::{Html, Node};
 
 /// F1 measured when this floor was set, minus 0.01 of slack for harmless changes.
-const F1_FLOOR: f64 = 0.9808 - 0.01;
+const F1_FLOOR: f64 = 0.9884 - 0.01;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/readability")

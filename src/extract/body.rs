@@ -17,6 +17,8 @@ const MIN_ARTICLE_CHARS: usize = 500;
 const MIN_PARAGRAPH_CHARS: usize = 25;
 /// Unscored siblings with this much text (characters) and few links join the article.
 const PROSE_MIN_CHARS: usize = 400;
+/// How far up the tree to look for a container shared by several strong candidates.
+const MAX_CLIMB: usize = 64;
 /// How many ancestors receive a paragraph's score.
 const ANCESTOR_LEVELS: usize = 5;
 
@@ -153,8 +155,9 @@ fn direct_text(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Stat
     for child in node.children() {
         match child.value() {
             Node::Text(t) => {
-                s.text += dom::collapsed_len(t);
-                s.commas += dom::comma_count(t);
+                let (len, commas) = dom::measure(t);
+                s.text += len;
+                s.commas += commas;
             }
             Node::Element(e) if !dom::is_block(e.name()) => {
                 if let Some(cs) = stats.get(&child.id()) {
@@ -250,7 +253,7 @@ fn is_body(node: &NodeRef<'_, Node>) -> bool {
 /// The lowest ancestor of `top` holding at least three strong alternative candidates.
 fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<NodeId> {
     let node = doc.tree.get(top)?;
-    for anc in node.ancestors() {
+    for anc in node.ancestors().take(MAX_CLIMB) {
         if is_body(&anc) {
             return None;
         }

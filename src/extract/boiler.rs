@@ -42,6 +42,20 @@ const SUBSCRIBE: &[&str] = &[
     "sign up for our newsletter",
 ];
 
+/// Words that make a line naming a network a plug for the outlet's own channel (lowercase).
+const OUR_CHANNEL: &[&str] = &[
+    "наш ",
+    "нашем",
+    "нашу",
+    "нас в",
+    "біздің",
+    "парақша",
+    "арнамыз",
+    "our ",
+    "us on",
+    "join",
+];
+
 /// Networks named in "find us on …" trailers.
 const NETWORKS: &[&str] = &[
     "instagram",
@@ -78,8 +92,12 @@ fn is_trailer(block: &str) -> bool {
         return false;
     }
     let lower = block.to_lowercase();
-    SUBSCRIBE.iter().any(|s| lower.contains(s))
-        || (block.chars().count() < 120 && NETWORKS.iter().any(|n| lower.contains(n)))
+    if SUBSCRIBE.iter().any(|s| lower.contains(s)) {
+        return true;
+    }
+    let names_network = NETWORKS.iter().any(|n| lower.contains(n));
+    let bare = lower.split_whitespace().count() <= 3;
+    names_network && (bare || OUR_CHANNEL.iter().any(|c| lower.contains(c)))
 }
 
 #[cfg(test)]
@@ -108,6 +126,16 @@ mod tests {
                 "Екінші абзац мәтіні.",
             ])
         );
+    }
+
+    #[test]
+    fn keeps_a_last_paragraph_that_only_mentions_a_network() {
+        let blocks = owned(&[
+            "Пресс-служба министерства сообщила об отставке.",
+            "Об этом министр написал в своём Telegram.",
+            "Больше новостей в нашем Telegram-канале",
+        ]);
+        assert_eq!(strip(blocks).len(), 2);
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut H
     let mut stack: Vec<Shape> = vec![Shape::default()];
     let mut skipping: Option<NodeId> = None;
     let mut data_tables = 0usize;
+    let mut figures = 0usize;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) if skipping.is_none() => {
@@ -87,11 +88,13 @@ fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut H
                     skipping = Some(node.id());
                 } else if let Node::Text(t) = node.value() {
                     if let Some(top) = stack.last_mut() {
-                        top.text += dom::collapsed_len(t);
-                        top.commas += dom::comma_count(t);
+                        let (len, commas) = dom::measure(t);
+                        top.text += len;
+                        top.commas += commas;
                     }
                 } else if let Some(el) = dom::element(&node) {
                     data_tables += usize::from(el.name() == "table" && is_data_table(&node));
+                    figures += usize::from(el.name() == "figure");
                     stack.push(Shape::default());
                 }
             }
@@ -110,10 +113,13 @@ fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut H
                     shape.link = shape.text;
                 }
                 let in_data_table = data_tables > 0;
+                figures = figures.saturating_sub(usize::from(el.name() == "figure"));
+                let in_figure = figures > 0;
                 if el.name() == "table" && is_data_table(&node) {
                     data_tables = data_tables.saturating_sub(1);
                 }
-                if node.id() != root.id() && drop(el, &shape, cond && !in_data_table, &node) {
+                let cond = cond && !in_data_table;
+                if node.id() != root.id() && drop(el, &shape, cond, in_figure) {
                     out.insert(node.id());
                     continue;
                 }
@@ -127,7 +133,7 @@ fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut H
     }
 }
 
-fn drop(el: &Element, s: &Shape, cond: bool, node: &NodeRef<'_, Node>) -> bool {
+fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
     let tag = el.name();
     if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
         return true;
@@ -136,11 +142,11 @@ fn drop(el: &Element, s: &Shape, cond: bool, node: &NodeRef<'_, Node>) -> bool {
         return true;
     }
     cond && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
-        && looks_like_junk(el, s, node)
+        && looks_like_junk(el, s, in_figure)
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
-fn looks_like_junk(el: &Element, s: &Shape, node: &NodeRef<'_, Node>) -> bool {
+fn looks_like_junk(el: &Element, s: &Shape, in_figure: bool) -> bool {
     if s.code {
         return false;
     }
@@ -163,7 +169,6 @@ fn looks_like_junk(el: &Element, s: &Shape, node: &NodeRef<'_, Node>) -> bool {
     } else {
         s.heading_text as f64 / s.text as f64
     };
-    let in_figure = dom::has_ancestor(node, "figure");
     let (p, img) = (s.paragraphs as f64, s.images as f64);
     (s.images > 1 && p / img < 0.5 && !in_figure)
         || (!is_list && s.items > s.paragraphs + 100)

@@ -208,6 +208,9 @@ pub fn is_unlikely(el: &Element) -> bool {
     if matches!(el.attr("role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
         return true;
     }
+    if el.attr("class").is_none() && el.id().is_none() {
+        return false;
+    }
     let h = hints(el);
     let tag = el.name();
     any_in(&h, UNLIKELY) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
@@ -238,29 +241,25 @@ pub fn is_share(el: &Element) -> bool {
     h.contains("share") || h.contains("sharedaddy") || h.contains("social")
 }
 
-/// Number of characters the text contributes once whitespace runs are collapsed.
-pub fn collapsed_len(text: &str) -> usize {
-    let mut n = 0;
+/// Characters the text contributes once whitespace runs are collapsed, and its comma-like
+/// separators (Latin, CJK, Arabic), in one pass.
+pub fn measure(text: &str) -> (usize, usize) {
+    let (mut len, mut commas) = (0, 0);
     let mut in_space = true;
     for c in text.chars() {
         if c.is_whitespace() {
-            if !in_space {
-                n += 1;
-                in_space = true;
-            }
+            len += usize::from(!in_space);
+            in_space = true;
         } else {
-            n += 1;
+            len += 1;
             in_space = false;
+            commas += usize::from(matches!(
+                c,
+                ',' | '，' | '、' | '،' | '﹐' | '﹑' | '⹁' | '⸴' | '⸲'
+            ));
         }
     }
-    n
-}
-
-/// Number of comma-like separators (Latin, CJK, Arabic) in the text.
-pub fn comma_count(text: &str) -> usize {
-    text.chars()
-        .filter(|c| matches!(c, ',' | '，' | '、' | '،' | '﹐' | '﹑' | '⹁' | '⸴' | '⸲'))
-        .count()
+    (len, commas)
 }
 
 /// The element wrapped by a node, if it is one.

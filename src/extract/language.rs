@@ -12,7 +12,7 @@ const KAZAKH_SHARE: f64 = 0.02;
 /// Letters needed before the text is trusted over the declared language.
 const MIN_LETTERS: usize = 40;
 /// How much text to look at.
-const SAMPLE_CHARS: usize = 20_000;
+const SAMPLE_CHARS: usize = 5_000;
 /// Frequent English words; their share of Latin words tells English from other Latin text.
 const ENGLISH_WORDS: &[&str] = &[
     "the", "and", "of", "to", "in", "is", "that", "for", "with", "was",

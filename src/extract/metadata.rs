@@ -227,6 +227,8 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y, %H:%M",
     ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
             return d.and_local_timezone(utc).single();
@@ -260,4 +262,52 @@ fn canonical(doc: &Html, page_url: Option<&Url>, og_url: Option<&str>) -> Option
             None => Url::parse(h).ok(),
         })
         .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_title_strips_site_names_at_either_end() {
+        assert_eq!(
+            clean_title("Тенге укрепился к доллару | Kursiv", Some("Kursiv")),
+            "Тенге укрепился к доллару"
+        );
+        assert_eq!(
+            clean_title("Tengrinews.kz - Токаев подписал закон о СМИ", None),
+            "Токаев подписал закон о СМИ"
+        );
+        assert_eq!(
+            clean_title("Астанада қар жауды – Azattyq Rýhy", None),
+            "Астанада қар жауды"
+        );
+        assert_eq!(clean_title("Short - title", None), "Short - title");
+    }
+
+    #[test]
+    fn parses_news_date_formats() {
+        let iso = |s: &str| parse_date(s).map(|d| d.to_rfc3339());
+        assert_eq!(
+            iso("2024-05-12T10:30:00+05:00").as_deref(),
+            Some("2024-05-12T10:30:00+05:00")
+        );
+        assert_eq!(
+            iso("2024-05-12T10:30:00+0500").as_deref(),
+            Some("2024-05-12T10:30:00+05:00")
+        );
+        assert_eq!(
+            iso("2024-05-12 10:30:00").as_deref(),
+            Some("2024-05-12T10:30:00+00:00")
+        );
+        assert_eq!(
+            iso("Sun, 12 May 2024 10:30:00 GMT").as_deref(),
+            Some("2024-05-12T10:30:00+00:00")
+        );
+        assert_eq!(
+            iso("12.05.2024 10:30").as_deref(),
+            Some("2024-05-12T10:30:00+00:00")
+        );
+        assert_eq!(iso("вчера"), None);
+    }
 }

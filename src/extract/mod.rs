@@ -10,6 +10,7 @@ mod dom;
 mod jsonld;
 mod language;
 mod metadata;
+mod prescan;
 mod render;
 mod site_rules;
 mod stats;
@@ -51,7 +52,7 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Extracted {
 /// Extracts the article of a page; the valid rule whose host matches `page_url`'s host (or a
 /// parent domain of it) wins over the generic extractor for the fields it sets.
 pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]) -> Extracted {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&prescan::without_code(html));
     let rule = site_rules::rule_for(rules, page_url);
     let removed = rule
         .map(|r| matched_by(&doc, &r.remove))
@@ -128,3 +129,6 @@ fn declared_language(doc: &Html) -> Option<String> {
     doc.select(&sel)
         .find_map(|m| m.attr("content").map(str::to_string))
 }
+
+#[cfg(test)]
+mod tests;

@@ -69,8 +69,9 @@ pub fn compute(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>) -> HashMap<NodeI
                     skipping = Some(node.id());
                 } else if let Node::Text(t) = node.value() {
                     if let Some(top) = stack.last_mut() {
-                        top.text += dom::collapsed_len(t);
-                        top.commas += dom::comma_count(t);
+                        let (len, commas) = dom::measure(t);
+                        top.text += len;
+                        top.commas += commas;
                     }
                 } else if node.value().is_element() {
                     stack.push(Stats::default());

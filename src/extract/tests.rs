@@ -1,0 +1,167 @@
+//! End-to-end tests of `extract` on small real-looking pages: metadata sources, boilerplate
+//! removal on a Kazakh news page, site rules and hostile markup.
+
+use super::*;
+
+const KK_PAGE: &str = include_str!("testdata/kk_article.html");
+
+fn url(s: &str) -> Url {
+    Url::parse(s).unwrap()
+}
+
+#[test]
+fn kazakh_page_keeps_the_article_and_drops_furniture() {
+    let page = extract(
+        KK_PAGE,
+        Some(&url("https://example.kz/kz/news/almaty-metro-12345")),
+    );
+    let body = &page.body;
+    assert!(
+        body.starts_with("Алматы қаласында метрополитеннің"),
+        "{body}"
+    );
+    assert!(body.contains("25 мыңға жуық жолаушыға"), "{body}");
+    assert!(
+        body.ends_with("2026 жылы аяқталады деп жоспарлануда."),
+        "{body}"
+    );
+    for junk in [
+        "Басты бет",
+        "Facebook",
+        "WhatsApp",
+        "Оқи отырыңыз",
+        "Астанада жеңіл рельсті",
+        "Читайте также",
+        "Тарифы на проезд",
+        "жазылыңыз",
+        "метро Алматы",
+        "Пікірлер",
+        "Өте жақсы жаңалық",
+        "Доллар бағамы",
+        "Барлық құқықтар",
+    ] {
+        assert!(
+            !body.contains(junk),
+            "boilerplate {junk:?} left in:\n{body}"
+        );
+    }
+    assert_eq!(body.split("\n\n").count(), 4, "{body}");
+}
+
+#[test]
+fn kazakh_page_metadata_prefers_json_ld_and_resolves_canonical() {
+    let page = extract(
+        KK_PAGE,
+        Some(&url("https://example.kz/kz/news/almaty-metro-12345")),
+    );
+    assert_eq!(
+        page.title.as_deref(),
+        Some("Алматыда жаңа метро станциясы ашылды")
+    );
+    assert_eq!(page.author.as_deref(), Some("Айгүл Серікқызы"));
+    assert_eq!(
+        page.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-05-12T10:30:00+05:00")
+    );
+    assert_eq!(
+        page.modified.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-05-12T12:00:00+05:00")
+    );
+    assert_eq!(
+        page.language.as_deref(),
+        Some("kk"),
+        "declared ru, written in Kazakh"
+    );
+    assert_eq!(
+        page.canonical_url.map(String::from).as_deref(),
+        Some("https://example.kz/kz/news/almaty-metro-12345?utm_source=x")
+    );
+}
+
+const META_PAGE: &str = r#"<html><head>
+<title>Курс тенге укрепился к доллару - Деловой портал</title>
+<meta property="og:title" content="Курс тенге укрепился к доллару | Деловой портал">
+<meta property="article:published_time" content="2024-03-01T09:15:00Z">
+<meta property="article:modified_time" content="2024-03-01 11:00:00">
+<meta name="author" content="Иван Петров">
+<meta property="og:url" content="https://biz.example.kz/news/tenge">
+</head><body><article><h1>Курс тенге укрепился к доллару</h1>
+<p>Национальная валюта Казахстана по итогам торгов на бирже укрепилась, сообщает пресс-служба
+биржи. Средневзвешенный курс составил 447 тенге за доллар, что на два тенге ниже вчерашнего.</p>
+<p>Аналитики связывают укрепление с ростом цен на нефть и продажами валюты квазигосударственным
+сектором. По их оценкам, в ближайшие недели курс останется стабильным.</p></article></body></html>"#;
+
+#[test]
+fn meta_tags_give_title_dates_author_and_og_url() {
+    let page = extract(META_PAGE, None);
+    assert_eq!(
+        page.title.as_deref(),
+        Some("Курс тенге укрепился к доллару")
+    );
+    assert_eq!(page.author.as_deref(), Some("Иван Петров"));
+    assert_eq!(
+        page.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-03-01T09:15:00+00:00")
+    );
+    assert_eq!(
+        page.modified.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-03-01T11:00:00+00:00")
+    );
+    assert_eq!(page.language.as_deref(), Some("ru"));
+    assert_eq!(
+        page.canonical_url.map(String::from).as_deref(),
+        Some("https://biz.example.kz/news/tenge")
+    );
+    assert!(
+        !page.body.contains("Курс тенге укрепился"),
+        "title heading repeated in body"
+    );
+}
+
+#[test]
+fn time_element_and_h1_are_fallbacks() {
+    let html = r#"<html lang="en"><head><title>Site name</title></head><body>
+        <h1>Floods hit the north</h1><time datetime="2023-04-05">5 April</time>
+        <p>Rivers burst their banks across the north of the country on Tuesday, forcing the
+        evacuation of several villages and closing the main road to the regional capital.</p>
+        </body></html>"#;
+    let page = extract(html, None);
+    assert_eq!(page.title.as_deref(), Some("Floods hit the north"));
+    assert_eq!(
+        page.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2023-04-05T00:00:00+00:00")
+    );
+    assert_eq!(page.language.as_deref(), Some("en"));
+}
+
+#[test]
+fn site_rule_wins_for_its_host_and_subdomains_only() {
+    let rule = SiteRule {
+        host: "example.kz".into(),
+        body: Some(".article__body".into()),
+        title: Some(".article__title".into()),
+        date: Some(".article__meta time".into()),
+        remove: vec![".read-also".into(), "p:last-child".into()],
+    };
+    let rules = [rule];
+    let page = extract_with_rules(KK_PAGE, Some(&url("https://m.example.kz/a")), &rules);
+    assert!(!page.body.contains("Оқи отырыңыз"), "{}", page.body);
+    assert!(page.body.contains("Сарыарқа"));
+    assert_eq!(
+        page.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-05-12T10:30:00+05:00")
+    );
+    let other = extract_with_rules(META_PAGE, Some(&url("https://other.kz/a")), &rules);
+    assert!(other.body.contains("447 тенге"));
+}
+
+#[test]
+fn never_panics_on_hostile_markup() {
+    let deep = "<div>".repeat(3_000) + "text" + &"</div>".repeat(10);
+    let broken = "<html><body><p>unclosed <b><i>tags <table><td>cell</p></b><script>x</";
+    let junk = "\u{0}<<<>>>&#xFFFFFFFF;&bogus;<![CDATA[";
+    for html in [deep.as_str(), broken, junk, ""] {
+        let page = extract(html, Some(&url("https://example.kz/")));
+        assert!(page.body.len() <= html.len());
+    }
+}
