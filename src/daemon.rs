@@ -141,6 +141,7 @@ impl Daemon {
                 rules: Arc::new(rules),
                 sinks: Arc::new(sink_names),
                 robots: RobotsCache::new(&config.fetch.user_agent),
+                sites: Arc::new(config.sites),
             }),
             sources: config.sources.into_iter().map(Arc::new).collect(),
             concurrency: config.fetch.concurrency,

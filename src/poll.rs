@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::config::SourceSpec;
 use crate::dedup::{self, StoryRule, canonical_url, url_key};
-use crate::extract::{Extracted, extract};
+use crate::extract::{Extracted, SiteRule, extract_with_rules};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
@@ -49,6 +49,8 @@ pub struct Pipeline {
     pub sinks: Arc<Vec<String>>,
     /// robots.txt answers per host, for article pages.
     pub robots: RobotsCache,
+    /// Per-site extraction rules from the config.
+    pub sites: Arc<Vec<SiteRule>>,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -292,9 +294,12 @@ impl Pipeline {
             Err(err) => return Err(err.to_string()),
         };
         let page_url = fetched.final_url.clone();
-        tokio::task::spawn_blocking(move || extract(&fetched.text(), Some(&page_url)))
-            .await
-            .map_err(|e| format!("extraction of {link} crashed: {e}"))
+        let sites = Arc::clone(&self.sites);
+        tokio::task::spawn_blocking(move || {
+            extract_with_rules(&fetched.text(), Some(&page_url), &sites)
+        })
+        .await
+        .map_err(|e| format!("extraction of {link} crashed: {e}"))
     }
 
     /// Runs every rule over the article (CPU work, off the async threads).

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::dedup::{body_hash, words};
-use crate::extract::extract;
+use crate::extract::extract_with_rules;
 use crate::fetch::{Expect, FetchOutcome, Origin, Validators};
 use crate::poll::Pipeline;
 use crate::store::{DueRevisit, PageCheck, RevisitRecord};
@@ -156,8 +156,9 @@ async fn check_page(pipeline: &Pipeline, page: &DueRevisit) -> RevisitRecord {
     record.etag = fetched.validators.etag.clone();
     record.last_modified = fetched.validators.last_modified.clone();
     let old = page.body.clone();
+    let sites = Arc::clone(&pipeline.sites);
     let compared = tokio::task::spawn_blocking(move || {
-        let page = extract(&fetched.text(), Some(&fetched.final_url));
+        let page = extract_with_rules(&fetched.text(), Some(&fetched.final_url), &sites);
         let new_words = words(&page.body);
         let changed = !new_words.is_empty() && new_words != words(&old);
         changed.then(|| PageCheck::Changed {

@@ -380,3 +380,36 @@ fn match_passes_every_public_example_of_the_matching_guide() {
         );
     }
 }
+
+#[test]
+fn extract_applies_the_site_rules_of_a_config() {
+    let dir = TestDir::new();
+    let config = dir.write_config(&format!(
+        "{VALID}\n[[site]]\nhost = \"example.kz\"\nbody = \".lead\"\n"
+    ));
+    let page = format!(
+        "<html><body><article>{}</article><div class=\"lead\"><p>Кіріспе ғана.</p></div></body></html>",
+        KAZAKH_PARAGRAPHS
+            .iter()
+            .map(|p| format!("<p>{p}</p>"))
+            .collect::<String>()
+    );
+    let file = dir.write_file("page.html", &page);
+    let args = [
+        "extract",
+        "--file",
+        file.to_str().unwrap(),
+        "--url",
+        "https://www.example.kz/a/1",
+    ];
+    let generic = run_newswatch(&args, LIMIT);
+    assert!(String::from_utf8_lossy(&generic.stdout).contains("саяси тұтқындарды"));
+    let with_rules = run_newswatch(
+        &[&args[..], &["--config", config.to_str().unwrap()]].concat(),
+        LIMIT,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&with_rules.stdout).trim(),
+        "Кіріспе ғана."
+    );
+}

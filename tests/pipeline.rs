@@ -492,3 +492,58 @@ fn match_db_tests_a_query_on_stored_articles_without_alerting() {
         1
     );
 }
+
+#[test]
+fn a_site_rule_in_the_config_wins_over_the_generic_extractor() {
+    let server = TestServer::start();
+    let link = server.url("/n/1.html");
+    let feed = rss_feed(
+        "Site",
+        &[FeedItem {
+            title: "Сайт ережесі",
+            link: &link,
+            guid: "s-1",
+            pub_date: "2026-01-12T18:00:00+05:00",
+            description: "Қысқаша.",
+        }],
+    );
+    server.route("/rss", Response::ok("application/rss+xml", feed));
+    let long = KAZAKH_PARAGRAPHS
+        .iter()
+        .map(|p| format!("<p>{p}</p>"))
+        .collect::<String>();
+    let page = format!(
+        "<html><body><article>{long}</article>\
+         <div class=\"lead\"><p>Редакция таңдаған қысқа кіріспе.</p><p class=\"ad\">Жарнама</p></div></body></html>"
+    );
+    server.route("/n/1.html", Response::ok("text/html; charset=utf-8", page));
+    let dir = TestDir::new();
+    let host = url::Url::parse(&server.url("/"))
+        .unwrap()
+        .host_str()
+        .unwrap()
+        .to_string();
+    let toml = format!(
+        "{}\n[[site]]\nhost = \"{host}\"\nbody = \".lead\"\nremove = [\".ad\"]\n",
+        config(&[("site", server.url("/rss"))])
+    );
+    let path = dir.write_config(&toml);
+    run_once(&path);
+    let conn = rusqlite::Connection::open(dir.path().join("news.db")).unwrap();
+    let body: String = conn
+        .query_row("SELECT body FROM articles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(body, "Редакция таңдаған қысқа кіріспе.");
+
+    let bad = dir.write_config(&toml.replace("body = \".lead\"", "body = \"div[[\""));
+    let out = run_newswatch(
+        &["check-config", "--config", bad.to_str().unwrap()],
+        RUN_LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("[[site]]"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -98,6 +98,9 @@ enum Command {
         /// Print every extracted field as JSON.
         #[arg(long)]
         json: bool,
+        /// Apply the `[[site]]` rules of this config (with --url naming the page's site).
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Test a watch query on a text file or on the stored articles (no alerts are raised):
     /// exit 0 and print the snippet(s) on a match, 1 if none, 2 on a bad query.
@@ -170,7 +173,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             id,
             article,
         } => story::story(&config.config, id, article),
-        Command::Extract { file, url, json } => tools::extract(&file, url.as_deref(), json),
+        Command::Extract {
+            file,
+            url,
+            json,
+            config,
+        } => tools::extract(&file, url.as_deref(), json, config.as_deref()),
         Command::Match {
             query,
             file,

@@ -1,16 +1,27 @@
-//! Tools that need no database: `extract` and `match`.
+//! Tools that need no database: `extract` and `match` on files.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use newswatch::extract::extract as extract_article;
+use newswatch::extract::extract_with_rules;
 use newswatch::fetch::decode_text;
 use newswatch::watch::{Document, Query};
 use url::Url;
 
-/// `newswatch extract --file PAGE.html [--url URL] [--json]`.
-pub fn extract(file: &Path, url: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+use super::run::load_config;
+
+/// `newswatch extract --file PAGE.html [--url URL] [--json] [--config F]`.
+pub fn extract(
+    file: &Path,
+    url: Option<&str>,
+    json: bool,
+    config: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let sites = match config.map(load_config).transpose() {
+        Ok(config) => config.map(|c| c.sites).unwrap_or_default(),
+        Err(code) => return Ok(code),
+    };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let url = match url.map(Url::parse).transpose() {
         Ok(url) => url,
@@ -20,7 +31,7 @@ pub fn extract(file: &Path, url: Option<&str>, json: bool) -> anyhow::Result<Exi
         }
     };
     let html = decode_text(&bytes, Some("text/html"));
-    let article = extract_article(&html, url.as_ref());
+    let article = extract_with_rules(&html, url.as_ref(), &sites);
     if json {
         println!("{}", serde_json::to_string_pretty(&article)?);
     } else {

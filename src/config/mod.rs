@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::extract::SiteRule;
 use crate::watch::Query;
 
 pub use sink::{
@@ -37,6 +38,9 @@ pub struct Config {
     pub watch: WatchSettings,
     /// Where alerts are delivered.
     pub sinks: Vec<SinkSpec>,
+    /// Per-site extraction rules (`[[site]]`), validated; they win over the generic extractor
+    /// for their host and its subdomains.
+    pub sites: Vec<SiteRule>,
 }
 
 /// HTTP client settings (`[fetch]`).

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Problem;
+use crate::extract::SiteRule;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -22,6 +23,8 @@ pub struct RawConfig {
     pub rules: Vec<RawRule>,
     #[serde(default, rename = "sink")]
     pub sinks: Vec<RawSink>,
+    #[serde(default, rename = "site")]
+    pub sites: Vec<Spanned<SiteRule>>,
 }
 
 /// `[storage]`.

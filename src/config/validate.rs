@@ -9,6 +9,7 @@ use url::Url;
 
 use super::raw::{RawConfig, RawFetch, RawRule, RawSource, RawWatch, problem_at};
 use super::{Config, FetchSettings, Problem, RuleSpec, SinkSpec, SourceSpec, WatchSettings};
+use crate::extract::SiteRule;
 use crate::watch::Query;
 
 mod sinks;
@@ -142,6 +143,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .iter()
         .filter_map(|s| sinks::sink(&mut check, s, &mut known, path))
         .collect();
+    let sites = site_rules(&mut check, raw.sites);
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);
@@ -154,7 +156,28 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         rules,
         watch,
         sinks,
+        sites,
     })
+}
+
+/// Keeps the valid `[[site]]` rules; a bad selector or host, or a host given twice, is a problem.
+fn site_rules(check: &mut Checker, raw: Vec<Spanned<SiteRule>>) -> Vec<SiteRule> {
+    let mut hosts = HashSet::new();
+    let mut sites = Vec::new();
+    for site in raw {
+        if let Err(err) = site.get_ref().validate() {
+            check.report(&site, format!("[[site]]: {err}"));
+        } else if !hosts.insert(site.get_ref().host.trim().to_ascii_lowercase()) {
+            let host = &site.get_ref().host;
+            check.report(
+                &site,
+                format!("[[site]] host {host:?} has two rules; merge them"),
+            );
+        } else {
+            sites.push(site.into_inner());
+        }
+    }
+    sites
 }
 
 fn watch_settings(check: &mut Checker, raw: &RawWatch) -> WatchSettings {
