@@ -5,7 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -19,7 +19,7 @@ use crate::notify::{Notifier, NotifyError};
 use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
 use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
-use crate::store::{SourceState, Store, StoreError};
+use crate::store::{SharedStore, SourceState, Store, StoreError};
 use crate::watch::RuleSet;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
@@ -125,8 +125,8 @@ pub async fn run(
 
 impl Daemon {
     fn start(config: Config) -> Result<(Daemon, Notifier), DaemonError> {
-        let store = Arc::new(Mutex::new(Store::open(&config.database)?));
-        let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, Arc::clone(&store))?;
+        let store = SharedStore::new(Store::open(&config.database)?);
+        let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
         let fetcher = Fetcher::new(&config.fetch)?;
         let (names, queries) = config.rules.into_iter().map(|r| (r.name, r.query)).unzip();
         let rules = Rules {

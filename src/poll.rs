@@ -10,7 +10,7 @@ mod article;
 mod record;
 mod robots;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,7 +23,9 @@ use crate::extract::{Extracted, SiteRule, extract_with_rules};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
-use crate::store::{NewAlert, NewArticle, SourceState, Store, StoreError, StoreOutcome};
+use crate::store::{
+    NewAlert, NewArticle, SharedStore, SourceState, Store, StoreError, StoreOutcome,
+};
 use crate::watch::{Document, RuleSet};
 use article::build_article;
 use record::{failure_record, success_record};
@@ -42,7 +44,7 @@ pub struct Pipeline {
     /// The HTTP client.
     pub fetcher: Fetcher,
     /// The one database connection (the single writer).
-    pub store: Arc<Mutex<Store>>,
+    pub store: SharedStore,
     /// The watch rules.
     pub rules: Arc<Rules>,
     /// Names of the configured sinks; each new alert gets one delivery per sink.
@@ -331,14 +333,6 @@ impl Pipeline {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .unwrap_or_else(|e| Err(StoreError::Task(e.to_string())))
+        self.store.run(f).await
     }
 }

@@ -371,7 +371,7 @@ fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<Stri
 }
 
 /// Joins an error with its sources: reqwest's own message alone rarely says what happened.
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::config::{Secret, SinkKind, SinkSpec};
+use crate::fetch::error_chain;
 
 use super::message::Outgoing;
 use super::{NotifyError, command, email, log_sink, telegram, webhook};
@@ -159,16 +160,7 @@ pub fn status_scope(status: reqwest::StatusCode) -> Scope {
 /// the URL, which for Telegram holds the bot token.
 pub fn describe(err: reqwest::Error) -> String {
     let err = err.without_url();
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
+    let mut text = error_chain(&err);
     if err.is_timeout() && !text.contains("timed out") {
         text.push_str(" (timed out)");
     }

@@ -19,14 +19,13 @@ mod timing;
 mod webhook;
 mod worker;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::SinkSpec;
-use crate::store::Store;
+use crate::store::SharedStore;
 
 /// Connection set-up limit for HTTP sinks; each sink's `timeout` caps the whole request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -71,27 +70,6 @@ impl DeliveryReport {
     }
 }
 
-/// The store, shared with the rest of the daemon; every use runs off the async threads.
-#[derive(Clone)]
-struct Outbox(Arc<Mutex<Store>>);
-
-impl Outbox {
-    async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError> + Send + 'static,
-    ) -> Result<T, crate::store::StoreError> {
-        let store = Arc::clone(&self.0);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .unwrap_or_else(|e| Err(crate::store::StoreError::Task(e.to_string())))
-    }
-}
-
 /// Delivers due alerts to the configured sinks.
 pub struct Notifier {
     workers: Vec<worker::Worker>,
@@ -102,20 +80,19 @@ impl Notifier {
     pub fn new(
         sinks: &[SinkSpec],
         user_agent: &str,
-        store: Arc<Mutex<Store>>,
+        store: SharedStore,
     ) -> Result<Notifier, NotifyError> {
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .connect_timeout(CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        let outbox = Outbox(store);
         let workers = sinks
             .iter()
             .map(|spec| {
                 let channel = channel::Channel::new(spec, &http)?;
                 tracing::debug!(sink = %spec.name, kind = spec.kind.word(), mode = ?spec.mode, "sink ready");
-                Ok(worker::Worker::new(spec.clone(), channel, outbox.clone()))
+                Ok(worker::Worker::new(spec.clone(), channel, store.clone()))
             })
             .collect::<Result<_, NotifyError>>()?;
         Ok(Notifier { workers })

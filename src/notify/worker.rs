@@ -9,10 +9,11 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{DeliveryMode, DigestSchedule, SinkSpec};
 use crate::store::{DeliveredVia, DeliveryOutcome, PendingDelivery, StoreError};
 
+use super::DeliveryReport;
 use super::channel::{Channel, Scope};
 use super::message::Outgoing;
 use super::timing::{RateWindow, next_digest, pause, retry_at};
-use super::{DeliveryReport, Outbox};
+use crate::store::SharedStore;
 
 /// How often a sink looks for due deliveries.
 const TICK: Duration = Duration::from_secs(1);
@@ -40,7 +41,7 @@ enum Sent {
 pub struct Worker {
     spec: SinkSpec,
     channel: Channel,
-    outbox: Outbox,
+    outbox: SharedStore,
     /// The rate-limit window, read from the store on the first pass.
     window: Option<RateWindow>,
     paused_until: Option<DateTime<Utc>>,
@@ -57,7 +58,7 @@ pub struct Worker {
 
 impl Worker {
     /// A worker for `spec`, sending through `channel`.
-    pub fn new(spec: SinkSpec, channel: Channel, outbox: Outbox) -> Worker {
+    pub fn new(spec: SinkSpec, channel: Channel, outbox: SharedStore) -> Worker {
         Worker {
             spec,
             channel,

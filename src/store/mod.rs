@@ -10,6 +10,7 @@ mod reports;
 mod robots;
 mod rules;
 mod schema;
+mod shared;
 mod sinks;
 mod sources;
 mod stories;
@@ -27,6 +28,7 @@ pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use robots::CachedRobots;
 pub use rules::ArticleText;
+pub use shared::SharedStore;
 pub use sinks::SinkState;
 pub use sources::{PollRecord, PollingDetails, SourceState};
 pub use stories::{ArticleKeys, ArticleSignature, StoryCandidate};
