@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::task::{Id, JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
-use crate::backfill::{BackfillRule, backfill};
+use crate::backfill::backfill;
 use crate::config::{Config, SourceSpec};
 use crate::fetch::{ClientError, Fetcher, host_key};
 use crate::notify::{Notifier, NotifyError};
@@ -20,7 +20,6 @@ use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
 use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
-use crate::watch::RuleSet;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
 const TICK: Duration = Duration::from_secs(1);
@@ -95,11 +94,23 @@ pub async fn run(
     once: bool,
     cancel: CancellationToken,
 ) -> Result<RunSummary, DaemonError> {
-    let backfill_rules = config.rules.iter().map(BackfillRule::from).collect();
+    let backfill_rules = config.rules.clone();
+    let source_tags = config
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.tags.clone()))
+        .collect();
     let backfill_window = config.watch.backfill_window;
     let (daemon, notifier) = Daemon::start(config)?;
     let states = daemon.sync_sources().await?;
-    let backfilled = backfill(&daemon.pipeline, backfill_rules, backfill_window, &cancel).await?;
+    let backfilled = backfill(
+        &daemon.pipeline,
+        backfill_rules,
+        source_tags,
+        backfill_window,
+        &cancel,
+    )
+    .await?;
     // Delivery stops only after the last poll, so alerts stored at the end still go out.
     let stop_delivery = CancellationToken::new();
     let delivering = notifier.spawn(stop_delivery.clone());
@@ -128,11 +139,7 @@ impl Daemon {
         let store = SharedStore::new(Store::open(&config.database)?);
         let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
         let fetcher = Fetcher::new(&config.fetch)?;
-        let (names, queries) = config.rules.into_iter().map(|r| (r.name, r.query)).unzip();
-        let rules = Rules {
-            names,
-            set: RuleSet::new(queries),
-        };
+        let rules = Rules::new(config.rules);
         let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
         let daemon = Daemon {
             pipeline: Arc::new(Pipeline {

@@ -17,7 +17,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::config::SourceSpec;
+use crate::config::{RuleSpec, SourceSpec};
 use crate::dedup::{self, StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, SiteRule, extract_with_rules};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
@@ -26,7 +26,7 @@ use crate::sources::{FeedItem, parse_feed};
 use crate::store::{
     NewAlert, NewArticle, SharedStore, SourceState, Store, StoreError, StoreOutcome,
 };
-use crate::watch::{Document, RuleSet};
+use crate::watch::{Document, RuleScope, RuleSet};
 use article::build_article;
 use record::{failure_record, success_record};
 pub use robots::RobotsCache;
@@ -37,6 +37,54 @@ pub struct Rules {
     pub names: Vec<String>,
     /// The compiled queries.
     pub set: RuleSet,
+    /// Each rule's scope, in the same order.
+    pub scopes: Vec<RuleScope>,
+}
+
+impl Rules {
+    /// Compiles the configured rules.
+    pub fn new(rules: Vec<RuleSpec>) -> Rules {
+        let mut names = Vec::with_capacity(rules.len());
+        let mut queries = Vec::with_capacity(rules.len());
+        let mut scopes = Vec::with_capacity(rules.len());
+        for rule in rules {
+            names.push(rule.name);
+            queries.push(rule.query);
+            scopes.push(rule.scope);
+        }
+        Rules {
+            names,
+            set: RuleSet::new(queries),
+            scopes,
+        }
+    }
+
+    /// The alerts for `doc`: every rule that matches and whose scope takes an article from
+    /// `source` (carrying `tags`) in `language`.
+    pub fn alerts(
+        &self,
+        doc: &Document,
+        source: &str,
+        tags: &[String],
+        language: Option<&str>,
+    ) -> Vec<NewAlert> {
+        self.set
+            .matches(doc)
+            .into_iter()
+            .filter(|(index, _)| {
+                self.scopes
+                    .get(*index)
+                    .is_some_and(|scope| scope.applies(source, tags, language))
+            })
+            .filter_map(|(index, hit)| {
+                Some(NewAlert {
+                    rule_name: self.names.get(index)?.clone(),
+                    matched_terms: hit.terms,
+                    snippet: hit.snippet,
+                })
+            })
+            .collect()
+    }
 }
 
 /// What the pipeline needs, shared by every poll.
@@ -254,7 +302,7 @@ impl Pipeline {
         };
         let revisit = page.as_ref().is_some_and(Result::is_ok);
         let article = build_article(source_id, guid, url, canonical, item, page);
-        let alerts = self.match_rules(&article).await?;
+        let alerts = self.match_rules(&article, source).await?;
         let sinks = self.sinks.to_vec();
         let outcome = self
             .with_store(move |s| {
@@ -305,24 +353,19 @@ impl Pipeline {
     }
 
     /// Runs every rule over the article (CPU work, off the async threads).
-    async fn match_rules(&self, article: &NewArticle) -> Result<Vec<NewAlert>, PollError> {
+    async fn match_rules(
+        &self,
+        article: &NewArticle,
+        source: &SourceSpec,
+    ) -> Result<Vec<NewAlert>, PollError> {
         let rules = Arc::clone(&self.rules);
         let title = article.title.clone().unwrap_or_default();
         let body = article.body.clone();
+        let language = article.language.clone();
+        let source = source.clone();
         tokio::task::spawn_blocking(move || {
             let doc = Document::new(&title, &body);
-            rules
-                .set
-                .matches(&doc)
-                .into_iter()
-                .filter_map(|(index, hit)| {
-                    Some(NewAlert {
-                        rule_name: rules.names.get(index)?.clone(),
-                        matched_terms: hit.terms,
-                        snippet: hit.snippet,
-                    })
-                })
-                .collect()
+            rules.alerts(&doc, &source.name, &source.tags, language.as_deref())
         })
         .await
         .map_err(|e| PollError::Task(e.to_string()))

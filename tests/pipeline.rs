@@ -547,3 +547,64 @@ fn a_site_rule_in_the_config_wins_over_the_generic_extractor() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn rules_scoped_by_source_tag_and_language_look_only_at_their_articles() {
+    let server = news_server();
+    let dir = TestDir::new();
+    let base = config(&[("azattyq", server.url("/rss"))]).replace(
+        "interval = \"10m\"\n",
+        "interval = \"10m\"\ntags = [\"kk\", \"independent\"]\n",
+    );
+    let scoped = format!(
+        "{base}
+[[rule]]
+name = \"kk-only\"
+query = 'тұтқын'
+language = \"kk\"
+
+[[rule]]
+name = \"ru-only\"
+query = 'тұтқын'
+language = \"ru\"
+
+[[rule]]
+name = \"tagged\"
+query = 'тұтқын'
+tags = [\"independent\"]
+
+[[rule]]
+name = \"state-media\"
+query = 'тұтқын'
+tags = [\"state\"]
+
+[[rule]]
+name = \"this-source\"
+query = 'тұтқын'
+sources = [\"azattyq\"]
+"
+    );
+    let path = dir.write_config(&scoped);
+    run_once(&path);
+    let db = dir.path().join("news.db");
+    let fired = |rule: &str| {
+        count(
+            &db,
+            &format!("SELECT count(*) FROM alerts WHERE rule_name = '{rule}'"),
+        )
+    };
+    assert_eq!(fired("kk-only"), 1);
+    assert_eq!(fired("ru-only"), 0);
+    assert_eq!(fired("tagged"), 1);
+    assert_eq!(fired("state-media"), 0);
+    assert_eq!(fired("this-source"), 1);
+
+    let bad =
+        dir.write_config(&scoped.replace("sources = [\"azattyq\"]", "sources = [\"nowhere\"]"));
+    let out = run_newswatch(
+        &["check-config", "--config", bad.to_str().unwrap()],
+        RUN_LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no [[source]] is named \"nowhere\""));
+}

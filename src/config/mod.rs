@@ -14,7 +14,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::extract::SiteRule;
-use crate::watch::Query;
+use crate::watch::{Query, RuleScope};
 
 pub use sink::{
     CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
@@ -99,7 +99,7 @@ pub struct SourceSpec {
 }
 
 /// One watch rule (`[[rule]]`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleSpec {
     /// Unique name, stored with every alert.
     pub name: String,
@@ -107,6 +107,8 @@ pub struct RuleSpec {
     pub query_text: String,
     /// The parsed query.
     pub query: Query,
+    /// Which articles it looks at.
+    pub scope: RuleScope,
 }
 
 /// Why a configuration could not be loaded.

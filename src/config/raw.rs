@@ -78,6 +78,11 @@ pub struct RawWatch {
 pub struct RawRule {
     pub name: Spanned<String>,
     pub query: Spanned<String>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub language: Option<Spanned<String>>,
 }
 
 /// `[[sink]]`: one flat table; which keys a kind accepts is checked in validation.

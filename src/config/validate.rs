@@ -10,7 +10,7 @@ use url::Url;
 use super::raw::{RawConfig, RawFetch, RawRule, RawSource, RawWatch, problem_at};
 use super::{Config, FetchSettings, Problem, RuleSpec, SinkSpec, SourceSpec, WatchSettings};
 use crate::extract::SiteRule;
-use crate::watch::Query;
+use crate::watch::{Query, RuleScope};
 
 mod sinks;
 
@@ -120,10 +120,15 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .filter_map(|s| source(&mut check, s, &mut names))
         .collect();
     let mut names = HashSet::new();
+    let source_names: HashSet<&str> = raw
+        .sources
+        .iter()
+        .map(|s| s.name.get_ref().as_str())
+        .collect();
     let rules: Vec<RuleSpec> = raw
         .rules
         .iter()
-        .filter_map(|r| rule(&mut check, r, &mut names))
+        .filter_map(|r| rule(&mut check, r, &mut names, &source_names))
         .collect();
     let mut known = sinks::Known {
         sinks: HashSet::new(),
@@ -332,19 +337,55 @@ fn default_bounds(interval: Duration) -> (Duration, Duration) {
     (min, max)
 }
 
-fn rule(check: &mut Checker, raw: &RawRule, names: &mut HashSet<String>) -> Option<RuleSpec> {
+fn rule(
+    check: &mut Checker,
+    raw: &RawRule,
+    names: &mut HashSet<String>,
+    sources: &HashSet<&str>,
+) -> Option<RuleSpec> {
     check.name("rule", &raw.name, names);
     let name = raw.name.get_ref();
+    let scope = rule_scope(check, raw, sources);
     match Query::parse(raw.query.get_ref()) {
         Ok(query) => Some(RuleSpec {
             name: name.clone(),
             query_text: raw.query.get_ref().clone(),
             query,
+            scope,
         }),
         Err(err) => {
             check.report(&raw.query, format!("rule {name:?}: bad query {err}"));
             None
         }
+    }
+}
+
+/// A rule's `sources`, `tags` and `language`; a source name must be one the config defines.
+fn rule_scope(check: &mut Checker, raw: &RawRule, sources: &HashSet<&str>) -> RuleScope {
+    let name = raw.name.get_ref();
+    for source in &raw.sources {
+        if !sources.contains(source.get_ref().as_str()) {
+            let source_name = source.get_ref();
+            check.report(
+                source,
+                format!("rule {name:?}: no [[source]] is named {source_name:?}"),
+            );
+        }
+    }
+    let languages = raw.language.as_ref().map(|language| {
+        let code = language.get_ref().trim().to_ascii_lowercase();
+        if code.len() != 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
+            check.report(
+                language,
+                format!("rule {name:?}: language {code:?} must be a two-letter code like \"kk\" or \"ru\""),
+            );
+        }
+        code
+    });
+    RuleScope {
+        sources: raw.sources.iter().map(|s| s.get_ref().clone()).collect(),
+        tags: raw.tags.clone(),
+        languages: languages.into_iter().collect(),
     }
 }
 

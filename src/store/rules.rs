@@ -20,6 +20,10 @@ pub struct ArticleText {
     pub body: String,
     /// Link.
     pub url: String,
+    /// Name of the source that first delivered it.
+    pub source_name: String,
+    /// Detected language.
+    pub language: Option<String>,
 }
 
 impl Store {
@@ -76,8 +80,9 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ArticleText>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, title, body, url, story_id FROM articles
-             WHERE fetched_at >= ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            "SELECT a.id, a.title, a.body, a.url, a.story_id, s.name, a.language
+             FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE a.fetched_at >= ?1 AND a.id > ?2 ORDER BY a.id LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![db_time(since), after, limit as i64], |r| {
             Ok(ArticleText {
@@ -86,6 +91,8 @@ impl Store {
                 body: r.get(2)?,
                 url: r.get(3)?,
                 story_id: r.get(4)?,
+                source_name: r.get(5)?,
+                language: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

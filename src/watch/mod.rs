@@ -11,11 +11,13 @@ mod lexer;
 mod parser;
 mod pattern;
 mod ruleset;
+mod scope;
 mod snippet;
 
 pub use ast::{Field, WordKind};
 pub use document::Document;
 pub use ruleset::RuleSet;
+pub use scope::RuleScope;
 
 use ast::{Node, Term};
 use eval::{Hit, eval, term_hits};
