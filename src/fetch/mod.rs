@@ -321,7 +321,7 @@ impl Fetcher {
         if refused_by_resolver(&err) {
             return FetchError::Blocked {
                 url: current.to_string(),
-                reason: error_chain(&err),
+                reason: reason_without(url, err),
             };
         }
         let url = url.to_string();
@@ -336,10 +336,11 @@ impl Fetcher {
                 secs: limit.as_secs(),
             };
         }
-        let reason = error_chain(&err);
         if err.is_connect() {
+            let reason = reason_without(current, err);
             FetchError::Connect { url, reason }
         } else {
+            let reason = reason_without(current, err);
             FetchError::Other { url, reason }
         }
     }
@@ -368,6 +369,16 @@ fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<Stri
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The error's causes, without reqwest repeating `url`, which the message names already; a
+/// different URL (a redirect target) is kept, as it says where the failure happened.
+fn reason_without(url: &Url, err: reqwest::Error) -> String {
+    if err.url() == Some(url) {
+        error_chain(&err.without_url())
+    } else {
+        error_chain(&err)
+    }
 }
 
 /// Joins an error with its sources: reqwest's own message alone rarely says what happened.
