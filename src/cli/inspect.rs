@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
+use newswatch::config::Config;
 use newswatch::store::{Store, StoreError};
 use newswatch::watch::{Document, Query};
 
@@ -11,18 +12,20 @@ use super::alerts::parse_since;
 
 use super::run::load_config;
 
-fn open_store(config_path: &Path) -> Result<Store, ExitCode> {
+/// Loads the config and opens its database; a failure is printed and becomes the exit code.
+fn open_with_config(config_path: &Path) -> Result<(Config, Store), ExitCode> {
     let config = load_config(config_path)?;
-    Store::open(&config.database).map_err(|err| {
+    let store = Store::open(&config.database).map_err(|err| {
         eprintln!("error: {err}");
         ExitCode::from(1)
-    })
+    })?;
+    Ok((config, store))
 }
 
 macro_rules! store_or_exit {
     ($path:expr) => {
-        match open_store($path) {
-            Ok(store) => store,
+        match open_with_config($path) {
+            Ok((_, store)) => store,
             Err(code) => return Ok(code),
         }
     };
@@ -47,7 +50,10 @@ pub fn stats(config: &Path) -> anyhow::Result<ExitCode> {
 
 /// `newswatch sources`: one line per source with its health, then why it fails if it does.
 pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
-    let store = store_or_exit!(config);
+    let (config, store) = match open_with_config(config) {
+        Ok(opened) => opened,
+        Err(code) => return Ok(code),
+    };
     let details = store.polling_details()?;
     for s in store.source_rows()? {
         let detail = details.get(&s.name);
@@ -58,8 +64,10 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
             (true, 0, None) => "new".to_string(),
             (true, n, _) => format!("FAILING x{n} {}", kind.unwrap_or("")),
         };
+        // Until the first success the adaptive interval is the configured one.
         let every = detail
             .and_then(|d| d.interval)
+            .or_else(|| config.source(&s.name).map(|c| c.interval))
             .map_or("-".to_string(), |d| {
                 humantime::format_duration(d).to_string()
             });
