@@ -19,6 +19,7 @@ use crate::notify::{Notifier, NotifyError};
 use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
 use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
+use crate::sd_notify::{self, Watchdog};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
@@ -103,6 +104,13 @@ pub async fn run(
     let backfill_window = config.watch.backfill_window;
     let (daemon, notifier) = Daemon::start(config)?;
     let states = daemon.sync_sources().await?;
+    if !once {
+        sd_notify::notify(&format!(
+            "READY=1\nSTATUS=polling {} sources with {} rules",
+            daemon.sources.len(),
+            daemon.pipeline.rules.names.len()
+        ));
+    }
     let backfilled = backfill(
         &daemon.pipeline,
         backfill_rules,
@@ -205,7 +213,11 @@ impl Daemon {
         let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         let mut revisits = Revisits::default();
+        let mut watchdog = Watchdog::from_env();
         while !cancel.is_cancelled() {
+            if let Some(watchdog) = watchdog.as_mut() {
+                watchdog.tick();
+            }
             revisits.tick(&self.pipeline, cancel);
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()

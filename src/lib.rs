@@ -14,6 +14,7 @@ pub mod notify;
 pub mod poll;
 pub mod revisit;
 pub mod schedule;
+pub mod sd_notify;
 pub mod sources;
 pub mod store;
 pub mod text;

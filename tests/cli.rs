@@ -413,3 +413,56 @@ fn extract_applies_the_site_rules_of_a_config() {
         "Кіріспе ғана."
     );
 }
+
+#[test]
+fn systemd_hears_ready_watchdog_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+    let server = TestServer::start();
+    server.route(
+        "/rss",
+        Response::ok("application/rss+xml", rss_feed("Empty", &[])),
+    );
+    let dir = TestDir::new();
+    let config =
+        dir.write_config(&VALID.replace("https://www.azattyq.org/api/", &server.url("/rss")));
+    let socket_path = dir.path().join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut command = std::process::Command::new(common::process::newswatch_bin());
+    command
+        .args(["run", "--config", config.to_str().unwrap()])
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "200000");
+    let daemon = common::process::Running::spawn(command);
+    let mut heard = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..20 {
+        if heard.iter().any(|m: &String| m.starts_with("READY=1"))
+            && heard.iter().any(|m| m == "WATCHDOG=1")
+        {
+            break;
+        }
+        let Ok(n) = socket.recv(&mut buf) else { break };
+        heard.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(
+        heard
+            .iter()
+            .any(|m| m.starts_with("READY=1\nSTATUS=polling 1 sources")),
+        "{heard:?}"
+    );
+    assert!(heard.iter().any(|m| m == "WATCHDOG=1"), "{heard:?}");
+    let out = daemon.terminate(Duration::from_secs(20));
+    assert!(out.status.success());
+    let mut stopping = false;
+    for _ in 0..50 {
+        let Ok(n) = socket.recv(&mut buf) else { break };
+        if buf[..n].starts_with(b"STOPPING=1") {
+            stopping = true;
+            break;
+        }
+    }
+    assert!(stopping, "no STOPPING=1 after SIGTERM");
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use newswatch::config::{Config, ConfigError};
 use newswatch::daemon;
+use newswatch::sd_notify;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -93,6 +94,7 @@ async fn supervise(
         config = tokio::select! {
             result = &mut running => return result,
             Some(next) = reloads.recv() => {
+                sd_notify::notify("RELOADING=1\nSTATUS=reloading the config");
                 round.cancel();
                 running.await?;
                 tracing::info!("restarting with the reloaded config");

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use newswatch::config::Config;
+use newswatch::sd_notify;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -35,6 +36,7 @@ fn stop_requested(stop: &CancellationToken) {
         std::process::exit(130);
     }
     tracing::info!("stop requested; finishing in-flight work (signal again to stop at once)");
+    sd_notify::notify("STOPPING=1\nSTATUS=finishing in-flight work");
     stop.cancel();
 }
 
