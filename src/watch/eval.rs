@@ -1,7 +1,7 @@
 //! Evaluating a query tree over the hits of its terms in one document.
 
 use super::ast::{Field, Node, Term};
-use super::document::Document;
+use super::document::{Document, Unit};
 
 /// Most hit groups kept per node: enough for alerts, bounded on huge or repetitive texts.
 const MAX_GROUPS: usize = 512;
@@ -17,6 +17,20 @@ pub(crate) struct Hit {
     pub end: usize,
 }
 
+impl Hit {
+    /// A hit on `unit` of `field`.
+    pub(crate) fn at(field: Field, unit: &Unit) -> Hit {
+        Hit {
+            field,
+            first: unit.first,
+            last: unit.last,
+            sentence: unit.sentence,
+            start: unit.start,
+            end: unit.end,
+        }
+    }
+}
+
 /// Hits that satisfy a node together, as needed by NEAR (one per occurrence).
 pub(crate) type Group = Vec<Hit>;
 
@@ -29,14 +43,7 @@ pub(crate) fn term_hits(term: &Term, doc: &Document) -> Vec<Hit> {
         }
         for u in &doc.field(field).units {
             if u.forms.iter().any(|f| term.pattern.matches_keyed(f)) {
-                out.push(Hit {
-                    field,
-                    first: u.first,
-                    last: u.last,
-                    sentence: u.sentence,
-                    start: u.start,
-                    end: u.end,
-                });
+                out.push(Hit::at(field, u));
             }
         }
     }

@@ -125,14 +125,7 @@ impl RuleSet {
         let mut hits = TermHits::default();
         for field in [Field::Title, Field::Body] {
             for u in &doc.field(field).units {
-                let hit = Hit {
-                    field,
-                    first: u.first,
-                    last: u.last,
-                    sentence: u.sentence,
-                    start: u.start,
-                    end: u.end,
-                };
+                let hit = Hit::at(field, u);
                 for f in &u.forms {
                     let mut key = 0u128;
                     let prefixes = f.skel.chars().take(KEY_CHARS).enumerate().map(|(i, c)| {
