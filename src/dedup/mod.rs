@@ -1,27 +1,44 @@
 //! Deciding when two items are the same article or the same story.
 //!
 //! Owns canonical URLs (and the `www.`/`m.` folded lookup key), body hashes for exact copies,
-//! and MinHash signatures with the similarity rule that joins near-copies into one story. It
-//! computes identities and decisions; the store keeps them. It never writes SQL.
+//! MinHash signatures that leave out paragraphs learned to be boilerplate, and the similarity
+//! rule that joins near-copies into one story. It computes identities and decisions through
+//! the store's API; it never writes SQL.
 
 mod canonical;
 mod fingerprint;
 
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
-    BANDS, MIN_WORDS, PERMUTATIONS, SHINGLE_WORDS, Similarity, body_hash, signature, similarity,
-    words,
+    BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, body_hash, paragraphs,
+    signature, similarity, words,
 };
 
-use crate::store::{ArticleKeys, StoryCandidate};
+use crate::store::{
+    ArticleKeys, NewAlert, NewArticle, Store, StoreError, StoreOutcome, StoryCandidate,
+};
 
-/// The identity keys of an article: URL key, body hash and near-copy signature.
-pub fn keys(canonical: &str, body: &str) -> ArticleKeys {
-    let words = words(body);
+/// The identity keys of an article. `common` holds hashes of paragraphs already seen in other
+/// stories (outlet footers, stock background, templates): they are left out of the signature
+/// so that they neither join unrelated stories nor dilute a copy's likeness to its original.
+pub fn keys(canonical: &str, body: &str, common: &HashSet<i64>) -> ArticleKeys {
+    let paragraphs = paragraphs(body);
+    let all: Vec<String> = paragraphs.iter().flat_map(|(_, w)| w.clone()).collect();
+    let own: Vec<String> = paragraphs
+        .iter()
+        .filter(|(hash, _)| hash.is_none_or(|h| !common.contains(&h)))
+        .flat_map(|(_, w)| w.clone())
+        .collect();
+    let compared = if own.len() >= MIN_WORDS { &own } else { &all };
     ArticleKeys {
         url_key: url_key(canonical),
-        body_hash: body_hash(&words),
-        signature: signature(&words),
+        body_hash: body_hash(&all),
+        signature: signature(compared),
+        paragraphs: paragraphs.iter().filter_map(|(hash, _)| *hash).collect(),
         next_check_at: None,
     }
 }
@@ -50,6 +67,30 @@ impl Default for StoryRule {
 }
 
 impl StoryRule {
+    /// Stores `article` as a new article of its story (or a link to the same article), with
+    /// its alerts and deliveries, in one transaction. `next_check_at` schedules a revisit.
+    pub fn store(
+        &self,
+        store: &mut Store,
+        article: &NewArticle,
+        alerts: &[NewAlert],
+        sinks: &[String],
+        next_check_at: Option<DateTime<Utc>>,
+    ) -> Result<StoreOutcome, StoreError> {
+        let hashes: Vec<i64> = paragraphs(&article.body)
+            .into_iter()
+            .filter_map(|(hash, _)| hash)
+            .collect();
+        let common = store.common_paragraphs(&hashes)?;
+        let keys = ArticleKeys {
+            next_check_at,
+            ..keys(&article.canonical_url, &article.body, &common)
+        };
+        store.store_article_in_story(article, &keys, alerts, sinks, |found| {
+            self.pick(&keys, found)
+        })
+    }
+
     /// The story of the most similar candidate that passes the rule, if any.
     pub fn pick(&self, keys: &ArticleKeys, candidates: &[StoryCandidate]) -> Option<i64> {
         let own = keys.signature.as_ref()?;
