@@ -59,8 +59,8 @@ pub struct StoryRule {
 impl Default for StoryRule {
     fn default() -> Self {
         StoryRule {
-            min_jaccard: 0.35,
-            min_containment: 0.6,
+            min_jaccard: 0.3,
+            min_containment: 0.5,
             min_size_ratio: 0.2,
         }
     }
@@ -110,5 +110,50 @@ impl StoryRule {
         let (small, large) = (a_size.min(b_size) as f64, a_size.max(b_size) as f64);
         s.jaccard >= self.min_jaccard
             || (s.containment >= self.min_containment && small >= self.min_size_ratio * large)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Специализированный административный суд Алматы арестовал на десять суток \
+        трёх участников мирного митинга у памятника Абаю, сообщили их адвокаты. Активистов \
+        задержали утром 12 января, когда они вышли с плакатами.";
+    const FOOTER: &str = "Подписывайтесь на наш канал в Telegram и читайте новости первыми.";
+
+    #[test]
+    fn learned_boilerplate_is_left_out_of_the_signature_but_not_the_hash() {
+        let body = format!("{TEXT}\n\n{FOOTER}");
+        let footer = paragraphs(FOOTER)[0].0.unwrap();
+        let plain = keys("https://www.x.kz/a", &body, &HashSet::new());
+        let learned = keys("https://www.x.kz/a", &body, &HashSet::from([footer]));
+        assert_eq!(plain.body_hash, learned.body_hash);
+        assert_eq!(plain.paragraphs.len(), 2);
+        assert_eq!(learned.url_key, "https://x.kz/a");
+        assert_ne!(plain.signature, learned.signature);
+        let text_only = keys("https://x.kz/a", TEXT, &HashSet::new());
+        assert_eq!(learned.signature, text_only.signature);
+    }
+
+    #[test]
+    fn a_truncated_copy_joins_and_an_unrelated_text_does_not() {
+        let rule = StoryRule::default();
+        let own = keys("u", TEXT, &HashSet::new());
+        let candidate = |text: &str| {
+            let sig = keys("v", text, &HashSet::new()).signature.unwrap();
+            StoryCandidate {
+                article_id: 1,
+                story_id: 9,
+                shingles: sig.shingles,
+                minhash: sig.minhash,
+            }
+        };
+        let longer = format!("{TEXT} Полиция заявила, что акция не была согласована с акиматом.");
+        assert_eq!(rule.pick(&own, &[candidate(&longer)]), Some(9));
+        let other = "Нацбанк Казахстана сохранил базовую ставку на уровне шестнадцати процентов \
+            годовых, сообщила пресс-служба регулятора во вторник. Инфляция в стране за год \
+            замедлилась, однако риски остаются высокими из-за цен на продовольствие.";
+        assert_eq!(rule.pick(&own, &[candidate(other)]), None);
     }
 }

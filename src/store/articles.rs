@@ -88,11 +88,6 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// The article stored under `canonical_url`, if any.
-    pub fn article_by_url(&self, canonical_url: &str) -> Result<Option<i64>, StoreError> {
-        self.article_by_key(canonical_url, canonical_url)
-    }
-
     /// The article stored under `canonical_url` or under the folded key `url_key`, if any.
     pub fn article_by_key(
         &self,
