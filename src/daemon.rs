@@ -184,6 +184,7 @@ impl Daemon {
                         self.requeue(&mut due, source, state).await;
                     }
                     summary.delivered += self.deliver().await.delivered;
+                    revisits.tick(&self.pipeline, cancel);
                 }
                 () = tokio::time::sleep(TICK) => {
                     summary.delivered += self.deliver().await.delivered;
