@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::{RuleSpec, SourceSpec};
-use crate::dedup::{self, StoryRule, canonical_url, url_key};
+use crate::dedup::{StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, SiteRule, extract_with_rules};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::revisit::first_check;
@@ -306,12 +306,8 @@ impl Pipeline {
         let sinks = self.sinks.to_vec();
         let outcome = self
             .with_store(move |s| {
-                let mut keys = dedup::keys(&article.canonical_url, &article.body);
-                keys.next_check_at = revisit.then(|| first_check(article.fetched_at)).flatten();
-                let rule = StoryRule::default();
-                s.store_article_in_story(&article, &keys, &alerts, &sinks, |found| {
-                    rule.pick(&keys, found)
-                })
+                let check_at = revisit.then(|| first_check(article.fetched_at)).flatten();
+                StoryRule::default().store(s, &article, &alerts, &sinks, check_at)
             })
             .await
             .map_err(store_err)?;

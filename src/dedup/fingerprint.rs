@@ -32,17 +32,37 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words in a paragraph below which it is too short to be told apart from other text.
+const MIN_PARAGRAPH_WORDS: usize = 4;
+/// Paragraphs considered per article at most.
+const MAX_PARAGRAPHS: usize = 200;
+
+/// The body's paragraphs (blocks separated by blank lines) as (hash, words); paragraphs of
+/// fewer than four words are left out of the hashes but keep their words.
+pub fn paragraphs(body: &str) -> Vec<(Option<i64>, Vec<String>)> {
+    body.split("\n\n")
+        .take(MAX_PARAGRAPHS)
+        .map(words)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| word_hash(&w) as i64);
+            (hash, w)
+        })
+        .collect()
+}
+
 /// Hash of the normalised word sequence, or `None` when the body is too short to identify.
 pub fn body_hash(words: &[String]) -> Option<i64> {
-    if words.len() < MIN_WORDS {
-        return None;
-    }
+    (words.len() >= MIN_WORDS).then(|| word_hash(words) as i64)
+}
+
+fn word_hash(words: &[String]) -> u64 {
     let mut h = Fnv::new();
     for w in words {
         h.write(w.as_bytes());
         h.write(b" ");
     }
-    Some(h.finish() as i64)
+    h.finish()
 }
 
 /// The MinHash signature and band keys of a body, or `None` when it is too short.
@@ -50,17 +70,7 @@ pub fn signature(words: &[String]) -> Option<ArticleSignature> {
     if words.len() < MIN_WORDS {
         return None;
     }
-    let mut shingles: Vec<u64> = words
-        .windows(SHINGLE_WORDS)
-        .map(|window| {
-            let mut h = Fnv::new();
-            for w in window {
-                h.write(w.as_bytes());
-                h.write(b" ");
-            }
-            h.finish()
-        })
-        .collect();
+    let mut shingles: Vec<u64> = words.windows(SHINGLE_WORDS).map(word_hash).collect();
     shingles.sort_unstable();
     shingles.dedup();
     let mut minhash = vec![u32::MAX; PERMUTATIONS];
@@ -178,6 +188,15 @@ mod tests {
         assert_eq!(body_hash(&words(TEXT)), body_hash(&words(&loud)));
         let edited = TEXT.replace("десять", "пятнадцать");
         assert_ne!(body_hash(&words(TEXT)), body_hash(&words(&edited)));
+    }
+
+    #[test]
+    fn paragraphs_are_hashed_by_their_words() {
+        let p = paragraphs("Бір екі үш төрт.\n\nФото: ТАСС\n\nбір ЕКІ үш, төрт");
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].0, p[2].0);
+        assert!(p[0].0.is_some());
+        assert_eq!(p[1].0, None);
     }
 
     #[test]

@@ -88,11 +88,6 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// The article stored under `canonical_url`, if any.
-    pub fn article_by_url(&self, canonical_url: &str) -> Result<Option<i64>, StoreError> {
-        self.article_by_key(canonical_url, canonical_url)
-    }
-
     /// The article stored under `canonical_url` or under the folded key `url_key`, if any.
     pub fn article_by_key(
         &self,
@@ -130,6 +125,7 @@ impl Store {
             url_key: article.canonical_url.clone(),
             body_hash: None,
             signature: None,
+            paragraphs: Vec::new(),
             next_check_at: None,
         };
         self.store_article_in_story(article, &keys, alerts, sinks, |_| None)
@@ -228,6 +224,7 @@ fn store_in(
     if let Some(signature) = &keys.signature {
         stories::index_signature(tx, article_id, signature, &now)?;
     }
+    stories::record_paragraphs(tx, &keys.paragraphs, story_id)?;
     let alerts = insert_alerts(tx, article_id, story_id, alerts, sinks, &now)?;
     Ok(StoreOutcome::Stored {
         article_id,

@@ -197,6 +197,12 @@ CREATE TABLE story_bands (
 ) WITHOUT ROWID;
 CREATE INDEX story_bands_created_at ON story_bands(created_at);
 
+CREATE TABLE paragraphs_seen (
+    hash      INTEGER PRIMARY KEY,
+    story_id  INTEGER NOT NULL,
+    common    INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE article_versions (
     article_id  INTEGER NOT NULL REFERENCES articles(id),
     version     INTEGER NOT NULL,

@@ -4,8 +4,10 @@
 //! the caller (`dedup`). Band rows are kept for recent articles only ([`Store::prune_bands`]),
 //! so a lookup costs the same however large the archive grows.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params, params_from_iter};
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
 use super::{Store, StoreError, db_time};
 
@@ -21,6 +23,8 @@ pub struct ArticleKeys {
     pub body_hash: Option<i64>,
     /// Near-copy signature; `None` for bodies too short to compare.
     pub signature: Option<ArticleSignature>,
+    /// Hashes of the body's paragraphs, remembered to learn which ones recur across stories.
+    pub paragraphs: Vec<i64>,
     /// When to re-fetch the page to look for edits or removal; `None` never.
     pub next_check_at: Option<DateTime<Utc>>,
 }
@@ -106,6 +110,23 @@ pub(super) fn index_signature(
     Ok(())
 }
 
+/// Remembers the article's paragraphs; one already seen in another story becomes common.
+pub(super) fn record_paragraphs(
+    tx: &Transaction,
+    paragraphs: &[i64],
+    story_id: i64,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO paragraphs_seen (hash, story_id) VALUES (?1, ?2)
+         ON CONFLICT(hash) DO UPDATE SET common = 1
+         WHERE common = 0 AND story_id != excluded.story_id",
+    )?;
+    for hash in paragraphs {
+        stmt.execute([*hash, story_id])?;
+    }
+    Ok(())
+}
+
 fn pack(minhash: &[u32]) -> Vec<u8> {
     minhash.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
@@ -131,9 +152,23 @@ impl Store {
         )?)
     }
 
+    /// Which of `hashes` are paragraphs seen in more than one story (boilerplate).
+    pub fn common_paragraphs(&self, hashes: &[i64]) -> Result<HashSet<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT common FROM paragraphs_seen WHERE hash = ?1")?;
+        let mut common = HashSet::new();
+        for hash in hashes {
+            let seen: Option<bool> = stmt.query_row([hash], |r| r.get(0)).optional()?;
+            if seen == Some(true) {
+                common.insert(*hash);
+            }
+        }
+        Ok(common)
+    }
+
     /// The story of article `article_id`, if the article exists.
     pub fn story_of(&self, article_id: i64) -> Result<Option<i64>, StoreError> {
-        use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .query_row(
@@ -177,6 +212,7 @@ mod tests {
                 minhash: vec![7; 8],
                 bands,
             }),
+            paragraphs: vec![hash],
             next_check_at: None,
         }
     }
