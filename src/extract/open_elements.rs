@@ -1,0 +1,320 @@
+//! A conservative model of html5ever's stack of open elements, fed the tags of a page in
+//! order, for the depth cap in `depth.rs`. It follows the implied closes that keep ordinary
+//! sloppy markup shallow (an unclosed `<p>`, `<li>` or `<td>`, an end tag that closes the
+//! elements left open inside it), and errs only towards too deep: it never closes an element
+//! the parser keeps open, so a hostile page cannot nest deeper than the model believes.
+//! Formatting elements (`<b>`, `<a>`, `<font>`…) the parser would reopen after an implied
+//! close are kept open here. Each tag costs at most one walk of the stack, as in the parser.
+
+/// The names of the elements open at this point of the page, outermost first.
+#[derive(Default)]
+pub struct OpenElements {
+    names: Vec<String>,
+    /// Open `table` elements: the parser ignores table parts outside one.
+    tables: usize,
+    /// Open `math` and `svg` elements: inside them the parser closes nothing implicitly.
+    foreign: usize,
+}
+
+/// Elements no walk for an implied close crosses: scope boundaries of the HTML spec, plus
+/// `select` and foreign content, where the parser ignores or keeps tags the model cannot
+/// follow. Stopping early only leaves the model deeper.
+const BOUNDARY: &[&str] = &[
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
+    "select", "option", "optgroup", "math", "svg",
+];
+
+/// Elements whose implied close (or end) clears the formatting elements opened inside them.
+const MARKER: &[&str] = &[
+    "applet", "caption", "marquee", "object", "template", "td", "th",
+];
+
+/// Formatting elements: the parser reopens them after an implied close.
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
+/// Start tags that close an open `<p>` first.
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "listing",
+    "li",
+    "dd",
+    "dt",
+];
+
+/// Parts of a table the parser ignores outside one.
+const TABLE_PARTS: &[&str] = &[
+    "caption", "col", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr",
+];
+
+/// The HTML spec's "special" elements: a misplaced end tag of an ordinary element stops at them.
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
+];
+
+/// Elements the parser opens once by itself and never lets a page close early; ignoring
+/// them leaves the model at most two levels shallow.
+const DOCUMENT: &[&str] = &["html", "head", "body", "frameset"];
+
+impl OpenElements {
+    /// How many elements are open.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// A start tag of a non-void element.
+    pub fn open(&mut self, name: &str) {
+        if DOCUMENT.contains(&name) || (TABLE_PARTS.contains(&name) && self.tables == 0) {
+            return;
+        }
+        if self.foreign > 0 {
+            self.push(name);
+            return;
+        }
+        if CLOSES_P.contains(&name) {
+            self.close_to(&["p"], in_scope_boundary);
+        }
+        match name {
+            "li" => self.close_to(&["li"], ends_list_item_search),
+            "dd" | "dt" => self.close_to(&["dd", "dt"], ends_list_item_search),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.pop_top(HEADINGS),
+            "option" => self.pop_top(&["option"]),
+            "a" | "nobr" => self.close_to(&[name], special_or_boundary),
+            "td" | "th" => {
+                self.pop_top(&["td", "th"]);
+                if !self.top_is(&["tr"]) {
+                    self.imply("tbody", TABLE_BODIES);
+                    self.push("tr");
+                }
+            }
+            "tr" => {
+                self.pop_top(&["td", "th"]);
+                self.pop_top(&["tr"]);
+                self.imply("tbody", TABLE_BODIES);
+            }
+            "tbody" | "thead" | "tfoot" => {
+                self.pop_top(&["td", "th"]);
+                self.pop_top(&["tr"]);
+                self.pop_top(TABLE_BODIES);
+            }
+            _ => {}
+        }
+        self.push(name);
+    }
+
+    fn push(&mut self, name: &str) {
+        match name {
+            "table" => self.tables += 1,
+            "math" | "svg" => self.foreign += 1,
+            _ => {}
+        }
+        self.names.push(name.to_string());
+    }
+
+    /// An end tag.
+    pub fn close(&mut self, name: &str) {
+        match name {
+            _ if DOCUMENT.contains(&name) => {}
+            // `</form>` takes the form off the parser's stack, but the elements still open
+            // inside it stay its children in the tree, whose depth is what the model follows.
+            "form" => self.pop_top(&["form"]),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.close_to(HEADINGS, in_scope_boundary),
+            "li" => self.close_to(&["li"], |n| in_scope_boundary(n) || n == "ol" || n == "ul"),
+            _ if TABLE_PARTS.contains(&name) || name == "table" => {
+                self.close_to(&[name], |n| {
+                    matches!(n, "html" | "table" | "template" | "select" | "math" | "svg")
+                });
+            }
+            _ if SPECIAL.contains(&name) => self.close_to(&[name], in_scope_boundary),
+            _ => self.close_to(&[name], special_or_boundary),
+        }
+    }
+
+    /// Opens the `name` the parser inserts by itself unless the current element is one of
+    /// `given` (a row without `<tr>`, rows without `<tbody>`).
+    fn imply(&mut self, name: &str, given: &[&str]) {
+        if !self.top_is(given) {
+            self.push(name);
+        }
+    }
+
+    fn top_is(&self, names: &[&str]) -> bool {
+        self.names
+            .last()
+            .is_some_and(|n| names.contains(&n.as_str()))
+    }
+
+    /// Pops the current element if it is one of `names`.
+    fn pop_top(&mut self, names: &[&str]) {
+        if self.top_is(names) {
+            self.truncate(self.names.len() - 1);
+        }
+    }
+
+    /// Closes the innermost open element named in `targets` with everything opened inside
+    /// it, unless an element for which `stop` holds comes first.
+    fn close_to(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) {
+        for (at, name) in self.names.iter().enumerate().rev() {
+            if targets.contains(&name.as_str()) {
+                self.truncate(at);
+                return;
+            }
+            if stop(name) {
+                return;
+            }
+        }
+    }
+
+    /// Closes the element at `at` and those inside it, keeping the formatting elements the
+    /// parser would reopen (none when the closed element is a marker).
+    fn truncate(&mut self, at: usize) {
+        let closed = self.names.split_off(at);
+        for name in &closed {
+            match name.as_str() {
+                "table" => self.tables = self.tables.saturating_sub(1),
+                "math" | "svg" => self.foreign = self.foreign.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if closed.first().is_some_and(|n| MARKER.contains(&n.as_str())) {
+            return;
+        }
+        let reopened = closed
+            .iter()
+            .skip(1)
+            .filter(|n| FORMATTING.contains(&n.as_str()));
+        self.names.extend(reopened.cloned());
+    }
+}
+
+const TABLE_BODIES: &[&str] = &["tbody", "thead", "tfoot"];
+
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+fn in_scope_boundary(name: &str) -> bool {
+    BOUNDARY.contains(&name)
+}
+
+fn special_or_boundary(name: &str) -> bool {
+    SPECIAL.contains(&name) || BOUNDARY.contains(&name)
+}
+
+/// Where the parser stops looking for an open `<li>`, `<dd>` or `<dt>` to close.
+fn ends_list_item_search(name: &str) -> bool {
+    BOUNDARY.contains(&name)
+        || (SPECIAL.contains(&name) && !matches!(name, "address" | "div" | "p"))
+}
