@@ -30,16 +30,19 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
             break;
         };
         at = tag.end;
+        // Inside math or svg the parser nests even `<col>` or `<img>`.
+        let void = tag.void && !stack.in_foreign();
         let keep = match tag.kind {
             Kind::Other => true,
-            Kind::Start(_) if !tag.void && stack.len() >= limit => {
+            Kind::Start(_) if !void && stack.len() >= limit => {
                 excess += 1;
                 false
             }
             Kind::Start(name) => {
-                if !tag.void {
+                if !void {
+                    let foreign = stack.in_foreign();
                     stack.open(&name);
-                    if let Some(end) = raw_text_end(html, at, &name) {
+                    if let Some(end) = raw_text_end(html, at, &name).filter(|_| !foreign) {
                         at = end;
                     }
                 }
@@ -81,10 +84,10 @@ const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
-/// Elements that never have content, so never deepen the tree.
+/// Elements that never have content, so never deepen the tree (`image` is read as `img`).
 const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Where the content of a raw-text element opened just before `from` ends; `None` for other
@@ -275,6 +278,16 @@ mod tests {
             "<div/>".repeat(400),
             "<li><dd><rb><option></span>".repeat(400),
             "<p><select><div>".repeat(400),
+            format!("<math><textarea>{}", "<div>".repeat(400)),
+            format!("<math>{}", "<td>".repeat(400)),
+            "<math><mi><div>".repeat(400),
+            "<math><div><textarea></div></textarea>".repeat(400),
+            "<svg/><div><title></div></title>".repeat(400),
+            format!("<math>{}", "<col>".repeat(400)),
+            "<select><mtext><select><mtext></select>".repeat(400),
+            "<image><span></image>".repeat(400),
+            "<p><mi>".repeat(400),
+            "<button><dl></button><dl><button>".repeat(400),
         ];
         for html in cases {
             let depth = parsed_depth(&flattened(&html, 50));

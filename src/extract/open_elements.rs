@@ -1,8 +1,10 @@
 //! A conservative model of html5ever's stack of open elements, fed the tags of a page in
 //! order, for the depth cap in `depth.rs`. It follows the implied closes that keep ordinary
 //! sloppy markup shallow (an unclosed `<p>`, `<li>` or `<td>`, an end tag that closes the
-//! elements left open inside it), and errs only towards too deep: it never closes an element
-//! the parser keeps open, so a hostile page cannot nest deeper than the model believes.
+//! elements left open inside it), and errs towards too deep: it must not close an element
+//! the parser keeps open, or a hostile page could nest deeper than the model believes. On
+//! random tag soup the parsed tree stays within a few levels of the model's depth except
+//! around tables (foster-parented content) and ruby, where it reached three times it.
 //! Formatting elements (`<b>`, `<a>`, `<font>`…) the parser would reopen after an implied
 //! close are kept open here. Each tag costs at most one walk of the stack, as in the parser.
 
@@ -10,18 +12,44 @@
 #[derive(Default)]
 pub struct OpenElements {
     names: Vec<String>,
-    /// Open `table` elements: the parser ignores table parts outside one.
+    /// Open `table` and `template` elements: the parser ignores table parts outside them.
     tables: usize,
-    /// Open `math` and `svg` elements: inside them the parser closes nothing implicitly.
+    /// Open `math` and `svg` elements. Inside them the parser nests any tag, breaks out of
+    /// them at some, and reads raw text only where it broke out: the model then nests every
+    /// tag, reads no raw text and closes only the current element when its end tag comes,
+    /// which the parser does too wherever it stands.
     foreign: usize,
 }
 
-/// Elements no walk for an implied close crosses: scope boundaries of the HTML spec, plus
-/// `select` and foreign content, where the parser ignores or keeps tags the model cannot
-/// follow. Stopping early only leaves the model deeper.
+/// Elements no walk for an implied close crosses: scope boundaries of the HTML spec (html5ever
+/// also stops at the MathML and SVG ones outside math and svg), plus `select` and foreign
+/// content, where the parser ignores or keeps tags the model cannot follow. Stopping early
+/// only leaves the model deeper.
 const BOUNDARY: &[&str] = &[
-    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
-    "select", "option", "optgroup", "math", "svg",
+    "applet",
+    "caption",
+    "html",
+    "table",
+    "td",
+    "th",
+    "marquee",
+    "object",
+    "template",
+    "button",
+    "select",
+    "option",
+    "optgroup",
+    "math",
+    "svg",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "annotation-xml",
+    "foreignobject",
+    "desc",
+    "title",
 ];
 
 /// Elements whose implied close (or end) clears the formatting elements opened inside them.
@@ -168,9 +196,14 @@ const SPECIAL: &[&str] = &[
 
 /// Elements the parser opens once by itself and never lets a page close early; ignoring
 /// them leaves the model at most two levels shallow.
-const DOCUMENT: &[&str] = &["html", "head", "body", "frameset"];
+const DOCUMENT: &[&str] = &["html", "head", "body"];
 
 impl OpenElements {
+    /// Whether a `math` or `svg` element is open, where raw-text elements are not sure to be.
+    pub fn in_foreign(&self) -> bool {
+        self.foreign > 0
+    }
+
     /// How many elements are open.
     pub fn len(&self) -> usize {
         self.names.len()
@@ -178,22 +211,36 @@ impl OpenElements {
 
     /// A start tag of a non-void element.
     pub fn open(&mut self, name: &str) {
+        if self.foreign > 0 {
+            self.push(name);
+            return;
+        }
         if DOCUMENT.contains(&name) || (TABLE_PARTS.contains(&name) && self.tables == 0) {
             return;
         }
-        if self.foreign > 0 {
-            self.push(name);
+        // A `<select>` inside a select only closes it: pushing it would let a later
+        // `</select>` close what the parser keeps open.
+        if name == "select" && self.close_to(&["select"], in_scope_boundary) {
             return;
         }
         if CLOSES_P.contains(&name) {
             self.close_to(&["p"], in_scope_boundary);
         }
         match name {
-            "li" => self.close_to(&["li"], ends_list_item_search),
-            "dd" | "dt" => self.close_to(&["dd", "dt"], ends_list_item_search),
+            "li" => {
+                self.close_to(&["li"], ends_list_item_search);
+            }
+            "dd" | "dt" => {
+                self.close_to(&["dd", "dt"], ends_list_item_search);
+            }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.pop_top(HEADINGS),
             "option" => self.pop_top(&["option"]),
-            "a" | "nobr" => self.close_to(&[name], special_or_boundary),
+            "button" => {
+                self.close_to(&["button"], in_scope_boundary);
+            }
+            "a" | "nobr" => {
+                self.close_to(&[name], special_or_boundary);
+            }
             "td" | "th" => {
                 self.pop_top(&["td", "th"]);
                 if !self.top_is(&["tr"]) {
@@ -218,7 +265,7 @@ impl OpenElements {
 
     fn push(&mut self, name: &str) {
         match name {
-            "table" => self.tables += 1,
+            "table" | "template" => self.tables += 1,
             "math" | "svg" => self.foreign += 1,
             _ => {}
         }
@@ -227,20 +274,32 @@ impl OpenElements {
 
     /// An end tag.
     pub fn close(&mut self, name: &str) {
+        if self.foreign > 0 {
+            self.pop_top(&[name]);
+            return;
+        }
         match name {
             _ if DOCUMENT.contains(&name) => {}
             // `</form>` takes the form off the parser's stack, but the elements still open
             // inside it stay its children in the tree, whose depth is what the model follows.
             "form" => self.pop_top(&["form"]),
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.close_to(HEADINGS, in_scope_boundary),
-            "li" => self.close_to(&["li"], |n| in_scope_boundary(n) || n == "ol" || n == "ul"),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.close_to(HEADINGS, in_scope_boundary);
+            }
+            "li" => {
+                self.close_to(&["li"], |n| in_scope_boundary(n) || n == "ol" || n == "ul");
+            }
             _ if TABLE_PARTS.contains(&name) || name == "table" => {
                 self.close_to(&[name], |n| {
                     matches!(n, "html" | "table" | "template" | "select" | "math" | "svg")
                 });
             }
-            _ if SPECIAL.contains(&name) => self.close_to(&[name], in_scope_boundary),
-            _ => self.close_to(&[name], special_or_boundary),
+            _ if SPECIAL.contains(&name) => {
+                self.close_to(&[name], in_scope_boundary);
+            }
+            _ => {
+                self.close_to(&[name], special_or_boundary);
+            }
         }
     }
 
@@ -267,16 +326,18 @@ impl OpenElements {
 
     /// Closes the innermost open element named in `targets` with everything opened inside
     /// it, unless an element for which `stop` holds comes first.
-    fn close_to(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) {
+    /// Returns whether it closed one.
+    fn close_to(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) -> bool {
         for (at, name) in self.names.iter().enumerate().rev() {
             if targets.contains(&name.as_str()) {
                 self.truncate(at);
-                return;
+                return true;
             }
             if stop(name) {
-                return;
+                return false;
             }
         }
+        false
     }
 
     /// Closes the element at `at` and those inside it, keeping the formatting elements the
@@ -285,7 +346,7 @@ impl OpenElements {
         let closed = self.names.split_off(at);
         for name in &closed {
             match name.as_str() {
-                "table" => self.tables = self.tables.saturating_sub(1),
+                "table" | "template" => self.tables = self.tables.saturating_sub(1),
                 "math" | "svg" => self.foreign = self.foreign.saturating_sub(1),
                 _ => {}
             }
