@@ -40,11 +40,9 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
             }
             Kind::Start(name) => {
                 if !void {
-                    let foreign = stack.in_foreign();
-                    stack.open(&name);
-                    if let Some(end) = raw_text_end(html, at, &name).filter(|_| !foreign) {
-                        at = end;
-                    }
+                    let raw_end = raw_text_end(html, at, &name).filter(|_| !stack.in_foreign());
+                    stack.open(name);
+                    at = raw_end.unwrap_or(at);
                 }
                 true
             }
@@ -71,29 +69,52 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
 
 /// Elements whose content the tokenizer reads as text up to their end tag (`noscript`
 /// included: scraper parses with scripting enabled).
-const RAW_TEXT: &[&str] = &[
-    "script",
-    "style",
-    "title",
-    "textarea",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-];
+fn is_raw_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "title"
+            | "textarea"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "plaintext"
+    )
+}
 
 /// Elements that never have content, so never deepen the tree (`image` is read as `img`).
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "image"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
 
 /// Where the content of a raw-text element opened just before `from` ends; `None` for other
 /// elements. For `plaintext` or an unclosed one the rest of the page is text.
 fn raw_text_end(html: &str, from: usize, name: &str) -> Option<usize> {
-    if !RAW_TEXT.contains(&name) {
+    if !is_raw_text(name) {
         return None;
     }
     if name == "plaintext" {
@@ -123,28 +144,28 @@ fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// What a `<` starts.
-enum Kind {
+enum Kind<'a> {
     /// A start tag, with its lowercased name.
-    Start(String),
+    Start(Cow<'a, str>),
     /// An end tag, with its lowercased name.
-    End(String),
+    End(Cow<'a, str>),
     /// A comment, doctype, processing instruction or a `<` that is just text.
     Other,
 }
 
 /// One markup construct starting at a `<`.
-struct Tag {
-    kind: Kind,
+struct Tag<'a> {
+    kind: Kind<'a>,
     /// True for void elements, which the tree never nests under.
     void: bool,
     /// Offset just past the construct.
     end: usize,
 }
 
-impl Tag {
+impl<'a> Tag<'a> {
     /// The construct at `lt`; `None` when it runs to the end of the page unterminated (the
     /// tokenizer then drops it, so it cannot nest anything).
-    fn read(bytes: &[u8], lt: usize) -> Option<Tag> {
+    fn read(bytes: &'a [u8], lt: usize) -> Option<Tag<'a>> {
         let rest = &bytes[lt + 1..];
         let other = |end| {
             Some(Tag {
@@ -170,7 +191,7 @@ impl Tag {
             Some(c) if c.is_ascii_alphabetic() => {
                 let (name, end) = name_and_end(bytes, lt + 1)?;
                 Some(Tag {
-                    void: VOID.contains(&name.as_str()),
+                    void: is_void(&name),
                     kind: Kind::Start(name),
                     end,
                 })
@@ -199,32 +220,34 @@ fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// The lowercased tag name starting at `from` and the offset past the tag's `>`, skipping
 /// quoted attribute values (which may hold `>`).
-fn name_and_end(bytes: &[u8], from: usize) -> Option<(String, usize)> {
+fn name_and_end(bytes: &[u8], from: usize) -> Option<(Cow<'_, str>, usize)> {
     let name_len = bytes[from..]
         .iter()
         .position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | 0x0c))?;
-    let name = String::from_utf8_lossy(&bytes[from..from + name_len]).to_ascii_lowercase();
-    let mut at = from + name_len;
-    let mut after_equals = false;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'>' => return Some((name, at + 1)),
-            b'"' | b'\'' if after_equals => at = memchr(b, bytes, at + 1)?,
-            b'=' => {
-                after_equals = true;
-                at += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => {
-                at += 1;
-                continue;
-            }
-            _ => {}
-        }
-        after_equals = false;
-        at += 1;
+    let mut name = String::from_utf8_lossy(&bytes[from..from + name_len]);
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name = Cow::Owned(name.to_ascii_lowercase());
     }
-    None
+    let mut at = from + name_len;
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| b == b'>' || b == b'=')?;
+        if bytes[at] == b'>' {
+            return Some((name, at + 1));
+        }
+        at += 1;
+        while bytes
+            .get(at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c))
+        {
+            at += 1;
+        }
+        if let Some(&quote @ (b'"' | b'\'')) = bytes.get(at) {
+            at = memchr(quote, bytes, at + 1)? + 1;
+        }
+    }
 }
 
 #[cfg(test)]

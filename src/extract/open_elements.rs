@@ -8,10 +8,12 @@
 //! Formatting elements (`<b>`, `<a>`, `<font>`…) the parser would reopen after an implied
 //! close are kept open here. Each tag costs at most one walk of the stack, as in the parser.
 
+use std::borrow::Cow;
+
 /// The names of the elements open at this point of the page, outermost first.
 #[derive(Default)]
-pub struct OpenElements {
-    names: Vec<String>,
+pub struct OpenElements<'a> {
+    names: Vec<Cow<'a, str>>,
     /// Open `table` and `template` elements: the parser ignores table parts outside them.
     tables: usize,
     /// Open `math` and `svg` elements. Inside them the parser nests any tag, breaks out of
@@ -25,180 +27,107 @@ pub struct OpenElements {
 /// also stops at the MathML and SVG ones outside math and svg), plus `select` and foreign
 /// content, where the parser ignores or keeps tags the model cannot follow. Stopping early
 /// only leaves the model deeper.
-const BOUNDARY: &[&str] = &[
-    "applet",
-    "caption",
-    "html",
-    "table",
-    "td",
-    "th",
-    "marquee",
-    "object",
-    "template",
-    "button",
-    "select",
-    "option",
-    "optgroup",
-    "math",
-    "svg",
-    "mi",
-    "mo",
-    "mn",
-    "ms",
-    "mtext",
-    "annotation-xml",
-    "foreignobject",
-    "desc",
-    "title",
-];
+fn is_boundary(name: &str) -> bool {
+    matches!(
+        name,
+        "applet"
+            | "caption"
+            | "html"
+            | "table"
+            | "td"
+            | "th"
+            | "marquee"
+            | "object"
+            | "template"
+            | "button"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "math"
+            | "svg"
+            | "mi"
+            | "mo"
+            | "mn"
+            | "ms"
+            | "mtext"
+            | "annotation-xml"
+            | "foreignobject"
+            | "desc"
+            | "title"
+    )
+}
 
 /// Elements whose implied close (or end) clears the formatting elements opened inside them.
-const MARKER: &[&str] = &[
-    "applet", "caption", "marquee", "object", "template", "td", "th",
-];
+fn is_marker(name: &str) -> bool {
+    matches!(
+        name,
+        "applet" | "caption" | "marquee" | "object" | "template" | "td" | "th"
+    )
+}
 
 /// Formatting elements: the parser reopens them after an implied close.
-const FORMATTING: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
-];
+fn is_formatting(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "b"
+            | "big"
+            | "code"
+            | "em"
+            | "font"
+            | "i"
+            | "nobr"
+            | "s"
+            | "small"
+            | "strike"
+            | "strong"
+            | "tt"
+            | "u"
+    )
+}
 
 /// Start tags that close an open `<p>` first.
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "header",
-    "hgroup",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "search",
-    "section",
-    "summary",
-    "ul",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "pre",
-    "listing",
-    "li",
-    "dd",
-    "dt",
-];
+#[rustfmt::skip]
+fn is_closes_p(name: &str) -> bool {
+    matches!(name,
+        "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog" | "dir" |
+        "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "header" | "hgroup" |
+        "main" | "menu" | "nav" | "ol" | "p" | "search" | "section" | "summary" | "ul" | "h1" |
+        "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "listing" | "li" | "dd" | "dt"
+    )
+}
 
 /// Parts of a table the parser ignores outside one.
-const TABLE_PARTS: &[&str] = &[
-    "caption", "col", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr",
-];
+fn is_table_parts(name: &str) -> bool {
+    matches!(
+        name,
+        "caption" | "col" | "colgroup" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr"
+    )
+}
 
 /// The HTML spec's "special" elements: a misplaced end tag of an ordinary element stops at them.
-const SPECIAL: &[&str] = &[
-    "address",
-    "applet",
-    "area",
-    "article",
-    "aside",
-    "base",
-    "basefont",
-    "bgsound",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "frame",
-    "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "iframe",
-    "img",
-    "input",
-    "keygen",
-    "li",
-    "link",
-    "listing",
-    "main",
-    "marquee",
-    "menu",
-    "meta",
-    "nav",
-    "noembed",
-    "noframes",
-    "noscript",
-    "object",
-    "ol",
-    "p",
-    "param",
-    "plaintext",
-    "pre",
-    "script",
-    "search",
-    "section",
-    "select",
-    "source",
-    "style",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "track",
-    "ul",
-    "wbr",
-    "xmp",
-];
+#[rustfmt::skip]
+fn is_special(name: &str) -> bool {
+    matches!(name,
+        "address" | "applet" | "area" | "article" | "aside" | "base" | "basefont" | "bgsound" |
+        "blockquote" | "body" | "br" | "button" | "caption" | "center" | "col" | "colgroup" |
+        "dd" | "details" | "dir" | "div" | "dl" | "dt" | "embed" | "fieldset" | "figcaption" |
+        "figure" | "footer" | "form" | "frame" | "frameset" | "h1" | "h2" | "h3" | "h4" | "h5" |
+        "h6" | "head" | "header" | "hgroup" | "hr" | "html" | "iframe" | "img" | "input" |
+        "keygen" | "li" | "link" | "listing" | "main" | "marquee" | "menu" | "meta" | "nav" |
+        "noembed" | "noframes" | "noscript" | "object" | "ol" | "p" | "param" | "plaintext" |
+        "pre" | "script" | "search" | "section" | "select" | "source" | "style" | "summary" |
+        "table" | "tbody" | "td" | "template" | "textarea" | "tfoot" | "th" | "thead" | "title" |
+        "tr" | "track" | "ul" | "wbr" | "xmp"
+    )
+}
 
 /// Elements the parser opens once by itself and never lets a page close early; ignoring
 /// them leaves the model at most two levels shallow.
-const DOCUMENT: &[&str] = &["html", "head", "body"];
+fn is_document(name: &str) -> bool {
+    matches!(name, "html" | "head" | "body")
+}
 
-impl OpenElements {
+impl<'a> OpenElements<'a> {
     /// Whether a `math` or `svg` element is open, where raw-text elements are not sure to be.
     pub fn in_foreign(&self) -> bool {
         self.foreign > 0
@@ -210,12 +139,13 @@ impl OpenElements {
     }
 
     /// A start tag of a non-void element.
-    pub fn open(&mut self, name: &str) {
+    pub fn open(&mut self, tag: Cow<'a, str>) {
+        let name: &str = &tag;
         if self.foreign > 0 {
-            self.push(name);
+            self.push(tag);
             return;
         }
-        if DOCUMENT.contains(&name) || (TABLE_PARTS.contains(&name) && self.tables == 0) {
+        if is_document(name) || (is_table_parts(name) && self.tables == 0) {
             return;
         }
         // A `<select>` inside a select only closes it: pushing it would let a later
@@ -223,7 +153,7 @@ impl OpenElements {
         if name == "select" && self.close_to(&["select"], in_scope_boundary) {
             return;
         }
-        if CLOSES_P.contains(&name) {
+        if is_closes_p(name) {
             self.close_to(&["p"], in_scope_boundary);
         }
         match name {
@@ -245,7 +175,7 @@ impl OpenElements {
                 self.pop_top(&["td", "th"]);
                 if !self.top_is(&["tr"]) {
                     self.imply("tbody", TABLE_BODIES);
-                    self.push("tr");
+                    self.push(Cow::Borrowed("tr"));
                 }
             }
             "tr" => {
@@ -260,16 +190,16 @@ impl OpenElements {
             }
             _ => {}
         }
-        self.push(name);
+        self.push(tag);
     }
 
-    fn push(&mut self, name: &str) {
-        match name {
+    fn push(&mut self, name: Cow<'a, str>) {
+        match name.as_ref() {
             "table" | "template" => self.tables += 1,
             "math" | "svg" => self.foreign += 1,
             _ => {}
         }
-        self.names.push(name.to_string());
+        self.names.push(name);
     }
 
     /// An end tag.
@@ -279,7 +209,7 @@ impl OpenElements {
             return;
         }
         match name {
-            _ if DOCUMENT.contains(&name) => {}
+            _ if is_document(name) => {}
             // `</form>` takes the form off the parser's stack, but the elements still open
             // inside it stay its children in the tree, whose depth is what the model follows.
             "form" => self.pop_top(&["form"]),
@@ -289,12 +219,12 @@ impl OpenElements {
             "li" => {
                 self.close_to(&["li"], |n| in_scope_boundary(n) || n == "ol" || n == "ul");
             }
-            _ if TABLE_PARTS.contains(&name) || name == "table" => {
+            _ if is_table_parts(name) || name == "table" => {
                 self.close_to(&[name], |n| {
                     matches!(n, "html" | "table" | "template" | "select" | "math" | "svg")
                 });
             }
-            _ if SPECIAL.contains(&name) => {
+            _ if is_special(name) => {
                 self.close_to(&[name], in_scope_boundary);
             }
             _ => {
@@ -305,16 +235,16 @@ impl OpenElements {
 
     /// Opens the `name` the parser inserts by itself unless the current element is one of
     /// `given` (a row without `<tr>`, rows without `<tbody>`).
-    fn imply(&mut self, name: &str, given: &[&str]) {
+    fn imply(&mut self, name: &'static str, given: &[&str]) {
         if !self.top_is(given) {
-            self.push(name);
+            self.push(Cow::Borrowed(name));
         }
     }
 
     fn top_is(&self, names: &[&str]) -> bool {
         self.names
             .last()
-            .is_some_and(|n| names.contains(&n.as_str()))
+            .is_some_and(|n| names.contains(&n.as_ref()))
     }
 
     /// Pops the current element if it is one of `names`.
@@ -329,7 +259,7 @@ impl OpenElements {
     /// Returns whether it closed one.
     fn close_to(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) -> bool {
         for (at, name) in self.names.iter().enumerate().rev() {
-            if targets.contains(&name.as_str()) {
+            if targets.contains(&name.as_ref()) {
                 self.truncate(at);
                 return true;
             }
@@ -343,22 +273,18 @@ impl OpenElements {
     /// Closes the element at `at` and those inside it, keeping the formatting elements the
     /// parser would reopen (none when the closed element is a marker).
     fn truncate(&mut self, at: usize) {
-        let closed = self.names.split_off(at);
-        for name in &closed {
-            match name.as_str() {
+        let marker = self.names.get(at).is_some_and(|n| is_marker(n));
+        let mut reopened = Vec::new();
+        for (i, name) in self.names.iter().enumerate().skip(at) {
+            match name.as_ref() {
                 "table" | "template" => self.tables = self.tables.saturating_sub(1),
                 "math" | "svg" => self.foreign = self.foreign.saturating_sub(1),
+                _ if i > at && !marker && is_formatting(name) => reopened.push(name.clone()),
                 _ => {}
             }
         }
-        if closed.first().is_some_and(|n| MARKER.contains(&n.as_str())) {
-            return;
-        }
-        let reopened = closed
-            .iter()
-            .skip(1)
-            .filter(|n| FORMATTING.contains(&n.as_str()));
-        self.names.extend(reopened.cloned());
+        self.names.truncate(at);
+        self.names.extend(reopened);
     }
 }
 
@@ -367,15 +293,14 @@ const TABLE_BODIES: &[&str] = &["tbody", "thead", "tfoot"];
 const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
 fn in_scope_boundary(name: &str) -> bool {
-    BOUNDARY.contains(&name)
+    is_boundary(name)
 }
 
 fn special_or_boundary(name: &str) -> bool {
-    SPECIAL.contains(&name) || BOUNDARY.contains(&name)
+    is_special(name) || is_boundary(name)
 }
 
 /// Where the parser stops looking for an open `<li>`, `<dd>` or `<dt>` to close.
 fn ends_list_item_search(name: &str) -> bool {
-    BOUNDARY.contains(&name)
-        || (SPECIAL.contains(&name) && !matches!(name, "address" | "div" | "p"))
+    is_boundary(name) || (is_special(name) && !matches!(name, "address" | "div" | "p"))
 }
