@@ -1,6 +1,6 @@
 //! A linear byte-level pass before parsing that caps how deep the element tree can nest:
 //! html5ever's tree building costs time in proportion to the depth of its stack of open
-//! elements for every tag, so a hostile page of 100,000 nested elements takes minutes.
+//! elements for every tag, so a hostile page of 100,000 nested elements takes about a minute.
 //! Start and end tags beyond [`MAX_DEPTH`] are dropped, their text kept.
 //!
 //! The depth is tracked with a small model of the parser's stack of open elements. The model
