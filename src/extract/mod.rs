@@ -6,10 +6,12 @@
 mod body;
 mod boiler;
 mod clean;
+mod depth;
 mod dom;
 mod jsonld;
 mod language;
 mod metadata;
+mod open_elements;
 mod prescan;
 mod render;
 mod site_rules;
@@ -52,7 +54,8 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Extracted {
 /// Extracts the article of a page; the valid rule whose host matches `page_url`'s host (or a
 /// parent domain of it) wins over the generic extractor for the fields it sets.
 pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]) -> Extracted {
-    let doc = Html::parse_document(&prescan::without_code(html));
+    let code_free = prescan::without_code(html);
+    let doc = Html::parse_document(&depth::flattened(&code_free, depth::MAX_DEPTH));
     let rule = site_rules::rule_for(rules, page_url);
     let removed = rule
         .map(|r| matched_by(&doc, &r.remove))

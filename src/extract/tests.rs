@@ -165,3 +165,16 @@ fn never_panics_on_hostile_markup() {
         assert!(page.body.len() <= html.len());
     }
 }
+
+#[test]
+fn hostile_deep_nesting_keeps_all_its_text() {
+    let depth = 20_000;
+    let page = format!(
+        "<html><body>{}{}</body></html>",
+        "<div>deep ".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let body = extract(&page, None).body;
+    assert_eq!(body.split_whitespace().count(), depth);
+    assert!(body.split_whitespace().all(|w| w == "deep"));
+}
