@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::article::{KAZAKH_PARAGRAPHS, KAZAKH_TITLE, article_page};
 use common::feeds::{FeedItem, atom_feed, rss_feed};
-use common::process::{TestDir, run_newswatch};
+use common::process::{TestDir, count, run_checked, run_newswatch};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -71,21 +71,7 @@ fn config(dir: &TestDir, sources: &[(&str, String)]) -> PathBuf {
 }
 
 fn run(args: &[&str], config: &Path) -> String {
-    let mut all = args.to_vec();
-    all.extend(["--config", config.to_str().unwrap()]);
-    let out = run_newswatch(&all, RUN_LIMIT);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    run_checked(args, config, RUN_LIMIT)
 }
 
 #[test]

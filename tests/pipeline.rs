@@ -11,7 +11,7 @@ use common::article::{
     KAZAKH_PARAGRAPHS, KAZAKH_TITLE, RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page,
 };
 use common::feeds::{FeedItem, atom_feed, rss_feed};
-use common::process::{TestDir, run_newswatch};
+use common::process::{TestDir, count, run_newswatch};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -101,11 +101,6 @@ fn run_once(config: &Path) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::article::{RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page};
 use common::feeds::{FeedItem, rss_feed};
-use common::process::{TestDir, run_newswatch};
+use common::process::{TestDir, count, run_checked};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -35,16 +35,7 @@ fn config(guard: bool, sources: &[(&str, String)], extra: &str) -> String {
 }
 
 fn run(args: &[&str], config: &Path) -> String {
-    let mut all = args.to_vec();
-    all.extend(["--config", config.to_str().unwrap()]);
-    let out = run_newswatch(&all, RUN_LIMIT);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    run_checked(args, config, RUN_LIMIT)
 }
 
 /// One column of one source's row, as text ("" for NULL).
@@ -56,11 +47,6 @@ fn column(db: &Path, source: &str, col: &str) -> String {
         |r| r.get(0),
     )
     .unwrap()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn one_item_feed(link: &str, guid: &str) -> String {

@@ -168,3 +168,25 @@ impl TestDir {
         path
     }
 }
+
+/// Runs `newswatch ARGS --config CONFIG`, asserts it succeeded (showing its stderr if not) and
+/// returns its stdout.
+pub fn run_checked(args: &[&str], config: &Path, timeout: Duration) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--config", config.to_str().expect("config path is UTF-8")]);
+    let out = run_newswatch(&all, timeout);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The single integer a SQL query over the database at `db` returns (e.g. a `count(*)`).
+pub fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open the test database");
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|err| panic!("{sql}: {err}"))
+}
