@@ -185,29 +185,34 @@ fn extract_prints_the_article_text_or_json() {
     assert!(value["body"].as_str().unwrap().contains("Сабаншиевтің"));
 }
 
-#[test]
-fn the_daemon_stops_cleanly_on_sigterm() {
-    let server = TestServer::start();
-    let link = server.url("/a/1.html");
+/// Serves a one-item feed at `feed` whose item is the seed article, served at `page`.
+fn serve_seed_article(server: &TestServer, feed: &str, page: &str) {
+    let link = server.url(page);
     let item = FeedItem {
         title: KAZAKH_TITLE,
         link: &link,
-        guid: "1",
+        guid: page,
         pub_date: "2026-01-08T14:30:00+05:00",
         description: "Пикеттер.",
     };
     server.route(
-        "/rss",
+        feed,
         Response::ok("application/rss+xml", rss_feed("Azattyq", &[item])),
     );
-    let page = article_page(
+    let html = article_page(
         KAZAKH_TITLE,
         "Азаттық",
         "2026-01-08T14:30:00+05:00",
         KAZAKH_PARAGRAPHS,
         "kk",
     );
-    server.route("/a/1.html", Response::ok("text/html", page));
+    server.route(page, Response::ok("text/html", html));
+}
+
+#[test]
+fn the_daemon_stops_cleanly_on_sigterm() {
+    let server = TestServer::start();
+    serve_seed_article(&server, "/rss", "/a/1.html");
     let dir = TestDir::new();
     let config = dir.write_config(
         &VALID
@@ -263,28 +268,8 @@ fn signal(pid: u32, name: &str) {
 #[test]
 fn sighup_reloads_a_valid_config_and_keeps_running_on_an_invalid_one() {
     let server = TestServer::start();
-    for (feed, page) in [("/a.rss", "/a/1.html"), ("/b.rss", "/b/1.html")] {
-        let link = server.url(page);
-        let item = FeedItem {
-            title: KAZAKH_TITLE,
-            link: &link,
-            guid: page,
-            pub_date: "2026-01-08T14:30:00+05:00",
-            description: "Пикеттер.",
-        };
-        server.route(
-            feed,
-            Response::ok("application/rss+xml", rss_feed("Feed", &[item])),
-        );
-        let html = article_page(
-            KAZAKH_TITLE,
-            "Азаттық",
-            "2026-01-08T14:30:00+05:00",
-            KAZAKH_PARAGRAPHS,
-            "kk",
-        );
-        server.route(page, Response::ok("text/html", html));
-    }
+    serve_seed_article(&server, "/a.rss", "/a/1.html");
+    serve_seed_article(&server, "/b.rss", "/b/1.html");
     let dir = TestDir::new();
     let first = VALID.replace("https://www.azattyq.org/api/", &server.url("/a.rss"));
     let config = dir.write_config(&first);
