@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::RuleSpec;
 use crate::poll::{Pipeline, Rules};
+use crate::sd_notify::Heartbeat;
 use crate::store::{ArticleText, NewAlert, StoreError};
 use crate::watch::Document;
 
@@ -32,13 +33,15 @@ pub struct BackfillReport {
 }
 
 /// Runs every rule that needs it over the articles fetched within `window`; `source_tags`
-/// gives each configured source's tags, for rules scoped by tag.
+/// gives each configured source's tags, for rules scoped by tag. Each batch beats `heartbeat`, so
+/// a long backfill keeps the systemd watchdog fed.
 pub async fn backfill(
     pipeline: &Pipeline,
     rules: Vec<RuleSpec>,
     source_tags: HashMap<String, Vec<String>>,
     window: Duration,
     cancel: &CancellationToken,
+    heartbeat: &Heartbeat,
 ) -> Result<BackfillReport, StoreError> {
     let configured: Vec<(String, String)> = rules
         .iter()
@@ -63,6 +66,7 @@ pub async fn backfill(
         if cancel.is_cancelled() {
             return Ok(report);
         }
+        heartbeat.beat();
         let batch = pipeline
             .with_store(move |s| s.articles_since(since, after, BATCH))
             .await?;

@@ -1,7 +1,13 @@
 //! Wiring: opens the store, builds the pipeline, runs polls on schedule and delivers alerts,
 //! and stops cleanly on cancellation (SIGTERM/SIGINT, wired by the CLI).
 //!
-//! No business rules live here: what a poll does is `poll`, when it happens is `schedule`.
+//! Starting is split in two: [`prepare`] does everything that can fail on the config
+//! (database, secrets, clients) without disturbing anything running, so that a reload can be
+//! refused and the running config kept; [`run_prepared`] then polls. No business rules live
+//! here: what a poll does is `poll`, when it happens is `schedule`.
+
+mod liveness;
+mod summary;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -13,14 +19,15 @@ use tokio::task::{Id, JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
 use crate::backfill::backfill;
-use crate::config::{Config, SourceSpec};
+use crate::config::{Config, RuleSpec, SourceSpec};
 use crate::fetch::{ClientError, Fetcher, host_key};
 use crate::notify::{Notifier, NotifyError};
 use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
 use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
-use crate::sd_notify::{self, Watchdog};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
+use liveness::Liveness;
+pub use summary::RunSummary;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
 const TICK: Duration = Duration::from_secs(1);
@@ -49,76 +56,120 @@ pub enum DaemonError {
     Notify(#[from] NotifyError),
 }
 
-/// Totals of a run, printed by `run --once`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunSummary {
-    /// Sources polled.
-    pub polled: usize,
-    /// Polls that failed.
-    pub failed: usize,
-    /// New articles stored.
-    pub stored: usize,
-    /// Items only linked to an article already stored.
-    pub linked: usize,
-    /// Alerts raised.
-    pub alerts: usize,
-    /// Alerts raised by backfilling new or changed rules over stored articles.
-    pub backfill_alerts: usize,
-    /// Deliveries made.
-    pub delivered: usize,
-}
-
-impl RunSummary {
-    fn add_poll(&mut self, poll: &PollReport) {
-        self.polled += 1;
-        self.failed += usize::from(poll.failed);
-        self.stored += poll.stored;
-        self.linked += poll.linked;
-        self.alerts += poll.alerts;
-    }
+/// One configured source and its recorded polling state.
+struct Source {
+    spec: Arc<SourceSpec>,
+    /// The politeness key of its URL's host.
+    host: String,
+    state: SourceState,
 }
 
 /// A running daemon's parts.
 struct Daemon {
     pipeline: Arc<Pipeline>,
-    sources: Vec<Arc<SourceSpec>>,
+    sources: Vec<Source>,
     /// Polls in flight at most.
     concurrency: usize,
     /// Polls in flight to one feed host at most.
     per_host: usize,
 }
 
-/// Runs the daemon: with `once`, polls every source one time, delivers, and returns; otherwise
-/// runs until `cancel` fires, then lets in-flight polls reach a safe point and returns.
-pub async fn run(
-    config: Config,
-    once: bool,
-    cancel: CancellationToken,
-) -> Result<RunSummary, DaemonError> {
-    let backfill_rules = config.rules.clone();
+/// A config made ready to run: database open and migrated, secrets read, clients built.
+pub struct Prepared {
+    pipeline: Arc<Pipeline>,
+    notifier: Notifier,
+    specs: Vec<SourceSpec>,
+    rules: Vec<RuleSpec>,
+    source_tags: HashMap<String, Vec<String>>,
+    backfill_window: Duration,
+    concurrency: usize,
+    per_host: usize,
+}
+
+/// Prepares `config` to run. Blocking (opens the database, reads secret files); it changes
+/// nothing a running daemon uses, so a failure leaves a running config untouched.
+pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
+    let store = SharedStore::new(Store::open(&config.database)?);
+    let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
+    let fetcher = Fetcher::new(&config.fetch)?;
     let source_tags = config
         .sources
         .iter()
         .map(|s| (s.name.clone(), s.tags.clone()))
         .collect();
-    let backfill_window = config.watch.backfill_window;
-    let (daemon, notifier) = Daemon::start(config)?;
-    let states = daemon.sync_sources().await?;
+    let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
+    Ok(Prepared {
+        pipeline: Arc::new(Pipeline {
+            fetcher,
+            store,
+            rules: Arc::new(Rules::new(config.rules.clone())),
+            sinks: Arc::new(sink_names),
+            robots: RobotsCache::new(&config.fetch.user_agent),
+            sites: Arc::new(config.sites),
+        }),
+        notifier,
+        specs: config.sources,
+        rules: config.rules,
+        source_tags,
+        backfill_window: config.watch.backfill_window,
+        concurrency: config.fetch.concurrency,
+        per_host: config.fetch.per_host_concurrency,
+    })
+}
+
+/// Prepares and runs `config`: see [`prepare`] and [`run_prepared`].
+pub async fn run(
+    config: Config,
+    once: bool,
+    cancel: CancellationToken,
+) -> Result<RunSummary, DaemonError> {
+    let prepared = tokio::task::spawn_blocking(move || prepare(config))
+        .await
+        .map_err(|err| StoreError::Task(err.to_string()))??;
+    run_prepared(prepared, once, cancel).await
+}
+
+/// Runs the daemon: with `once`, polls every source one time, delivers, and returns; otherwise
+/// runs until `cancel` fires, then lets in-flight polls reach a safe point and returns.
+pub async fn run_prepared(
+    prepared: Prepared,
+    once: bool,
+    cancel: CancellationToken,
+) -> Result<RunSummary, DaemonError> {
+    let liveness = Liveness::start("starting: loading sources");
+    let Prepared {
+        pipeline,
+        notifier,
+        specs,
+        rules,
+        source_tags,
+        backfill_window,
+        concurrency,
+        per_host,
+    } = prepared;
+    let mut daemon = Daemon {
+        sources: sync_sources(&pipeline, specs).await?,
+        pipeline,
+        concurrency,
+        per_host,
+    };
+    liveness.step("starting: running new or changed rules over stored articles");
+    let backfilled = backfill(
+        &daemon.pipeline,
+        rules,
+        source_tags,
+        backfill_window,
+        &cancel,
+        liveness.heartbeat(),
+    )
+    .await?;
     if !once {
-        sd_notify::notify(&format!(
-            "READY=1\nSTATUS=polling {} sources with {} rules",
+        liveness.ready(&format!(
+            "polling {} sources with {} rules",
             daemon.sources.len(),
             daemon.pipeline.rules.names.len()
         ));
     }
-    let backfilled = backfill(
-        &daemon.pipeline,
-        backfill_rules,
-        source_tags,
-        backfill_window,
-        &cancel,
-    )
-    .await?;
     // Delivery stops only after the last poll, so alerts stored at the end still go out.
     let stop_delivery = CancellationToken::new();
     let delivering = notifier.spawn(stop_delivery.clone());
@@ -129,11 +180,11 @@ pub async fn run(
         "newswatch started"
     );
     let mut summary = if once {
-        let summary = daemon.poll_all_once(states, &cancel).await;
+        let summary = daemon.poll_all_once(&cancel).await;
         revisit::pass(&daemon.pipeline, &cancel).await;
         summary
     } else {
-        daemon.run_until_cancelled(states, &cancel).await
+        daemon.run_until_cancelled(&cancel, &liveness).await
     };
     summary.backfill_alerts = backfilled.alerts;
     stop_delivery.cancel();
@@ -142,91 +193,72 @@ pub async fn run(
     Ok(summary)
 }
 
+/// Brings the database's source rows in line with `specs` and pairs each with its state.
+async fn sync_sources(
+    pipeline: &Pipeline,
+    specs: Vec<SourceSpec>,
+) -> Result<Vec<Source>, StoreError> {
+    let pairs: Vec<(String, String)> = specs
+        .iter()
+        .map(|s| (s.name.clone(), s.url.to_string()))
+        .collect();
+    let states = pipeline
+        .with_store(move |s| s.sync_sources(pairs.iter().map(|(n, u)| (n.as_str(), u.as_str()))))
+        .await?;
+    Ok(specs
+        .into_iter()
+        .zip(states)
+        .map(|(spec, state)| Source {
+            host: host_key(&spec.url),
+            spec: Arc::new(spec),
+            state,
+        })
+        .collect())
+}
+
 impl Daemon {
-    fn start(config: Config) -> Result<(Daemon, Notifier), DaemonError> {
-        let store = SharedStore::new(Store::open(&config.database)?);
-        let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
-        let fetcher = Fetcher::new(&config.fetch)?;
-        let rules = Rules::new(config.rules);
-        let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
-        let daemon = Daemon {
-            pipeline: Arc::new(Pipeline {
-                fetcher,
-                store,
-                rules: Arc::new(rules),
-                sinks: Arc::new(sink_names),
-                robots: RobotsCache::new(&config.fetch.user_agent),
-                sites: Arc::new(config.sites),
-            }),
-            sources: config.sources.into_iter().map(Arc::new).collect(),
-            concurrency: config.fetch.concurrency,
-            per_host: config.fetch.per_host_concurrency,
-        };
-        Ok((daemon, notifier))
-    }
-
-    async fn sync_sources(&self) -> Result<Vec<SourceState>, StoreError> {
-        let pairs: Vec<(String, String)> = self
-            .sources
-            .iter()
-            .map(|s| (s.name.clone(), s.url.to_string()))
-            .collect();
-        self.pipeline
-            .with_store(move |s| {
-                s.sync_sources(pairs.iter().map(|(n, u)| (n.as_str(), u.as_str())))
-            })
-            .await
-    }
-
-    async fn poll_all_once(
-        &self,
-        states: Vec<SourceState>,
-        cancel: &CancellationToken,
-    ) -> RunSummary {
+    async fn poll_all_once(&self, cancel: &CancellationToken) -> RunSummary {
         let mut slots = Slots::new(self.concurrency, self.per_host);
-        for index in 0..states.len() {
-            slots.push(index, self.host(index));
+        for (index, source) in self.sources.iter().enumerate() {
+            slots.push(index, source.host.clone());
         }
         let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         loop {
-            self.start_ready(&mut slots, &states, &mut running, cancel);
+            self.start_ready(&mut slots, &mut running, cancel);
             let Some(done) = running.polls.join_next_with_id().await else {
                 break;
             };
-            let (index, report) = running.finished(done);
-            summary.add_poll(&report);
-            slots.finish(&self.host(index));
+            if let Some(index) = self.finished(&mut running, done, &mut summary) {
+                slots.finish(&self.sources[index].host);
+            }
         }
         summary
     }
 
     /// Polls each source when due: a queue ordered by due time, sleeping until the earliest
-    /// (or the delivery tick), never scanning every source.
+    /// (or the delivery tick), never scanning every source. Every turn beats the heartbeat.
     async fn run_until_cancelled(
-        &self,
-        mut states: Vec<SourceState>,
+        &mut self,
         cancel: &CancellationToken,
+        liveness: &Liveness,
     ) -> RunSummary {
-        let mut queue = self.initial_queue(&states);
+        let mut queue = self.initial_queue();
         let mut slots = Slots::new(self.concurrency, self.per_host);
         let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         let mut revisits = Revisits::default();
-        let mut watchdog = Watchdog::from_env();
         while !cancel.is_cancelled() {
-            if let Some(watchdog) = watchdog.as_mut() {
-                watchdog.tick();
-            }
+            liveness.heartbeat().beat();
             revisits.tick(&self.pipeline, cancel);
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()
                 && due <= now
             {
                 queue.pop();
-                slots.push(index, self.host(index));
+                slots.push(index, self.sources[index].host.clone());
             }
-            self.start_ready(&mut slots, &states, &mut running, cancel);
+            self.start_ready(&mut slots, &mut running, cancel);
             let wait = queue
                 .peek()
                 .and_then(|Reverse((due, _))| (*due - now).to_std().ok())
@@ -234,12 +266,11 @@ impl Daemon {
             tokio::select! {
                 () = cancel.cancelled() => break,
                 Some(done) = running.polls.join_next_with_id() => {
-                    let (index, report) = running.finished(done);
-                    summary.add_poll(&report);
-                    slots.finish(&self.host(index));
-                    if let Some(state) = states.get_mut(index) {
-                        *state = self.refreshed(state.clone()).await;
-                        queue.push(Reverse((state.next_due_at.unwrap_or(now), index)));
+                    if let Some(index) = self.finished(&mut running, done, &mut summary) {
+                        slots.finish(&self.sources[index].host);
+                        let source = &mut self.sources[index];
+                        source.state = refreshed(&self.pipeline, source.state.clone()).await;
+                        queue.push(Reverse((source.state.next_due_at.unwrap_or(now), index)));
                     }
                 }
                 () = tokio::time::sleep(wait) => {}
@@ -251,99 +282,99 @@ impl Daemon {
             waiting = slots.waiting(),
             "stopping: letting in-flight polls reach a safe point"
         );
-        while let Some(done) = running.polls.join_next_with_id().await {
-            summary.add_poll(&running.finished(done).1);
+        loop {
+            liveness.heartbeat().beat();
+            tokio::select! {
+                done = running.polls.join_next_with_id() => match done {
+                    Some(done) => { self.finished(&mut running, done, &mut summary); }
+                    None => break,
+                },
+                () = tokio::time::sleep(TICK) => {}
+            }
         }
         summary
     }
 
     /// The start queue: sources already due (or never polled) are spread so that they start
     /// at a bounded rate instead of all at once.
-    fn initial_queue(&self, states: &[SourceState]) -> BinaryHeap<Reverse<(DateTime<Utc>, usize)>> {
+    fn initial_queue(&self) -> BinaryHeap<Reverse<(DateTime<Utc>, usize)>> {
         let now = Utc::now();
-        let overdue = states.iter().filter(|s| is_due(s.next_due_at, now)).count();
-        states
+        let overdue = self
+            .sources
             .iter()
-            .zip(&self.sources)
+            .filter(|s| is_due(s.state.next_due_at, now))
+            .count();
+        self.sources
+            .iter()
             .enumerate()
-            .map(|(index, (state, source))| {
-                let due = match state.next_due_at {
+            .map(|(index, source)| {
+                let due = match source.state.next_due_at {
                     Some(at) if at > now => at,
-                    _ => spread_start(now, source.interval, overdue, self.concurrency),
+                    _ => spread_start(now, source.spec.interval, overdue, self.concurrency),
                 };
                 Reverse((due, index))
             })
             .collect()
     }
 
-    /// The source's freshly recorded state. Falls back to the previous state, due again in a
-    /// minute, if the database cannot be read.
-    async fn refreshed(&self, previous: SourceState) -> SourceState {
-        let name = previous.name.clone();
-        match self
-            .pipeline
-            .with_store(move |s| s.source_state(&name))
-            .await
-        {
-            Ok(Some(state)) => state,
-            Ok(None) | Err(_) => {
-                tracing::error!(source = %previous.name, "cannot read source state; polling again in a minute");
-                SourceState {
-                    next_due_at: Some(Utc::now() + chrono::Duration::minutes(1)),
-                    ..previous
-                }
-            }
-        }
-    }
-
-    /// The politeness key of source `index`'s feed.
-    fn host(&self, index: usize) -> String {
-        self.sources
-            .get(index)
-            .map_or_else(String::new, |s| host_key(&s.url))
-    }
-
     /// Starts every waiting poll that has a global and a per-host slot.
-    fn start_ready(
-        &self,
-        slots: &mut Slots,
-        states: &[SourceState],
-        running: &mut InFlight,
-        cancel: &CancellationToken,
-    ) {
+    fn start_ready(&self, slots: &mut Slots, running: &mut InFlight, cancel: &CancellationToken) {
         while !cancel.is_cancelled()
             && let Some(index) = slots.admit()
         {
-            let (Some(source), Some(state)) = (self.sources.get(index), states.get(index)) else {
-                slots.finish(&self.host(index));
+            let Some(source) = self.sources.get(index) else {
                 continue;
             };
-            let (source, state) = (Arc::clone(source), state.clone());
+            let (spec, state) = (Arc::clone(&source.spec), source.state.clone());
             let pipeline = Arc::clone(&self.pipeline);
             let cancel = cancel.clone();
             let task = running.polls.spawn(async move {
-                let report = pipeline.poll(&source, &state, &cancel).await;
-                tracing::info!(source = %source.name, stored = report.stored, linked = report.linked,
+                let report = pipeline.poll(&spec, &state, &cancel).await;
+                tracing::info!(source = %spec.name, stored = report.stored, linked = report.linked,
                     alerts = report.alerts, failed = report.failed, "polled");
                 (index, report)
             });
             running.sources.insert(task.id(), index);
         }
     }
-}
 
-impl InFlight {
-    /// The source and report of a finished task; a panicked poll reports nothing.
-    fn finished(&mut self, done: Result<(Id, Done), JoinError>) -> Done {
+    /// Counts a finished poll task into `summary` and returns its source's index (`None` for
+    /// a task this daemon did not start, which cannot happen but is not worth a panic).
+    fn finished(
+        &self,
+        running: &mut InFlight,
+        done: Result<(Id, Done), JoinError>,
+        summary: &mut RunSummary,
+    ) -> Option<usize> {
         match done {
-            Ok((id, done)) => {
-                self.sources.remove(&id);
-                done
+            Ok((id, (index, report))) => {
+                running.sources.remove(&id);
+                summary.add_poll(&report);
+                Some(index)
             }
             Err(err) => {
-                let index = self.sources.remove(&err.id()).unwrap_or(usize::MAX);
-                tracing::error!(error = %err, "a poll task failed");
-                (index, PollReport::default())
+                let index = running.sources.remove(&err.id());
+                let source = index.and_then(|i| self.sources.get(i));
+                let name = source.map_or("?", |s| s.spec.name.as_str());
+                tracing::error!(source = name, error = %err, "a poll task failed");
+                summary.add_crashed_poll();
+                index
+            }
+        }
+    }
+}
+
+/// The source's freshly recorded state. Falls back to the previous state, due again in a
+/// minute, if the database cannot be read.
+async fn refreshed(pipeline: &Pipeline, previous: SourceState) -> SourceState {
+    let name = previous.name.clone();
+    match pipeline.with_store(move |s| s.source_state(&name)).await {
+        Ok(Some(state)) => state,
+        Ok(None) | Err(_) => {
+            tracing::error!(source = %previous.name, "cannot read source state; polling again in a minute");
+            SourceState {
+                next_due_at: Some(Utc::now() + chrono::Duration::minutes(1)),
+                ..previous
             }
         }
     }

@@ -6,6 +6,8 @@
 
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Sends one notification, e.g. `"READY=1\nSTATUS=polling 13 sources"`.
@@ -31,39 +33,66 @@ fn send(socket: &std::path::Path, message: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Pings the systemd watchdog at half the period systemd asked for (`$WATCHDOG_USEC`), so a
-/// scheduler loop that stops turning gets the service restarted.
-pub struct Watchdog {
-    every: Duration,
-    last: Option<Instant>,
+/// The watchdog period systemd asked for (`$WATCHDOG_USEC`), if it is meant for this process
+/// (`$WATCHDOG_PID` unset or ours).
+pub fn watchdog_period() -> Option<Duration> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    let for_us = std::env::var("WATCHDOG_PID")
+        .ok()
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_none_or(|pid| pid == std::process::id());
+    (for_us && usec > 0).then(|| Duration::from_micros(usec))
 }
 
-impl Watchdog {
-    /// The watchdog systemd asked for, if any (honouring `$WATCHDOG_PID` when set).
-    pub fn from_env() -> Option<Watchdog> {
-        let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
-        let for_us = std::env::var("WATCHDOG_PID")
-            .ok()
-            .and_then(|pid| pid.parse::<u32>().ok())
-            .is_none_or(|pid| pid == std::process::id());
-        (for_us && usec > 0).then(|| Watchdog {
-            every: Duration::from_micros(usec) / 2,
-            last: None,
-        })
+/// Whether systemd listens for notifications (`$NOTIFY_SOCKET` set).
+pub fn enabled() -> bool {
+    std::env::var_os("NOTIFY_SOCKET").is_some()
+}
+
+/// Proof that work goes on: the loops that must keep turning (the scheduler, a backfill's
+/// batches) beat it, and the watchdog is fed only while beats are recent.
+#[derive(Debug, Clone)]
+pub struct Heartbeat {
+    origin: Instant,
+    /// Milliseconds from `origin` to the last beat.
+    last: Arc<AtomicU64>,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat {
+            origin: Instant::now(),
+            last: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl Heartbeat {
+    /// Records progress now.
+    pub fn beat(&self) {
+        let now = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(now, Ordering::Relaxed);
     }
 
-    /// Pings if half the period passed since the last ping.
-    pub fn tick(&mut self) {
-        if self.last.is_none_or(|at| at.elapsed() >= self.every) {
-            self.last = Some(Instant::now());
-            notify("WATCHDOG=1");
-        }
+    /// Time since the last beat.
+    pub fn age(&self) -> Duration {
+        let last = Duration::from_millis(self.last.load(Ordering::Relaxed));
+        self.origin.elapsed().saturating_sub(last)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heartbeat_ages_until_the_next_beat() {
+        let heartbeat = Heartbeat::default();
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(heartbeat.age() >= Duration::from_millis(30));
+        heartbeat.clone().beat();
+        assert!(heartbeat.age() < Duration::from_millis(30));
+    }
 
     #[test]
     fn messages_reach_a_path_socket() {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::article::{RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page};
 use common::feeds::{FeedItem, rss_feed};
-use common::process::{TestDir, count, run_checked};
+use common::process::{TestDir, count, run_checked, run_newswatch};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -202,9 +202,17 @@ fn backoff_grows_with_failures_and_a_success_resets_it() {
              FROM sources",
         )
     };
-    run(&["run", "--once"], &cfg);
+    // Every poll fails, so `run --once` exits 1.
+    let all_failed = || {
+        let out = run_newswatch(
+            &["run", "--once", "--config", cfg.to_str().unwrap()],
+            RUN_LIMIT,
+        );
+        assert_eq!(out.status.code(), Some(1));
+    };
+    all_failed();
     let first = delay();
-    run(&["run", "--once"], &cfg);
+    all_failed();
     let second = delay();
     assert_eq!(column(&db, "flaky", "consecutive_failures"), "2");
     assert!((540..=660).contains(&first), "first backoff {first}s");

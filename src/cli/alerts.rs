@@ -10,9 +10,15 @@ use newswatch::store::{DeliveryRow, Store};
 
 use super::run::load_config;
 
-fn open_store(config_path: &Path) -> Result<Store, ExitCode> {
+/// Opens the config's database: read-only to list, writable to requeue.
+fn open_store(config_path: &Path, writable: bool) -> Result<Store, ExitCode> {
     let config = load_config(config_path)?;
-    Store::open(&config.database).map_err(|err| {
+    let opened = if writable {
+        Store::open(&config.database)
+    } else {
+        Store::open_read_only(&config.database)
+    };
+    opened.map_err(|err| {
         eprintln!("error: {err}");
         ExitCode::from(1)
     })
@@ -27,7 +33,7 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
             return Ok(ExitCode::from(2));
         }
     };
-    let store = match open_store(config) {
+    let store = match open_store(config, false) {
         Ok(store) => store,
         Err(code) => return Ok(code),
     };
@@ -91,10 +97,18 @@ fn describe(d: &DeliveryRow) -> String {
 
 /// `newswatch alerts retry ID` or `newswatch alerts retry --dead`.
 pub fn retry(config: &Path, id: Option<i64>, dead: bool) -> anyhow::Result<ExitCode> {
-    let mut store = match open_store(config) {
+    let mut store = match open_store(config, true) {
         Ok(store) => store,
         Err(code) => return Ok(code),
     };
+    if let Some(id) = id
+        && !store.alert_exists(id)?
+    {
+        eprintln!(
+            "error: there is no alert #{id}; `newswatch alerts` lists the alerts and their ids"
+        );
+        return Ok(ExitCode::from(1));
+    }
     let (queued, what) = match (id, dead) {
         (Some(id), false) => (store.requeue_alert(id)?, format!("alert #{id}")),
         (None, true) => (store.requeue_dead()?, "dead deliveries".to_string()),
@@ -107,7 +121,7 @@ pub fn retry(config: &Path, id: Option<i64>, dead: bool) -> anyhow::Result<ExitC
         "queued {queued} deliveries ({what}); a running daemon sends them within seconds, or run `newswatch run --once`"
     );
     if queued == 0 && id.is_some() {
-        eprintln!("nothing to queue: the alert does not exist or all its deliveries succeeded");
+        eprintln!("nothing to queue: every delivery of the alert succeeded or was skipped");
     }
     Ok(ExitCode::SUCCESS)
 }

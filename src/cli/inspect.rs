@@ -12,10 +12,11 @@ use super::alerts::parse_since;
 
 use super::run::load_config;
 
-/// Loads the config and opens its database; a failure is printed and becomes the exit code.
+/// Loads the config and opens its database read-only (these commands never write, and work
+/// beside a running daemon or for an admin who may not write its folder); a failure is printed and becomes the exit code.
 fn open_with_config(config_path: &Path) -> Result<(Config, Store), ExitCode> {
     let config = load_config(config_path)?;
-    let store = Store::open(&config.database).map_err(|err| {
+    let store = Store::open_read_only(&config.database).map_err(|err| {
         eprintln!("error: {err}");
         ExitCode::from(1)
     })?;

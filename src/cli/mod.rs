@@ -103,7 +103,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Test a watch query on a text file or on the stored articles (no alerts are raised):
-    /// exit 0 and print the snippet(s) on a match, 1 if none, 2 on a bad query.
+    /// exit 0 and print the snippet(s) on a match, 1 if none, 2 on a bad query or an unreadable file.
     Match {
         /// The query, in the rule language (docs/rules.md).
         #[arg(long)]

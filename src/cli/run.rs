@@ -5,12 +5,21 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use newswatch::config::{Config, ConfigError};
-use newswatch::daemon;
+use newswatch::daemon::{self, Prepared};
+use newswatch::preflight;
 use newswatch::sd_notify;
+use newswatch::store::{DaemonLock, Store};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::signals;
+
+/// Threads for blocking work (SQLite, extraction, matching) at most; more wait in a queue.
+/// Bounded so the unit's `TasksMax=` is never hit (tokio's default is 512).
+const MAX_BLOCKING_THREADS: usize = 128;
+
+/// What `run --once` says when no source could be polled.
+const ALL_FAILED: &str = "no source could be polled — is the network up?";
 
 /// Loads the config; on failure prints every problem and yields exit code 2.
 pub fn load_config(path: &Path) -> Result<Config, ExitCode> {
@@ -27,9 +36,28 @@ pub fn load_config(path: &Path) -> Result<Config, ExitCode> {
     })
 }
 
-/// `newswatch check-config`.
+/// Loads the config and checks that it can run here ([`preflight::check`]); on failure
+/// prints every problem and yields exit code 2.
+fn load_runnable(path: &Path) -> Result<Config, ExitCode> {
+    let config = load_config(path)?;
+    let problems = preflight::check(&config);
+    if problems.is_empty() {
+        return Ok(config);
+    }
+    for problem in &problems {
+        eprintln!("{}: {problem}", path.display());
+    }
+    eprintln!(
+        "{} problem(s) would stop newswatch from running {}; fix them and run `newswatch check-config` again (as the service's user)",
+        problems.len(),
+        path.display()
+    );
+    Err(ExitCode::from(2))
+}
+
+/// `newswatch check-config`: the file, and everything `run` needs from this machine.
 pub fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
-    let config = match load_config(path) {
+    let config = match load_runnable(path) {
         Ok(config) => config,
         Err(code) => return Ok(code),
     };
@@ -44,62 +72,114 @@ pub fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `newswatch run [--once]`.
+/// `newswatch run [--once]`. Holds the database's daemon lock for the whole run; exits 1
+/// when `--once` polled sources and every poll failed.
 pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
-    let config = match load_config(path) {
+    let config = match load_runnable(path) {
         Ok(config) => config,
         Err(code) => return Ok(code),
+    };
+    let _lock = match DaemonLock::acquire(&config.database) {
+        Ok(lock) => lock,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(1));
+        }
     };
     if config.sources.is_empty() {
         tracing::warn!("the config lists no [[source]]; nothing will be polled");
     }
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let database = config.database.clone();
+    let prepared = daemon::prepare(config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .build()
+        .context("cannot start the async runtime")?;
     let summary = runtime.block_on(async {
         let stop = CancellationToken::new();
         let (reload_tx, reloads) = mpsc::channel(1);
         tokio::spawn(signals::listen(path.to_path_buf(), stop.clone(), reload_tx));
         if once {
             drop(reloads);
-            daemon::run(config, true, stop).await
+            daemon::run_prepared(prepared, true, stop).await
         } else {
-            supervise(config, stop, reloads).await
+            supervise(prepared, &database, stop, reloads).await
         }
     })?;
-    if once {
-        println!(
-            "polled {} sources ({} failed): {} new articles, {} linked, {} alerts, {} backfill alerts, {} deliveries",
-            summary.polled,
-            summary.failed,
-            summary.stored,
-            summary.linked,
-            summary.alerts,
-            summary.backfill_alerts,
-            summary.delivered
-        );
+    drop(runtime);
+    if let Err(err) = Store::release_wal(&database) {
+        tracing::warn!(error = %err, "the database stays in WAL mode; admins reading it need write access to its folder until the next clean stop");
+    }
+    if !once {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "polled {} sources ({} failed): {} new articles, {} linked, {} alerts, {} backfill alerts, {} deliveries",
+        summary.polled,
+        summary.failed,
+        summary.stored,
+        summary.linked,
+        summary.alerts,
+        summary.backfill_alerts,
+        summary.delivered
+    );
+    if summary.all_failed() {
+        eprintln!("error: {ALL_FAILED} (`newswatch sources` shows each source's error)");
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the daemon until `stop`; a reloaded config restarts it in-process once in-flight polls
-/// reached a safe point. Schedules and validators live in SQLite, so a reload loses nothing.
+/// Runs the daemon until `stop`. A reloaded config is first prepared beside the running one
+/// (database, secrets, clients); only if that succeeds is the running round stopped at a safe
+/// point and the new one started. Schedules and validators live in SQLite, so a reload loses
+/// nothing; a reload that cannot run is logged and the running config kept.
 async fn supervise(
-    mut config: Config,
+    mut prepared: Prepared,
+    database: &Path,
     stop: CancellationToken,
     mut reloads: mpsc::Receiver<Config>,
 ) -> Result<daemon::RunSummary, daemon::DaemonError> {
     loop {
         let round = stop.child_token();
-        let running = daemon::run(config, false, round.clone());
+        let running = daemon::run_prepared(prepared, false, round.clone());
         tokio::pin!(running);
-        config = tokio::select! {
-            result = &mut running => return result,
-            Some(next) = reloads.recv() => {
-                sd_notify::notify("RELOADING=1\nSTATUS=reloading the config");
-                round.cancel();
-                running.await?;
-                tracing::info!("restarting with the reloaded config");
-                next
+        prepared = loop {
+            tokio::select! {
+                result = &mut running => return result,
+                Some(next) = reloads.recv() => match prepare_reload(next, database).await {
+                    Ok(next) => {
+                        sd_notify::notify("RELOADING=1\nSTATUS=reloading the config");
+                        round.cancel();
+                        (&mut running).await?;
+                        tracing::info!("restarting with the reloaded config");
+                        break next;
+                    }
+                    Err(why) => tracing::error!("reload rejected, keeping the running config:\n{why}"),
+                },
             }
         };
     }
+}
+
+/// Checks and prepares a reloaded config off the async threads; every problem in one text.
+/// The database cannot move on a reload: the running daemon holds the old one's lock.
+async fn prepare_reload(config: Config, database: &Path) -> Result<Prepared, String> {
+    if config.database != database {
+        return Err(format!(
+            "storage.database changed from {} to {}; a reload cannot move the database, restart newswatch instead (systemctl restart newswatch)",
+            database.display(),
+            config.database.display()
+        ));
+    }
+    let checked = tokio::task::spawn_blocking(move || {
+        let problems = preflight::check(&config);
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        daemon::prepare(config).map_err(|err| err.to_string())
+    })
+    .await;
+    checked.unwrap_or_else(|err| Err(format!("the reload task failed: {err}")))
 }

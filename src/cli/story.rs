@@ -13,7 +13,7 @@ pub fn story(config: &Path, id: i64, by_article: bool) -> anyhow::Result<ExitCod
         Ok(config) => config,
         Err(code) => return Ok(code),
     };
-    let store = Store::open(&config.database)?;
+    let store = Store::open_read_only(&config.database)?;
     let story_id = if by_article {
         store.story_of(id)?
     } else {

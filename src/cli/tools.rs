@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use newswatch::extract::extract_with_rules;
 use newswatch::fetch::decode_text;
+use newswatch::files::{MAX_DOCUMENT_BYTES, read_capped};
 use newswatch::watch::{Document, Query};
 use url::Url;
 
@@ -22,7 +22,13 @@ pub fn extract(
         Ok(config) => config.map(|c| c.sites).unwrap_or_default(),
         Err(code) => return Ok(code),
     };
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = match read_capped(file, MAX_DOCUMENT_BYTES) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let url = match url.map(Url::parse).transpose() {
         Ok(url) => url,
         Err(err) => {
@@ -49,7 +55,13 @@ pub fn match_file(query: &str, file: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = match read_capped(file, MAX_DOCUMENT_BYTES) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let text = decode_text(&bytes, None);
     match query.find(&Document::new("", &text)) {
         Some(hit) => {

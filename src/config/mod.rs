@@ -2,7 +2,8 @@
 //!
 //! Loading happens in two layers. `raw` mirrors the file with byte spans kept on every value a
 //! user may get wrong; `validate` turns it into the typed [`Config`] the daemon runs on, and
-//! reports every problem with its line and column. This module reads the file and nothing else.
+//! reports every problem with its line and column. This module reads the file (size-capped, see
+//! [`crate::files`]) and nothing else.
 
 mod raw;
 mod sink;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::extract::SiteRule;
+use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text_capped};
 use crate::watch::{Query, RuleScope};
 
 pub use sink::{
@@ -114,14 +116,9 @@ pub struct RuleSpec {
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read at all.
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    /// The file could not be read at all (missing, unreadable, not a regular file, too large).
+    #[error("cannot read config file {}: {}", .0.path.display(), .0.reason)]
+    Read(#[from] ReadError),
     /// The file was read but is not a valid configuration.
     #[error("{}", render_problems(path, problems))]
     Invalid {
@@ -154,10 +151,7 @@ fn render_problems(path: &Path, problems: &[Problem]) -> String {
 impl Config {
     /// Reads and validates the config file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text_capped(path, MAX_CONFIG_BYTES)?;
         Config::parse(&text, path).map_err(|problems| ConfigError::Invalid {
             path: path.to_path_buf(),
             problems,
@@ -166,8 +160,19 @@ impl Config {
 
     /// Validates config `text` as if it had been read from `path` (used to resolve the database).
     pub fn parse(text: &str, path: &Path) -> Result<Config, Vec<Problem>> {
-        let raw = raw::parse(text)?;
-        validate::validate(raw, text, path)
+        let (raw, mut problems) = raw::parse(text);
+        let Some(raw) = raw else {
+            return Err(problems);
+        };
+        match validate::validate(raw, text, path) {
+            Ok(config) if problems.is_empty() => Ok(config),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.extend(more);
+                problems.sort_by_key(|p| (p.line, p.column));
+                Err(problems)
+            }
+        }
     }
 
     /// Finds a source by name.

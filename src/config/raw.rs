@@ -2,8 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, Deserializer};
 
 use super::Problem;
 use crate::extract::SiteRule;
@@ -123,12 +126,66 @@ pub struct RawSink {
     pub command: Option<Spanned<Vec<String>>>,
 }
 
-/// Parses TOML text, turning a syntax or shape error into a positioned problem.
-pub fn parse(text: &str) -> Result<RawConfig, Vec<Problem>> {
-    toml::from_str(text).map_err(|err| {
+/// Most problems reported from the file's shape in one run.
+const MAX_SHAPE_PROBLEMS: usize = 100;
+
+/// Parses TOML text into the raw config, with every problem of its shape positioned. An
+/// unknown key is reported, dropped and the rest read again, so one run names every unknown
+/// key (serde stops at the first); any other shape error ends the reading. The config is
+/// returned when everything but unknown keys could be read, so validation can add its own
+/// problems to the same report.
+pub fn parse(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
+    let (raw, mut problems) = read_all(text);
+    problems.sort_by_key(|p| (p.line, p.column));
+    (raw, problems)
+}
+
+fn read_all(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
+    let positioned = |err: &toml::de::Error| {
         let offset = err.span().map(|s| s.start).unwrap_or(0);
-        vec![problem_at(text, offset, err.message().trim().to_string())]
-    })
+        problem_at(text, offset, err.message().trim().to_string())
+    };
+    let mut table = match DeTable::parse(text) {
+        Ok(table) => table,
+        Err(err) => return (None, vec![positioned(&err)]),
+    };
+    let mut problems = Vec::new();
+    while problems.len() < MAX_SHAPE_PROBLEMS {
+        match RawConfig::deserialize(Deserializer::from(table.clone())) {
+            Ok(raw) => return (Some(raw), problems),
+            Err(err) => {
+                problems.push(positioned(&err));
+                let unknown = err.message().starts_with("unknown field");
+                match err.span() {
+                    Some(span) if unknown && drop_key(table.get_mut(), &span) => {}
+                    _ => return (None, problems),
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// Removes the key written at `span` from `table` or any table nested in it.
+fn drop_key(table: &mut DeTable, span: &Range<usize>) -> bool {
+    let found = table.keys().find(|key| key.span() == *span).cloned();
+    if let Some(key) = found {
+        table.remove(&key);
+        return true;
+    }
+    table
+        .iter_mut()
+        .any(|(_, value)| drop_in_value(value.get_mut(), span))
+}
+
+fn drop_in_value(value: &mut DeValue, span: &Range<usize>) -> bool {
+    match value {
+        DeValue::Table(table) => drop_key(table, span),
+        DeValue::Array(items) => items
+            .iter_mut()
+            .any(|item| drop_in_value(item.get_mut(), span)),
+        _ => false,
+    }
 }
 
 /// Builds a problem at byte `offset` of `text`.
@@ -152,6 +209,16 @@ pub fn problem_at(text: &str, offset: usize, message: String) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unknown_key_is_reported_even_in_arrays_of_tables() {
+        let text = "tgas = 1\n[storage]\ndatabase = \"n.db\"\n[[source]]\nname = \"a\"\nurl = \"http://x\"\nintervl = \"5m\"\n";
+        let (raw, problems) = parse(text);
+        assert!(raw.is_some(), "{problems:?}");
+        let found: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(found, [(1, 1), (7, 1)], "{problems:?}");
+        assert!(problems[1].message.contains("unknown field `intervl`"));
+    }
 
     #[test]
     fn positions_count_lines_and_characters_not_bytes() {

@@ -82,6 +82,20 @@ impl Checker<'_> {
         }
     }
 
+    /// An HTTP header value: non-empty printable ASCII (RFC 9110 §5.5 allows no line breaks).
+    fn header_value(&mut self, what: &str, value: &Spanned<String>) -> bool {
+        let text = value.get_ref();
+        let ok =
+            !text.trim().is_empty() && text.chars().all(|c| c == '\t' || (' '..='~').contains(&c));
+        if !ok {
+            self.report(
+                value,
+                format!("{what} {text:?} must be non-empty printable ASCII on one line, e.g. \"newswatch/1.0 (+https://example.org/contact)\""),
+            );
+        }
+        ok
+    }
+
     fn integer(
         &mut self,
         what: &str,
@@ -223,6 +237,7 @@ fn fetch_settings(check: &mut Checker, raw: &RawFetch) -> FetchSettings {
         user_agent: raw
             .user_agent
             .as_ref()
+            .filter(|ua| check.header_value("fetch.user_agent", ua))
             .map(|ua| ua.get_ref().clone())
             .unwrap_or_else(|| concat!("newswatch/", env!("CARGO_PKG_VERSION")).to_string()),
         timeout: duration(

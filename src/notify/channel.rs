@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::{Secret, SinkKind, SinkSpec};
 use crate::fetch::error_chain;
+use crate::files::{MAX_SECRET_BYTES, read_text_capped};
 
 use super::message::Outgoing;
 use super::{NotifyError, command, email, log_sink, telegram, webhook};
@@ -109,10 +110,10 @@ fn resolve(secret: &Secret, sink: &str) -> Result<String, NotifyError> {
             sink: sink.to_string(),
             reason: format!("environment variable {name} is not set (or not UTF-8); export it before starting newswatch"),
         })?,
-        Secret::File(path) => std::fs::read_to_string(path)
+        Secret::File(path) => read_text_capped(path, MAX_SECRET_BYTES)
             .map_err(|err| NotifyError::Secret {
                 sink: sink.to_string(),
-                reason: format!("cannot read {}: {err}; check the path and that newswatch's user may read it", path.display()),
+                reason: err.to_string(),
             })?
             .trim_end_matches(['\n', '\r'])
             .to_string(),

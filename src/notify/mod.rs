@@ -82,11 +82,7 @@ impl Notifier {
         user_agent: &str,
         store: SharedStore,
     ) -> Result<Notifier, NotifyError> {
-        let http = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let http = http_client(user_agent)?;
         let workers = sinks
             .iter()
             .map(|spec| {
@@ -96,6 +92,19 @@ impl Notifier {
             })
             .collect::<Result<_, NotifyError>>()?;
         Ok(Notifier { workers })
+    }
+
+    /// Prepares every sink as [`Notifier::new`] does (secrets read, clients built) but keeps
+    /// nothing and returns every problem, not only the first: `check-config` and reloads use it.
+    pub fn check(sinks: &[SinkSpec], user_agent: &str) -> Vec<NotifyError> {
+        let http = match http_client(user_agent) {
+            Ok(http) => http,
+            Err(err) => return vec![err.into()],
+        };
+        sinks
+            .iter()
+            .filter_map(|spec| channel::Channel::new(spec, &http).err())
+            .collect()
     }
 
     /// Starts one delivery task per sink. Each delivers due alerts about every second until
@@ -108,6 +117,15 @@ impl Notifier {
         }
         Delivering { tasks }
     }
+}
+
+/// The HTTP client shared by webhook and Telegram sinks.
+fn http_client(user_agent: &str) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
 }
 
 /// The running delivery tasks.

@@ -4,7 +4,7 @@
 //! recorded and leaves unrecorded deliveries due again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, db_time};
 
@@ -180,6 +180,15 @@ impl Store {
              WHERE alert_id = ?1 AND state IN ('dead', 'retrying', 'pending')",
             params![alert_id, db_time(Utc::now())],
         )?)
+    }
+
+    /// Whether alert `alert_id` exists.
+    pub fn alert_exists(&self, alert_id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM alerts WHERE id = ?1", [alert_id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// Queues every dead delivery to be tried now with a fresh attempt count.

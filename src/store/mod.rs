@@ -6,6 +6,7 @@
 
 mod articles;
 mod deliveries;
+mod lock;
 mod reports;
 mod robots;
 mod rules;
@@ -21,10 +22,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
+pub use lock::{DaemonLock, LockError, daemon_running, lock_path};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use robots::CachedRobots;
 pub use rules::ArticleText;
@@ -49,6 +51,18 @@ pub enum StoreError {
         /// The SQLite error.
         source: rusqlite::Error,
     },
+    /// A read-only reader found a schema older than this build's; the daemon upgrades it.
+    #[error(
+        "database {path} has schema version {found}, older than this newswatch's ({known}); start the upgraded daemon (or run `newswatch run --once`) to migrate it, then read it"
+    )]
+    TooOld {
+        /// The database file.
+        path: PathBuf,
+        /// Version recorded in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
     /// The file was written by a newer newswatch.
     #[error(
         "database {path} has schema version {found}, newer than this newswatch knows ({known}); upgrade newswatch"
@@ -60,6 +74,14 @@ pub enum StoreError {
         found: i64,
         /// Newest version this build knows.
         known: i64,
+    },
+    /// The database could not leave WAL mode.
+    #[error("database {path} stays in {mode} journal mode: another connection has it open")]
+    JournalMode {
+        /// The database file.
+        path: PathBuf,
+        /// The mode it stays in.
+        mode: String,
     },
     /// A statement failed.
     #[error("database error: {0}")]
@@ -104,6 +126,74 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the database at `path` for reading only, for the admin commands: it never writes,
+    /// migrates or creates a file, so a reader that may not write the database's folder (the
+    /// admin group) can use it. With no daemon running (see [`DaemonLock`]) nothing can
+    /// change the file, so it is opened `immutable` and needs no `-wal`/`-shm` files; beside a
+    /// running daemon it reads through the daemon's WAL like any SQLite reader. A database not
+    /// created yet reads as empty.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !path.exists() {
+            // No daemon has created it yet: it reads as empty, and nothing is created.
+            let mut store = Store {
+                conn: Connection::open_in_memory().map_err(open_err)?,
+            };
+            store.migrate(path)?;
+            return Ok(store);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = if daemon_running(path) {
+            Connection::open_with_flags(path, flags)
+        } else {
+            Connection::open_with_flags(immutable_uri(path), flags)
+        }
+        .map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        let store = Store { conn };
+        let known = schema::MIGRATIONS.len() as i64;
+        let found = store.schema_version().map_err(|err| match err {
+            StoreError::Sql(source) => open_err(source),
+            other => other,
+        })?;
+        let path = path.to_path_buf();
+        match found.cmp(&known) {
+            std::cmp::Ordering::Equal => Ok(store),
+            std::cmp::Ordering::Less => Err(StoreError::TooOld { path, found, known }),
+            std::cmp::Ordering::Greater => Err(StoreError::TooNew { path, found, known }),
+        }
+    }
+
+    /// Leaves the database at `path` in rollback-journal mode, the write-ahead log folded into
+    /// the file and removed: a stopping daemon calls it so that readers who may not create
+    /// files in the database's folder (the admin group, `sqlite3 -readonly`) can read it while
+    /// no daemon runs. The next [`Store::open`] turns WAL mode on again. Fails harmlessly
+    /// (the file stays in WAL mode) while another connection is open.
+    pub fn release_wal(path: &Path) -> Result<(), StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(2))
+            .map_err(open_err)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("delete") {
+            Ok(())
+        } else {
+            Err(StoreError::JournalMode {
+                path: path.to_path_buf(),
+                mode,
+            })
+        }
+    }
+
     /// The schema version of this database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self
@@ -128,6 +218,19 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+}
+
+/// An SQLite URI naming `path` with `immutable=1` (RFC 8089 `file:` URI, percent-encoded).
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match url::Url::from_file_path(&absolute) {
+        Ok(mut url) => {
+            url.set_query(Some("immutable=1"));
+            url.to_string()
+        }
+        // Not absolute even now: let SQLite report the path as it was given.
+        Err(()) => path.display().to_string(),
     }
 }
 
@@ -179,6 +282,22 @@ mod tests {
             Store::open(&path),
             Err(StoreError::TooNew { found: 999, .. })
         ));
+    }
+
+    #[test]
+    fn a_read_only_store_reads_without_creating_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n b#1.db");
+        drop(Store::open(&path).unwrap());
+        let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        let store = Store::open_read_only(&path).unwrap();
+        assert_eq!(store.stats().unwrap().articles, 0);
+        drop(store);
+        let after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(before.len(), after.len());
+        let missing = Store::open_read_only(&dir.path().join("none.db")).unwrap();
+        assert_eq!(missing.stats().unwrap().sources, 0);
+        assert!(!dir.path().join("none.db").exists());
     }
 
     #[test]

@@ -179,16 +179,34 @@ impl Store {
             rows.collect()
         };
         run().map_err(|err| match err {
-            rusqlite::Error::SqliteFailure(_, Some(reason))
-                if reason.contains("fts5") || reason.contains("syntax") =>
+            // The statement is fixed, so an SQLITE_ERROR can only come from the query text.
+            rusqlite::Error::SqliteFailure(failure, reason)
+                if failure.code == rusqlite::ErrorCode::Unknown =>
             {
                 StoreError::BadSearch {
                     query: query.to_string(),
-                    reason,
+                    reason: explain_search_error(reason.as_deref().unwrap_or("")),
                 }
             }
             other => StoreError::Sql(other),
         })
+    }
+}
+
+/// SQLite's FTS5 complaint in words an admin can act on.
+fn explain_search_error(reason: &str) -> String {
+    if reason.contains("unterminated string") {
+        "a double quote is not closed; quote phrases as \"two words\"".into()
+    } else if reason.contains("unknown special query") {
+        "`*` must follow a word (prefix search: тұтқын*)".into()
+    } else if let Some(column) = reason.strip_prefix("no such column: ") {
+        format!(
+            "`{column}:` is not a column; only title: and body: can prefix a search, so quote text with a colon or braces (\"{column}:…\")"
+        )
+    } else if reason.is_empty() {
+        "SQLite cannot parse it".into()
+    } else {
+        reason.to_string()
     }
 }
 

@@ -65,7 +65,9 @@ pub struct PollRecord {
 
 impl Store {
     /// Makes the `sources` table match the config: adds new sources, updates URLs, and marks
-    /// sources no longer configured inactive (their history stays). Returns the state of each
+    /// sources no longer configured inactive (their history stays). A source whose URL changed
+    /// starts afresh: validators, failure count, last error, learnt interval and backoff are
+    /// forgotten, so it is polled at once. Returns the state of each
     /// configured source, in the order given.
     pub fn sync_sources<'a>(
         &mut self,
@@ -81,6 +83,14 @@ impl Store {
                  ON CONFLICT(name) DO UPDATE SET active = 1,
                     etag = CASE WHEN url = excluded.url THEN etag END,
                     last_modified = CASE WHEN url = excluded.url THEN last_modified END,
+                    consecutive_failures = CASE WHEN url = excluded.url
+                        THEN consecutive_failures ELSE 0 END,
+                    last_error = CASE WHEN url = excluded.url THEN last_error END,
+                    last_status = CASE WHEN url = excluded.url THEN last_status END,
+                    failure_kind = CASE WHEN url = excluded.url THEN failure_kind END,
+                    retry_after_at = CASE WHEN url = excluded.url THEN retry_after_at END,
+                    next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,
+                    interval_secs = CASE WHEN url = excluded.url THEN interval_secs END,
                     url = excluded.url",
                 params![name, url, now],
             )?;
@@ -245,14 +255,19 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_url_forgets_the_validators() {
+    fn a_changed_url_forgets_the_validators_and_the_failures() {
         let (_dir, mut store) = store();
         let id = store.sync_sources([("a", "http://x/feed")]).unwrap()[0].id;
         store.record_poll(id, &poll(None, Some("\"v1\""))).unwrap();
+        store.record_poll(id, &poll(Some("boom"), None)).unwrap();
         let again = store.sync_sources([("a", "http://x/feed")]).unwrap();
         assert_eq!(again[0].etag.as_deref(), Some("\"v1\""));
+        assert_eq!(again[0].consecutive_failures, 1);
         let moved = store.sync_sources([("a", "http://y/feed")]).unwrap();
         assert_eq!(moved[0].id, id);
         assert_eq!(moved[0].etag, None);
+        assert_eq!(moved[0].consecutive_failures, 0);
+        assert_eq!((moved[0].next_due_at, moved[0].interval), (None, None));
+        assert_eq!(store.polling_details().unwrap()["a"].failure_kind, None);
     }
 }

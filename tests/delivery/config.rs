@@ -1,7 +1,7 @@
 //! `[[sink]]` configuration through the binary: every kind accepted, mistakes explained with
 //! their line, and a missing secret stopping the start.
 
-use super::common::process::run_newswatch;
+use super::common::process::{newswatch_bin, run_newswatch, run_with_timeout};
 use super::{LIMIT, Setup};
 
 fn check(sinks: &str) -> String {
@@ -65,7 +65,7 @@ fn a_missing_secret_stops_the_start_naming_the_sink() {
     );
     let out = run_newswatch(&["run", "--once", "--config", s.cfg()], LIMIT);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("sink \"desk\": cannot read its secret")
             && stderr.contains("missing.token"),
@@ -85,7 +85,14 @@ fn check_config_accepts_every_kind_of_sink() {
          username = \"a\"\npassword_env = \"P\"\nfrom = \"newswatch <alerts@example.org>\"\nto = [\"desk@example.org\"]\n\n\
          [[sink]]\nkind = \"command\"\nmode = \"digest\"\nevery = \"1h\"\ncommand = [\"/bin/true\"]\n",
     );
-    let out = run_newswatch(&["check-config", "--config", s.cfg()], LIMIT);
+    // check-config reads the secrets as `run` would: provide them.
+    s.dir.write_file("tg.token", "123:abc\n");
+    let mut command = std::process::Command::new(newswatch_bin());
+    command
+        .args(["check-config", "--config", s.cfg()])
+        .env("HOOK_KEY", "k")
+        .env("P", "p");
+    let out = run_with_timeout(command, LIMIT);
     assert!(
         out.status.success(),
         "{}",

@@ -63,10 +63,7 @@ fn a_delivery_dies_after_max_attempts_and_alerts_retry_requeues_it() {
         s.cli(&["alerts", "retry", "--dead"])
             .contains("queued 1 deliveries")
     );
-    assert!(
-        s.cli(&["alerts", "retry", "999"])
-            .contains("queued 0 deliveries")
-    );
+
     s.run_once();
     assert_eq!(s.posts("/hook").len(), 3);
     assert_eq!(delivered(&s), 1);

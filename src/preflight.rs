@@ -1,0 +1,98 @@
+//! Whether a valid config can run on this machine: everything `run` needs before its first
+//! poll (the database's file and folder usable, secrets readable, environment variables set,
+//! HTTP clients buildable), checked without starting anything or changing any file.
+//!
+//! `check-config`, `run` and a reload all call [`check`], so a config that passes
+//! `check-config` (run as the service's user) does not fail at start, and a reload that would
+//! fail is refused while the running config goes on.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::notify::Notifier;
+
+/// Every problem that would stop `config` from running here, each naming what to fix.
+pub fn check(config: &Config) -> Vec<String> {
+    let mut problems = Vec::new();
+    problems.extend(database(&config.database));
+    if let Err(err) = Fetcher::new(&config.fetch) {
+        problems.push(format!("[fetch]: {err}"));
+    }
+    problems.extend(
+        Notifier::check(&config.sinks, &config.fetch.user_agent)
+            .into_iter()
+            .map(|err| err.to_string()),
+    );
+    problems
+}
+
+/// The database must be a regular file (or not exist yet) in a folder newswatch may write:
+/// SQLite creates its `-wal` and `-shm` files, and newswatch its lock file, beside it.
+fn database(path: &Path) -> Option<String> {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Some(format!(
+                "storage.database {shown} is a directory; name a file in it, e.g. \"{}\"",
+                path.join("newswatch.db").display()
+            ));
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Some(format!(
+                "storage.database {shown} is not a regular file; name a file such as \"newswatch.db\""
+            ));
+        }
+        Ok(_) => {
+            if let Err(err) = OpenOptions::new().read(true).write(true).open(path) {
+                return Some(format!(
+                    "storage.database {shown} cannot be opened for writing: {err}; give newswatch's user write access to it"
+                ));
+            }
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Some(format!("storage.database {shown}: {err}")),
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    folder_writable(folder).err().map(|err| {
+        format!(
+            "storage.database {shown}: its folder {} is not usable ({err}); create it and let newswatch's user write it (the database's -wal, -shm and .lock files live there)",
+            folder.display()
+        )
+    })
+}
+
+/// Creates and removes a probe file in `folder`: the only sure test of write access.
+fn folder_writable(folder: &Path) -> std::io::Result<()> {
+    let probe = folder.join(format!(".newswatch-check-{}", std::process::id()));
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_must_be_a_file_in_an_existing_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(database(&dir.path().join("n.db")), None);
+        let folder = database(dir.path()).unwrap();
+        assert!(folder.contains("is a directory"), "{folder}");
+        let missing = database(&dir.path().join("no/such/n.db")).unwrap();
+        assert!(missing.contains("is not usable"), "{missing}");
+        assert!(
+            database(Path::new("/dev/null"))
+                .unwrap()
+                .contains("not a regular file")
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
