@@ -129,6 +129,8 @@ struct FeedPass {
     complete: bool,
     /// The longest polling hint from the feed or its response headers.
     hint: Option<Duration>,
+    /// What was wrong with the feed although it could be read (charset, broken XML).
+    warning: Option<String>,
 }
 
 /// Why a poll failed; recorded as the source's last error.
@@ -221,20 +223,27 @@ impl Pipeline {
                     new_items: 0,
                     complete: true,
                     hint: freshness,
+                    warning: None,
                 });
             }
             FetchOutcome::Fetched(f) => f,
         };
-        let (text, url) = (fetched.text(), fetched.final_url.clone());
+        let (decoded, url) = (fetched.decoded(), fetched.final_url.clone());
+        let text = decoded.text;
         let feed = tokio::task::spawn_blocking(move || parse_feed(&text, &url))
             .await
             .map_err(|e| PollError::Task(e.to_string()))??;
+        let warning = [decoded.warning, feed.warning]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| format!("{a}; {b}"));
         let mut pass = FeedPass {
             status: Some(fetched.status),
             validators: Validators::default(),
             new_items: 0,
             complete: false,
             hint: feed.poll_hint.max(fetched.freshness),
+            warning,
         };
         // Feeds list newest first; storing oldest first keeps ids and alerts in story order.
         for item in feed.items.iter().rev() {

@@ -148,7 +148,7 @@ fn every_fault_lands_on_its_own_source_and_the_healthy_source_is_unaffected() {
         ("loop", "content", "in a loop"),
         ("hops", "content", "redirected more than 3 times"),
         ("png", "content", "image/png"),
-        ("notfeed", "content", "not a readable RSS"),
+        ("notfeed", "content", "is not an RSS, Atom or JSON feed"),
         ("refused", "network", "cannot connect"),
     ];
     for (source, kind, error) in expectations {

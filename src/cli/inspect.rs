@@ -86,6 +86,9 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
         if let Some(error) = s.last_error.filter(|_| s.consecutive_failures > 0) {
             println!("    last error: {error}");
         }
+        if let Some(warning) = s.last_warning {
+            println!("    warning: {warning}");
+        }
         if let Some(at) = detail.and_then(|d| d.retry_after_at.as_deref()) {
             println!("    server asked us to wait until {at}");
         }

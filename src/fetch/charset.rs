@@ -1,46 +1,106 @@
 //! Turning fetched bytes into UTF-8 text.
 //!
-//! Evidence, strongest first: a byte-order mark, the HTTP `charset`, the XML declaration, an
-//! HTML `<meta charset>`; without any, valid UTF-8 stays UTF-8 and anything else is guessed
-//! (windows-1251 and KOI8-R are common in our region). Undecodable bytes become U+FFFD, so the
-//! result is always valid UTF-8.
+//! Evidence, strongest first: a byte-order mark, the byte pattern of a UTF-16/32 document
+//! starting with `<` (XML 1.0, Appendix F), the HTTP `charset`, the XML declaration, an HTML
+//! `<meta charset>`; without any, valid UTF-8 stays UTF-8 and anything else is guessed
+//! (windows-1251 and KOI8-R are common in our region). One exception: a single-byte HTTP
+//! `charset` is overruled by bytes that are valid multi-byte UTF-8 when the document does not
+//! declare that single-byte charset itself; the text is then read as UTF-8 with a warning.
+//! Undecodable bytes become U+FFFD, so the result is always valid UTF-8.
 
 use encoding_rs::{Encoding, UTF_8};
+
+use super::wide::{Wide, decode_wide, sniff_wide};
 
 /// How far into a document a charset declaration is looked for.
 const SNIFF_BYTES: usize = 4096;
 
+/// Text decoded from a body, with a note when the evidence disagreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The body as UTF-8.
+    pub text: String,
+    /// Why the declared charset was not used, for the source's warning.
+    pub warning: Option<String>,
+}
+
 /// Decodes `body` using the best charset evidence available.
 pub fn decode_text(body: &[u8], content_type: Option<&str>) -> String {
-    let encoding = detect(body, content_type);
-    let (text, _, _) = encoding.decode(body);
-    let text = text.into_owned();
-    if text.starts_with("<?xml") {
+    decode(body, content_type).text
+}
+
+/// Decodes `body` like [`decode_text`], and says when a declared charset was overruled.
+pub fn decode(body: &[u8], content_type: Option<&str>) -> Decoded {
+    let (text, warning) = match detect(body, content_type) {
+        Choice::Wide(wide) => (decode_wide(body, wide), None),
+        Choice::Encoding(encoding, warning) => {
+            let (text, _, _) = encoding.decode(body);
+            (text.into_owned(), warning)
+        }
+    };
+    let text = if text.starts_with("<?xml") {
         utf8_declaration(text)
     } else {
         text
-    }
+    };
+    Decoded { text, warning }
 }
 
-fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
-    if let Some((encoding, _)) = Encoding::for_bom(body) {
-        return encoding;
+/// The charset chosen for a body.
+enum Choice {
+    /// UTF-32 or BOM-less UTF-16 (encoding_rs decodes neither without a BOM).
+    Wide(Wide),
+    /// Any encoding_rs encoding, with a warning when the HTTP label was overruled.
+    Encoding(&'static Encoding, Option<String>),
+}
+
+fn detect(body: &[u8], content_type: Option<&str>) -> Choice {
+    if let Some(wide) = sniff_wide(body) {
+        return Choice::Wide(wide);
     }
-    let declared = content_type
+    if let Some((encoding, _)) = Encoding::for_bom(body) {
+        return Choice::Encoding(encoding, None);
+    }
+    let head = &body[..body.len().min(SNIFF_BYTES)];
+    let in_document = declared_in_document(head).and_then(|l| Encoding::for_label(l.as_bytes()));
+    let in_header = content_type
         .and_then(charset_param)
-        .or_else(|| declared_in_document(&body[..body.len().min(SNIFF_BYTES)]));
-    if let Some(encoding) = declared.and_then(|label| Encoding::for_label(label.as_bytes())) {
+        .and_then(|l| Encoding::for_label(l.as_bytes()));
+    if let Some(header) = in_header
+        && header.is_single_byte()
+        && in_document != Some(header)
+        && is_multibyte_utf8(body)
+    {
+        let warning = format!(
+            "the server labels the body {} but it is valid UTF-8 with non-ASCII text{}; read as UTF-8 (fix the Content-Type charset on the server)",
+            header.name(),
+            if in_document == Some(UTF_8) {
+                ", as the document itself declares"
+            } else {
+                ""
+            }
+        );
+        return Choice::Encoding(UTF_8, Some(warning));
+    }
+    if let Some(encoding) = in_header.or(in_document) {
         // A page saying UTF-16 in ASCII-compatible markup is lying about itself.
         if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
-            return encoding;
+            return Choice::Encoding(encoding, None);
         }
     }
     if std::str::from_utf8(body).is_ok() {
-        return UTF_8;
+        return Choice::Encoding(UTF_8, None);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(body, true);
-    detector.guess(None, chardetng::Utf8Detection::Allow)
+    Choice::Encoding(detector.guess(None, chardetng::Utf8Detection::Allow), None)
+}
+
+/// Whether `body` is valid UTF-8 holding at least one multi-byte sequence: text a single-byte
+/// charset would practically never produce (Cyrillic in KOI8-R or windows-1251 is not valid
+/// UTF-8 beyond a few letters).
+fn is_multibyte_utf8(body: &[u8]) -> bool {
+    !body.is_ascii() && std::str::from_utf8(body).is_ok()
 }
 
 /// The `charset=` parameter of a `Content-Type` value.

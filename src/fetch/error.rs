@@ -36,6 +36,34 @@ impl FailureKind {
     }
 }
 
+/// The `[fetch]` time limits, so an error can name the one that fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeLimit {
+    /// `timeout`: the whole request, all redirect hops and the body.
+    Total,
+    /// `read_timeout`: the longest silence while waiting for data.
+    Read,
+    /// `connect_timeout`: establishing the connection.
+    Connect,
+}
+
+impl TimeLimit {
+    /// What the limit means for this fetch, with the setting that controls it.
+    fn explain(self, secs: u64) -> String {
+        match self {
+            TimeLimit::Total => format!(
+                "the whole request took longer than fetch.timeout ({secs}s); the site is slow or sends its body slowly (raise fetch.timeout if it is just slow)"
+            ),
+            TimeLimit::Read => format!(
+                "no data arrived for fetch.read_timeout ({secs}s); the site stalled (raise fetch.read_timeout if it is just slow)"
+            ),
+            TimeLimit::Connect => format!(
+                "no connection within fetch.connect_timeout ({secs}s); check the address and that the site is up"
+            ),
+        }
+    }
+}
+
 /// Why a fetch failed.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -47,14 +75,14 @@ pub enum FetchError {
         /// The underlying error chain.
         reason: String,
     },
-    /// A timeout fired (connect or whole request).
-    #[error(
-        "timed out fetching {url} after {secs}s; the site is slow or down (raise fetch.timeout if it is just slow)"
-    )]
+    /// A time limit fired; the message names which one.
+    #[error("timed out fetching {url}: {}", .limit.explain(*.secs))]
     Timeout {
         /// The URL.
         url: String,
-        /// The limit that fired.
+        /// Which limit fired.
+        limit: TimeLimit,
+        /// Its value in seconds.
         secs: u64,
     },
     /// The server answered with a non-success status.

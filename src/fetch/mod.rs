@@ -11,6 +11,7 @@ mod guard;
 mod hints;
 mod politeness;
 mod robots;
+mod wide;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,8 +24,8 @@ use reqwest::header::{
 use reqwest::{StatusCode, redirect};
 use url::Url;
 
-pub use charset::decode_text;
-pub use error::{FailureKind, FetchError};
+pub use charset::{Decoded, decode, decode_text};
+pub use error::{FailureKind, FetchError, TimeLimit};
 pub use politeness::host_key;
 pub use robots::Robots;
 
@@ -83,6 +84,11 @@ impl Fetched {
     /// The body as UTF-8 text, decoded by the best charset evidence available.
     pub fn text(&self) -> String {
         decode_text(&self.body, self.content_type.as_deref())
+    }
+
+    /// The body as UTF-8 text, with a warning when the declared charset was overruled.
+    pub fn decoded(&self) -> Decoded {
+        decode(&self.body, self.content_type.as_deref())
     }
 }
 
@@ -149,6 +155,7 @@ impl Fetcher {
             .unwrap_or_else(|_| {
                 Err(FetchError::Timeout {
                     url: url.to_string(),
+                    limit: TimeLimit::Total,
                     secs: total.as_secs(),
                 })
             })
@@ -326,14 +333,17 @@ impl Fetcher {
         }
         let url = url.to_string();
         if err.is_timeout() {
-            let limit = if err.is_connect() {
-                self.settings.connect_timeout
+            // The client has no total timeout of its own (see `client`), so a timeout it
+            // reports is the connect or the read limit.
+            let (limit, value) = if err.is_connect() {
+                (TimeLimit::Connect, self.settings.connect_timeout)
             } else {
-                self.settings.read_timeout
+                (TimeLimit::Read, self.settings.read_timeout)
             };
             return FetchError::Timeout {
                 url,
-                secs: limit.as_secs(),
+                limit,
+                secs: value.as_secs(),
             };
         }
         if err.is_connect() {
@@ -347,9 +357,10 @@ impl Fetcher {
 }
 
 fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
+    // No `.timeout()`: the total limit is `Fetcher::get`'s own, over every hop, so that a
+    // timeout reported by the client is always the connect or read limit.
     let builder = reqwest::Client::builder()
         .user_agent(settings.user_agent.clone())
-        .timeout(settings.timeout)
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
         .redirect(redirect::Policy::none());

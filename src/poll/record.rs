@@ -37,6 +37,7 @@ pub(super) fn success_record(
         at: started,
         status: pass.status,
         error: None,
+        warning: pass.warning,
         etag: pass.validators.etag,
         last_modified: pass.validators.last_modified,
         new_items: pass.new_items,
@@ -65,6 +66,7 @@ pub(super) fn failure_record(
         at: started,
         status,
         error: Some(err.to_string()),
+        warning: None,
         etag: None,
         last_modified: None,
         new_items: 0,
@@ -123,6 +125,7 @@ mod tests {
             new_items: 0,
             complete: true,
             hint: None,
+            warning: None,
         };
         let record = success_record(&source(), &state(Some(600 * MIN), 0), Utc::now(), pass);
         assert_eq!(record.interval, Some(60 * MIN));

@@ -1,16 +1,31 @@
-//! Feeds, parsed with feed-rs into [`FeedItem`]s with resolved links and stable identities.
+//! Feeds: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed read into [`FeedItem`]s with resolved
+//! links and stable identities, as forgivingly as the feed readers people compare us with.
+//!
+//! The reading order: pre-normalise what feed-rs rejects although its meaning is clear
+//! (`prepare`), read with feed-rs (`strict`, panics contained), and when that fails or finds
+//! no items while the document has `<item>`/`<entry>` elements, recover the items with the
+//! lenient reader (`lenient`), noting a warning. Only when nothing can be recovered is the
+//! feed an error, which says where the document breaks.
+
+mod convert;
+mod lenient;
+mod prepare;
+mod strict;
+mod tokens;
 
 use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 use url::Url;
+
+use strict::{Rejection, StrictFeed};
 
 /// One entry of a feed, reduced to what the pipeline uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedItem {
-    /// Identity inside the feed: its GUID/id, else its link, else a hash feed-rs derives.
+    /// Identity inside the feed: its GUID/id, else its link, else an id derived from the entry.
     pub guid: String,
     /// The article link, resolved against the feed URL; `None` when the item has none usable.
     pub link: Option<Url>,
@@ -26,163 +41,156 @@ pub struct FeedItem {
     pub published: Option<DateTime<Utc>>,
 }
 
-/// A document that is not a feed we can read.
+/// A document from which no item can be read.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "{url} is not a readable RSS, Atom or JSON feed ({reason}); check that the URL points at the feed itself"
-)]
-pub struct FeedError {
-    /// The feed URL.
-    pub url: String,
-    /// The parser's explanation.
-    pub reason: String,
+pub enum FeedError {
+    /// The response had no content.
+    #[error(
+        "{url} answered with an empty document; check that the site is up and serves its feed there"
+    )]
+    Empty {
+        /// The feed URL.
+        url: String,
+    },
+    /// The document is not a feed (an HTML page, say).
+    #[error(
+        "{url} is not an RSS, Atom or JSON feed ({reason}); check that the URL points at the feed itself"
+    )]
+    NotAFeed {
+        /// The feed URL.
+        url: String,
+        /// What the document lacks.
+        reason: String,
+    },
+    /// A feed broken beyond reading, with no `<item>`/`<entry>` element to recover.
+    #[error(
+        "the feed at {url} cannot be read: {reason}; the feed itself is broken (the URL is right), so only its publisher can fix it"
+    )]
+    Broken {
+        /// The feed URL.
+        url: String,
+        /// What is wrong, and where (line and column when known).
+        reason: String,
+    },
+    /// The document has `<item>`/`<entry>` elements, and not one of them could be read.
+    #[error(
+        "the feed at {url} has {found} <item>/<entry> elements but none could be read ({reason}); the feed itself is broken (the URL is right), so only its publisher can fix it"
+    )]
+    NoItemsRead {
+        /// The feed URL.
+        url: String,
+        /// How many item or entry elements the document has.
+        found: usize,
+        /// Why the strict reader failed, and where.
+        reason: String,
+    },
 }
 
-/// A parsed feed: its items and how often it says it is worth polling.
+/// A parsed feed: its items, how often it says it is worth polling, and what was odd about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFeed {
     /// Items, first occurrence of each identity only, in feed order.
     pub items: Vec<FeedItem>,
     /// The feed's own polling hint (`<ttl>`, `sy:updatePeriod`/`sy:updateFrequency`).
     pub poll_hint: Option<Duration>,
+    /// Set when the items were recovered from a broken document: what is broken, and where.
+    pub warning: Option<String>,
 }
 
 /// Publication times further ahead than this are clock or typing errors, not schedules.
 const FUTURE_SLACK: chrono::Duration = chrono::Duration::hours(1);
 
 /// Parses feed `text` fetched from `url`. Items sharing an identity are kept once (first wins).
+/// Never panics: a panic while reading is reported as the feed's error.
 pub fn parse_feed(text: &str, url: &Url) -> Result<ParsedFeed, FeedError> {
-    let fail = |reason: String| FeedError {
-        url: url.to_string(),
-        reason,
-    };
     if text.trim().is_empty() {
-        return Err(fail("the response was empty".to_string()));
+        return Err(FeedError::Empty {
+            url: url.to_string(),
+        });
     }
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(url.as_str()))
-        .build();
-    let feed = parser
-        .parse(text.as_bytes())
-        .map_err(|err| fail(err.to_string()))?;
-    let ttl = feed
-        .ttl
-        .map(|minutes| Duration::from_secs(u64::from(minutes) * 60));
+    catch_unwind(AssertUnwindSafe(|| read(text, url))).unwrap_or_else(|panic| {
+        Err(FeedError::Broken {
+            url: url.to_string(),
+            reason: format!(
+                "reading it crashed ({})",
+                strict::panic_message(panic.as_ref())
+            ),
+        })
+    })
+}
+
+fn read(text: &str, url: &Url) -> Result<ParsedFeed, FeedError> {
+    let prepared = prepare::prepare(text);
+    let (items, ttl, warning) = match strict::parse(&prepared, url) {
+        Ok(feed) if !feed.items.is_empty() => (feed.items, feed.ttl, None),
+        outcome => match recover(&prepared, url, outcome)? {
+            Recovered::Empty(feed) => (feed.items, feed.ttl, None),
+            Recovered::Items(items, warning) => {
+                (items, convert::ttl_hint(&prepared), Some(warning))
+            }
+        },
+    };
     let mut seen = HashSet::new();
     let latest = Utc::now() + FUTURE_SLACK;
-    let items = feed
-        .entries
+    let items = items
         .into_iter()
-        .map(|entry| item(entry, url))
         .map(|mut item| {
             item.published = item.published.filter(|p| *p <= latest);
             item
         })
-        .filter(|item| seen.insert(item.guid.clone()))
+        .filter(|item| !item.guid.is_empty() && seen.insert(item.guid.clone()))
         .collect();
     Ok(ParsedFeed {
         items,
-        poll_hint: ttl.into_iter().chain(syndication_hint(text)).max(),
+        poll_hint: ttl.into_iter().chain(convert::syndication_hint(text)).max(),
+        warning,
     })
 }
 
-/// The RSS 1.0 syndication module's period: `updatePeriod` divided by `updateFrequency`.
-fn syndication_hint(text: &str) -> Option<Duration> {
-    let head = text.get(..text.len().min(16 * 1024)).unwrap_or(text);
-    let period = match element_text(head, "sy:updatePeriod")?
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "hourly" => 3600,
-        "daily" => 24 * 3600,
-        "weekly" => 7 * 24 * 3600,
-        "monthly" => 30 * 24 * 3600,
-        "yearly" => 365 * 24 * 3600,
-        _ => return None,
-    };
-    let frequency = element_text(head, "sy:updateFrequency")
-        .and_then(|f| f.parse::<u64>().ok())
-        .filter(|f| *f > 0)
-        .unwrap_or(1);
-    Some(Duration::from_secs(period / frequency))
+/// What the lenient reader made of a document the strict reader read no items from.
+enum Recovered {
+    /// A valid feed without items, and no item element in it either.
+    Empty(StrictFeed),
+    /// Items recovered, and the warning to record.
+    Items(Vec<FeedItem>, String),
 }
 
-fn element_text<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    let start = text.find(&format!("<{name}>"))? + name.len() + 2;
-    let len = text[start..].find('<')?;
-    Some(text[start..start + len].trim())
-}
-
-fn item(entry: feed_rs::model::Entry, feed_url: &Url) -> FeedItem {
-    let link = entry
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or_else(|| entry.links.first())
-        .and_then(|l| feed_url.join(l.href.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
-    let guid = if entry.id.trim().is_empty() {
-        link.as_ref().map(Url::to_string).unwrap_or_default()
-    } else {
-        entry.id.trim().to_string()
-    };
-    let authors: Vec<String> = entry
-        .authors
-        .iter()
-        .filter_map(|p| p.name.as_deref().map(str::trim))
-        .filter(|n| !n.is_empty())
-        .map(str::to_string)
-        .collect();
-    FeedItem {
-        guid,
-        link,
-        title: entry
-            .title
-            .map(|t| html_text(&t.content))
-            .filter(|t| !t.is_empty()),
-        summary: entry
-            .summary
-            .map(|t| html_text(&t.content))
-            .filter(|t| !t.is_empty()),
-        content: entry
-            .content
-            .and_then(|c| c.body)
-            .map(|b| html_text(&b))
-            .filter(|t| !t.is_empty()),
-        author: (!authors.is_empty()).then(|| authors.join(", ")),
-        published: entry.published.or(entry.updated),
-    }
-}
-
-/// The visible text of an HTML fragment (feeds carry HTML in titles and summaries), one block per
-/// line.
-pub fn html_text(fragment: &str) -> String {
-    if !fragment.contains('<') && !fragment.contains('&') {
-        return collapse_spaces(fragment);
-    }
-    let html = Html::parse_fragment(fragment);
-    let mut out = String::new();
-    for node in html.root_element().descendants() {
-        if let Some(text) = node.value().as_text() {
-            out.push_str(text);
-        } else if let Some(el) = node.value().as_element()
-            && matches!(
-                el.name(),
-                "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "blockquote"
-            )
-        {
-            out.push('\n');
+fn recover(
+    text: &str,
+    url: &Url,
+    outcome: Result<StrictFeed, Rejection>,
+) -> Result<Recovered, FeedError> {
+    let found = lenient::count_items(text);
+    let reason = match outcome {
+        Ok(feed) if found == 0 => return Ok(Recovered::Empty(feed)),
+        Ok(_) => "the strict reader found none of them".to_string(),
+        Err(Rejection::NotAFeed) if found == 0 => {
+            return Err(FeedError::NotAFeed {
+                url: url.to_string(),
+                reason: Rejection::NotAFeed.to_string(),
+            });
         }
+        Err(rejection) if found == 0 => {
+            return Err(FeedError::Broken {
+                url: url.to_string(),
+                reason: format!("{rejection}, and it has no <item> or <entry> element to recover"),
+            });
+        }
+        Err(rejection) => rejection.to_string(),
+    };
+    let items = lenient::read_items(text, url);
+    if items.is_empty() {
+        return Err(FeedError::NoItemsRead {
+            url: url.to_string(),
+            found,
+            reason,
+        });
     }
-    out.lines()
-        .map(collapse_spaces)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let warning = format!(
+        "the feed is broken ({reason}); the lenient reader recovered {} of its {found} items",
+        items.len()
+    );
+    Ok(Recovered::Items(items, warning))
 }
 
 #[cfg(test)]

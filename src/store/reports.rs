@@ -41,6 +41,8 @@ pub struct SourceRow {
     pub last_status: Option<i64>,
     /// Last error, if the last poll failed.
     pub last_error: Option<String>,
+    /// What was wrong with the feed at the last successful poll, though it could be read.
+    pub last_warning: Option<String>,
     /// Failed polls in a row.
     pub consecutive_failures: i64,
     /// Next poll.
@@ -117,7 +119,7 @@ impl Store {
     pub fn source_rows(&self) -> Result<Vec<SourceRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT name, url, active, last_attempt_at, last_success_at, last_status, last_error,
-                    consecutive_failures, next_due_at, items_seen
+                    consecutive_failures, next_due_at, items_seen, last_warning
              FROM sources ORDER BY active DESC, name",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -132,6 +134,7 @@ impl Store {
                 consecutive_failures: r.get(7)?,
                 next_due_at: r.get(8)?,
                 items_seen: r.get(9)?,
+                last_warning: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

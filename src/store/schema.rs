@@ -9,6 +9,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -216,6 +217,12 @@ CREATE TABLE article_versions (
 ALTER TABLE alerts ADD COLUMN story_id INTEGER REFERENCES stories(id);
 UPDATE alerts SET story_id = article_id;
 CREATE UNIQUE INDEX alerts_rule_story ON alerts(rule_name, story_id);
+"#;
+
+/// A warning beside a healthy source: a feed read despite a defect (recovered from broken XML,
+/// or a charset label overruled by the bytes).
+const MIGRATION_6: &str = r#"
+ALTER TABLE sources ADD COLUMN last_warning TEXT;
 "#;
 
 #[cfg(test)]

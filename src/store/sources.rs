@@ -47,6 +47,8 @@ pub struct PollRecord {
     pub status: Option<u16>,
     /// `None` on success, else what went wrong (shown to admins as is).
     pub error: Option<String>,
+    /// On success, what was wrong with the feed although it could be read.
+    pub warning: Option<String>,
     /// New validators; `None` keeps the stored ones.
     pub etag: Option<String>,
     /// New validators; `None` keeps the stored ones.
@@ -144,7 +146,7 @@ impl Store {
                     retry_after_at = NULL,
                     etag = COALESCE(?4, etag), last_modified = COALESCE(?5, last_modified),
                     items_seen = items_seen + ?6, next_due_at = ?7,
-                    interval_secs = COALESCE(?8, interval_secs)
+                    interval_secs = COALESCE(?8, interval_secs), last_warning = ?9
                  WHERE id = ?1",
                 params![
                     source_id,
@@ -154,7 +156,8 @@ impl Store {
                     poll.last_modified,
                     poll.new_items as i64,
                     next,
-                    interval
+                    interval,
+                    poll.warning
                 ],
             )?,
             Some(error) => self.conn.execute(
@@ -225,6 +228,7 @@ mod tests {
             at: Utc::now(),
             status: Some(200),
             error: error.map(String::from),
+            warning: None,
             etag: etag.map(String::from),
             last_modified: None,
             new_items: 2,
