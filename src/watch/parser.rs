@@ -15,6 +15,8 @@ use crate::text::{script_of, tokenize};
 const MAX_DEPTH: usize = 32;
 /// Most words a query may hold.
 const MAX_TERMS: usize = 256;
+/// Longest query accepted, in characters (a long rule is still far below it).
+pub(crate) const MAX_QUERY_CHARS: usize = 4096;
 
 struct Parser {
     toks: Vec<(Tok, usize)>,
@@ -35,6 +37,14 @@ fn err(position: usize, reason: impl Into<String>) -> QueryError {
 
 /// Parses and validates `query` into its tree and terms.
 pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
+    if query.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(err(
+            MAX_QUERY_CHARS + 1,
+            format!(
+                "a query may be at most {MAX_QUERY_CHARS} characters long; split it into several rules"
+            ),
+        ));
+    }
     let toks = bare_words_as_phrase(lex(query)?);
     let mut p = Parser {
         schemes: query_schemes(&toks),
