@@ -51,6 +51,7 @@ pub fn match_file(query: &str, file: &Path) -> anyhow::Result<ExitCode> {
     };
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = decode_text(&bytes, None);
+    drop(bytes);
     match query.find(&Document::new("", &text)) {
         Some(hit) => {
             println!("{}", hit.snippet);
