@@ -105,8 +105,8 @@ enum Command {
     /// Test a watch query on a text file or on the stored articles (no alerts are raised):
     /// exit 0 and print the snippet(s) on a match, 1 if none, 2 on a bad query or an unreadable file.
     Match {
-        /// The query, in the rule language (docs/rules.md).
-        #[arg(long)]
+        /// The query, in the rule language (docs/rules.md); may start with `-`.
+        #[arg(long, allow_hyphen_values = true)]
         query: String,
         /// A text file (any charset); it is matched as an article body.
         #[arg(long, required_unless_present = "db", conflicts_with = "db")]

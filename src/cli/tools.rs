@@ -63,6 +63,7 @@ pub fn match_file(query: &str, file: &Path) -> anyhow::Result<ExitCode> {
         }
     };
     let text = decode_text(&bytes, None);
+    drop(bytes);
     match query.find(&Document::new("", &text)) {
         Some(hit) => {
             println!("{}", hit.snippet);

@@ -3,8 +3,6 @@
 //! A Cyrillic word has one form; a Latin-script word has its lower-case Latin form plus one
 //! Cyrillic form per plausible Kazakh spelling scheme. Must not decide what matches.
 
-use std::sync::OnceLock;
-
 use super::normalize::{clean, has_kazakh_letter, is_latin, lower, normalise, skeleton};
 use super::russian;
 use super::script::{Scheme, Script, repair, to_cyrillic};
@@ -13,9 +11,9 @@ use super::script::{Scheme, Script, repair, to_cyrillic};
 #[derive(Clone, Debug)]
 pub struct Form {
     /// Normalised word (lower case, Cyrillic when transliterated).
-    pub norm: String,
+    pub norm: Box<str>,
     /// Lossy skeleton of `norm` (Kazakh-only letters folded).
-    pub skel: String,
+    pub skel: Box<str>,
     /// The word was written in Latin script.
     pub latin: bool,
     /// A transliteration made without knowing the spelling scheme: the word may well be
@@ -24,19 +22,17 @@ pub struct Form {
     /// Russian rules do not apply: `norm` holds a Kazakh-only letter, or the word stands
     /// in a Kazakh-language text.
     pub kazakh: bool,
-    stem: OnceLock<String>,
 }
 
 impl Form {
     /// Builds a form from an already normalised word.
     pub fn new(norm: String, latin: bool) -> Form {
         Form {
-            skel: skeleton(&norm),
+            skel: skeleton(&norm).into_boxed_str(),
             kazakh: has_kazakh_letter(&norm),
-            norm,
+            norm: norm.into_boxed_str(),
             latin,
             guessed: false,
-            stem: OnceLock::new(),
         }
     }
 
@@ -45,9 +41,10 @@ impl Form {
         self.kazakh = true;
     }
 
-    /// Snowball Russian stem of `norm`, computed on first use.
-    pub fn russian_stem(&self) -> &str {
-        self.stem.get_or_init(|| russian::stem(&self.norm))
+    /// Snowball Russian stem of `norm` (computed on each call: the matcher asks once per
+    /// distinct word and query word).
+    pub fn russian_stem(&self) -> String {
+        russian::stem(&self.norm)
     }
 }
 
@@ -67,7 +64,7 @@ pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
     if script == Script::Latin {
         for scheme in schemes {
             let cyr = to_cyrillic(&fixed, *scheme);
-            if !forms.iter().any(|f| f.norm == cyr) {
+            if !forms.iter().any(|f| *f.norm == *cyr) {
                 let mut form = Form::new(cyr, true);
                 form.guessed = schemes.len() > 1;
                 forms.push(form);
@@ -83,7 +80,10 @@ mod tests {
     use crate::text::script::ALL_SCHEMES;
 
     fn norms(raw: &str, schemes: &[Scheme]) -> Vec<String> {
-        analyse(raw, schemes).into_iter().map(|f| f.norm).collect()
+        analyse(raw, schemes)
+            .into_iter()
+            .map(|f| f.norm.into())
+            .collect()
     }
 
     #[test]

@@ -24,14 +24,29 @@ fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ';' | '…' | '\n' | '\r' | '\u{2029}')
 }
 
-struct Builder {
-    tokens: Vec<Token>,
-    sentence: u32,
-    pending_break: bool,
+/// A token as seen while scanning: its parts borrow the scanner's buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenRef<'a> {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// Byte ranges of the pieces between joiners (one piece for a plain word).
+    pub parts: &'a [(usize, usize)],
+    /// Sentence number, counted from 0 in this text.
+    pub sentence: u32,
 }
 
-impl Builder {
-    fn push(&mut self, parts: Vec<(usize, usize)>) {
+struct Builder<F> {
+    emit: F,
+    sentence: u32,
+    pending_break: bool,
+    /// Byte range of the last token, to recognise initials.
+    last: Option<(usize, usize)>,
+}
+
+impl<F: FnMut(TokenRef<'_>)> Builder<F> {
+    fn push(&mut self, parts: &[(usize, usize)]) {
         let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
             return;
         };
@@ -39,7 +54,8 @@ impl Builder {
             self.sentence += 1;
             self.pending_break = false;
         }
-        self.tokens.push(Token {
+        self.last = Some((first.0, last.1));
+        (self.emit)(TokenRef {
             start: first.0,
             end: last.1,
             sentence: self.sentence,
@@ -49,19 +65,21 @@ impl Builder {
 
     /// An initial such as the "Н" of "Н. Назарбаев" does not end a sentence.
     fn after_initial(&self, text: &str) -> bool {
-        self.tokens
-            .last()
-            .and_then(|t| text.get(t.start..t.end))
+        self.last
+            .and_then(|(s, e)| text.get(s..e))
             .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase))
     }
 }
 
-/// Splits `text` into tokens. Never panics; offsets are always on character boundaries.
-pub fn tokenize(text: &str) -> Vec<Token> {
+/// Splits `text` into tokens, handing each to `emit` in text order without collecting
+/// them (memory stays flat whatever the text size). Never panics; offsets are always on
+/// character boundaries.
+pub fn for_each_token(text: &str, emit: impl FnMut(TokenRef<'_>)) {
     let mut b = Builder {
-        tokens: Vec::new(),
+        emit,
         sentence: 0,
         pending_break: false,
+        last: None,
     };
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut part_start: Option<usize> = None;
@@ -77,7 +95,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if is_joiner(c) && next_is_word {
                 continue;
             }
-            b.push(std::mem::take(&mut parts));
+            b.push(&parts);
+            parts.clear();
         }
         if ends_sentence(c) && !(c == '.' && b.after_initial(text)) {
             b.pending_break = true;
@@ -86,8 +105,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     if let Some(s) = part_start {
         parts.push((s, text.len()));
     }
-    b.push(parts);
-    b.tokens
+    b.push(&parts);
+}
+
+/// Splits `text` into tokens (see [`for_each_token`]), collected.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for_each_token(text, |t| {
+        out.push(Token {
+            start: t.start,
+            end: t.end,
+            parts: t.parts.to_vec(),
+            sentence: t.sentence,
+        });
+    });
+    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! The parsed form of a rule query: a tree of operators over word terms.
 
-use super::pattern::WordPattern;
-
 /// A field of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
@@ -12,7 +10,7 @@ pub enum Field {
 }
 
 /// How a query word compares with text words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WordKind {
     /// Any grammatical form, script or case (the default).
     Plain,
@@ -22,10 +20,11 @@ pub enum WordKind {
     Prefix,
 }
 
-/// One query word, compiled, with the fields it may match in.
+/// One query word: its compiled pattern (shared by repeated words) and its fields.
 #[derive(Clone, Debug)]
 pub(crate) struct Term {
-    pub pattern: WordPattern,
+    /// Index into the query's patterns.
+    pub pattern: usize,
     /// `None` means title and body.
     pub field: Option<Field>,
 }

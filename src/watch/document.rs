@@ -1,11 +1,20 @@
-//! An article prepared once for matching: tokens of title and body with their forms.
+//! An article prepared once for matching: the words of title and body, each distinct written
+//! word analysed once and shared by all its occurrences, so memory grows with the text and
+//! not with how often a word repeats.
+
+use std::collections::HashMap;
 
 use super::ast::Field;
 use crate::text::script::{ALL_SCHEMES, Scheme, Script, pick_scheme, scheme_votes};
-use crate::text::{Form, Token, analyse, script_of, tokenize};
+use crate::text::{Form, TokenRef, analyse, for_each_token, script_of};
+
+/// Longest field matched, in bytes; text beyond it is not looked at (articles are far
+/// smaller; the bound keeps offsets in 32 bits).
+pub const MAX_FIELD_BYTES: usize = 256 << 20;
 
 /// One matchable word of a field: a token part, or a whole hyphenated/dotted token.
-#[derive(Debug)]
+/// Units are ordered by their first position (a whole token comes before its parts).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Unit {
     /// Position of its first part (parts are numbered through the field).
     pub first: u32,
@@ -14,11 +23,11 @@ pub(crate) struct Unit {
     /// Sentence number within the field.
     pub sentence: u32,
     /// Byte range in the field's original text.
-    pub start: usize,
+    pub start: u32,
     /// End of that byte range.
-    pub end: usize,
-    /// Readings of the word (several for Latin-script words).
-    pub forms: Vec<Form>,
+    pub end: u32,
+    /// The distinct written word, an index into the document's word table.
+    pub word: u32,
 }
 
 /// The words of one field with the original text they came from.
@@ -33,6 +42,10 @@ pub(crate) struct FieldText {
 pub struct Document {
     pub(crate) title: FieldText,
     pub(crate) body: FieldText,
+    /// Readings of every distinct word, word after word.
+    forms: Vec<Form>,
+    /// `forms[offsets[w]..offsets[w + 1]]` are the readings of word `w`.
+    offsets: Vec<u32>,
 }
 
 fn has_latin(s: &str) -> bool {
@@ -41,46 +54,91 @@ fn has_latin(s: &str) -> bool {
 }
 
 /// Picks the Latin-Kazakh scheme(s) from the document's own Latin-script words.
-fn document_schemes(fields: [(&str, &[Token]); 2]) -> Vec<Scheme> {
+fn document_schemes(fields: [&str; 2]) -> Vec<Scheme> {
     let mut votes = [0; 3];
-    for (text, tokens) in fields {
-        for t in tokens {
+    for text in fields {
+        for_each_token(text, |t| {
             let word = text.get(t.start..t.end).unwrap_or_default();
             if has_latin(word) && script_of(word) == Script::Latin {
                 scheme_votes(word, &mut votes);
             }
-        }
+        });
     }
     pick_scheme(&votes).map_or_else(|| ALL_SCHEMES.to_vec(), |s| vec![s])
 }
 
-fn units(text: &str, tokens: &[Token], schemes: &[Scheme]) -> Vec<Unit> {
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut pos: u32 = 0;
-    for t in tokens {
-        let first = pos;
-        for &(start, end) in &t.parts {
-            let raw = text.get(start..end).unwrap_or_default();
-            out.push(unit(raw, (pos, pos), t.sentence, (start, end), schemes));
-            pos = pos.saturating_add(1);
-        }
-        if t.parts.len() > 1 {
-            let raw = text.get(t.start..t.end).unwrap_or_default();
-            let span = (first, pos.saturating_sub(1));
-            out.push(unit(raw, span, t.sentence, (t.start, t.end), schemes));
-        }
+/// The field's text cut to [`MAX_FIELD_BYTES`] on a character boundary.
+fn bounded(text: &str) -> &str {
+    let mut end = text.len().min(MAX_FIELD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    out
+    &text[..end]
 }
 
-fn unit(raw: &str, span: (u32, u32), sentence: u32, bytes: (usize, usize), s: &[Scheme]) -> Unit {
+/// Interns written words while the fields are scanned.
+struct Builder<'t> {
+    ids: HashMap<&'t str, u32>,
+    forms: Vec<Form>,
+    offsets: Vec<u32>,
+    schemes: Vec<Scheme>,
+    /// Cyrillic words and those of them with a Kazakh-only letter (occurrences).
+    cyrillic: usize,
+    kazakh: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn word(&mut self, raw: &'t str) -> u32 {
+        if let Some(id) = self.ids.get(raw) {
+            return *id;
+        }
+        let id = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.forms.extend(analyse(raw, &self.schemes));
+        self.offsets
+            .push(u32::try_from(self.forms.len()).unwrap_or(u32::MAX));
+        self.ids.insert(raw, id);
+        id
+    }
+
+    fn count_script(&mut self, word: u32) {
+        let from = self.offsets.get(word as usize).copied().unwrap_or(0) as usize;
+        if let Some(f) = self.forms.get(from).filter(|f| !f.latin) {
+            self.cyrillic += 1;
+            self.kazakh += usize::from(f.kazakh);
+        }
+    }
+
+    fn field(&mut self, text: &'t str) -> Vec<Unit> {
+        let mut units = Vec::new();
+        let mut pos: u32 = 0;
+        for_each_token(text, |t: TokenRef<'_>| {
+            let n = u32::try_from(t.parts.len()).unwrap_or(u32::MAX);
+            let last = pos.saturating_add(n - 1);
+            if t.parts.len() > 1 {
+                let word = self.word(text.get(t.start..t.end).unwrap_or_default());
+                units.push(unit((pos, last), t.sentence, (t.start, t.end), word));
+            }
+            for (i, &(start, end)) in (0u32..).zip(t.parts) {
+                let word = self.word(text.get(start..end).unwrap_or_default());
+                self.count_script(word);
+                let at = pos.saturating_add(i);
+                units.push(unit((at, at), t.sentence, (start, end), word));
+            }
+            pos = last.saturating_add(1);
+        });
+        units.shrink_to_fit();
+        units
+    }
+}
+
+fn unit(span: (u32, u32), sentence: u32, bytes: (usize, usize), word: u32) -> Unit {
     Unit {
         first: span.0,
         last: span.1,
         sentence,
-        start: bytes.0,
-        end: bytes.1,
-        forms: analyse(raw, s),
+        start: u32::try_from(bytes.0).unwrap_or(u32::MAX),
+        end: u32::try_from(bytes.1).unwrap_or(u32::MAX),
+        word,
     }
 }
 
@@ -88,34 +146,33 @@ fn unit(raw: &str, span: (u32, u32), sentence: u32, bytes: (usize, usize), s: &[
 /// Kazakh-only letter; Russian texts stay far below it even when they quote Kazakh names.
 const KAZAKH_SHARE: usize = 8;
 
-/// True if the words read as Kazakh-language text.
-fn is_kazakh_text(units: &[&[Unit]]) -> bool {
-    let (mut cyrillic, mut kazakh) = (0usize, 0usize);
-    for u in units
-        .iter()
-        .flat_map(|u| u.iter())
-        .filter(|u| u.first == u.last)
-    {
-        if let Some(f) = u.forms.first().filter(|f| !f.latin) {
-            cyrillic += 1;
-            kazakh += usize::from(f.kazakh);
-        }
-    }
-    kazakh >= 2 && kazakh * KAZAKH_SHARE >= cyrillic
-}
-
 impl Document {
-    /// Prepares an article for matching. Never panics, whatever the input.
+    /// Prepares an article for matching. Never panics, whatever the input; each field is
+    /// read up to [`MAX_FIELD_BYTES`].
     pub fn new(title: &str, body: &str) -> Document {
-        let (tt, bt) = (tokenize(title), tokenize(body));
-        let schemes = document_schemes([(title, &tt), (body, &bt)]);
-        let mut title_units = units(title, &tt, &schemes);
-        let mut body_units = units(body, &bt, &schemes);
-        if is_kazakh_text(&[&title_units, &body_units]) {
-            for u in title_units.iter_mut().chain(body_units.iter_mut()) {
-                u.forms.iter_mut().for_each(Form::mark_kazakh);
-            }
+        let (title, body) = (bounded(title), bounded(body));
+        let mut b = Builder {
+            ids: HashMap::new(),
+            forms: Vec::new(),
+            offsets: vec![0],
+            schemes: document_schemes([title, body]),
+            cyrillic: 0,
+            kazakh: 0,
+        };
+        let title_units = b.field(title);
+        let body_units = b.field(body);
+        let Builder {
+            mut forms,
+            mut offsets,
+            cyrillic,
+            kazakh,
+            ..
+        } = b;
+        if kazakh >= 2 && kazakh * KAZAKH_SHARE >= cyrillic {
+            forms.iter_mut().for_each(Form::mark_kazakh);
         }
+        forms.shrink_to_fit();
+        offsets.shrink_to_fit();
         Document {
             title: FieldText {
                 units: title_units,
@@ -125,6 +182,8 @@ impl Document {
                 units: body_units,
                 text: body.to_string(),
             },
+            forms,
+            offsets,
         }
     }
 
@@ -133,6 +192,20 @@ impl Document {
         match field {
             Field::Title => &self.title,
             Field::Body => &self.body,
+        }
+    }
+
+    /// Number of distinct written words.
+    pub(crate) fn words(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// The readings of distinct word `word` (several for a Latin-script word).
+    pub(crate) fn forms(&self, word: u32) -> &[Form] {
+        let w = word as usize;
+        match (self.offsets.get(w), self.offsets.get(w + 1)) {
+            (Some(&a), Some(&b)) => self.forms.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
         }
     }
 }

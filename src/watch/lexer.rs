@@ -97,8 +97,11 @@ fn word_tokens(word: &str, col: usize, out: &mut Vec<(Tok, usize)>) -> Result<()
                     }
                 };
                 out.push((Tok::Field(field), col));
-                if !rest.is_empty() {
-                    let rest_col = col + name.chars().count() + 1;
+                let rest_col = col + name.chars().count() + 1;
+                if rest.contains(':') {
+                    // `title:title:x` is two scopes in a row, which the parser rejects.
+                    word_tokens(rest, rest_col, out)?;
+                } else if !rest.is_empty() {
                     out.push((plain_word(rest, rest_col)?, rest_col));
                 }
             }
@@ -177,5 +180,21 @@ mod tests {
         assert_eq!(lex("author:бір").err().map(|e| e.position), Some(1));
         assert_eq!(lex("аб*в").err().map(|e| e.position), Some(3));
         assert_eq!(lex("ж*").err().map(|e| e.position), Some(1));
+        assert_eq!(lex("title:author:x").err().map(|e| e.position), Some(7));
+    }
+
+    #[test]
+    fn a_scope_inside_a_scoped_word_is_a_second_scope() {
+        let toks: Vec<Tok> = lex("title:body:x")
+            .map(|v| v.into_iter().map(|t| t.0).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            toks,
+            vec![
+                Tok::Field(Field::Title),
+                Tok::Field(Field::Body),
+                Tok::Word("x".into(), WordKind::Plain),
+            ]
+        );
     }
 }

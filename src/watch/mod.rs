@@ -7,6 +7,7 @@
 mod ast;
 mod document;
 mod eval;
+mod found;
 mod lexer;
 mod parser;
 mod pattern;
@@ -20,7 +21,10 @@ pub use ruleset::RuleSet;
 pub use scope::RuleScope;
 
 use ast::{Node, Term};
-use eval::{Hit, eval, term_hits};
+use document::Unit;
+use eval::{Ctx, Hit, Oracle, eval};
+use found::Found;
+use pattern::WordPattern;
 
 /// Hits considered for an alert's terms and snippet (the first ones in the text).
 const MAX_REPORTED_HITS: usize = 256;
@@ -40,6 +44,7 @@ pub struct QueryError {
 pub struct Query {
     root: Node,
     terms: Vec<Term>,
+    patterns: Vec<WordPattern>,
 }
 
 /// Why a rule fired: the text's words that matched and a snippet quoting them.
@@ -54,18 +59,37 @@ pub struct Match {
 impl Query {
     /// Parses and validates a query; a bad one is rejected with position and reason.
     pub fn parse(text: &str) -> Result<Query, QueryError> {
-        let (root, terms) = parser::parse(text)?;
-        Ok(Query { root, terms })
+        let (root, terms, patterns) = parser::parse(text)?;
+        Ok(Query {
+            root,
+            terms,
+            patterns,
+        })
     }
 
     /// Matches one document; `Some` with the matched words and snippet if the rule fires.
+    /// Each distinct word of the document is compared once with each distinct query word.
     pub fn find(&self, doc: &Document) -> Option<Match> {
-        let hits: Vec<Vec<Hit>> = self.terms.iter().map(|t| term_hits(t, doc)).collect();
-        self.find_with(doc, &|t| hits.get(t).map_or(&[], Vec::as_slice))
+        let found = Found::build(doc.words(), |w, out| {
+            let forms = doc.forms(w);
+            for (id, p) in (0u32..).zip(&self.patterns) {
+                if p.matches_word(forms) {
+                    out.push(id);
+                }
+            }
+        });
+        if found.is_empty() {
+            return None;
+        }
+        self.find_with(doc, &|t: usize, field: Field, u: &Unit| {
+            self.terms.get(t).is_some_and(|term| {
+                term.allows(field) && found.contains(u.word, term.pattern as u32)
+            })
+        })
     }
 
-    fn find_with<'h>(&self, doc: &Document, hits: &impl Fn(usize) -> &'h [Hit]) -> Option<Match> {
-        let mut all = eval(&self.root, hits)?;
+    fn find_with<O: Oracle>(&self, doc: &Document, oracle: &O) -> Option<Match> {
+        let mut all = eval(&self.root, Ctx { doc, oracle })?;
         all.sort_unstable();
         all.dedup();
         all.truncate(MAX_REPORTED_HITS);

@@ -4,6 +4,8 @@
 //! `a NEAR/n b`; `-x` exclusion; then a word, `=word`, `word*`, "a phrase", `( group )`,
 //! each optionally scoped as `title:` or `body:`.
 
+use std::collections::HashMap;
+
 use super::QueryError;
 use super::ast::{Field, Node, Term, WordKind};
 use super::lexer::{Tok, lex};
@@ -15,12 +17,17 @@ use crate::text::{script_of, tokenize};
 const MAX_DEPTH: usize = 32;
 /// Most words a query may hold.
 const MAX_TERMS: usize = 256;
+/// Longest query accepted, in characters (a long rule is still far below it).
+pub(crate) const MAX_QUERY_CHARS: usize = 4096;
 
 struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     end_col: usize,
     terms: Vec<Term>,
+    /// Distinct compiled words: a word repeated in a query is compiled and matched once.
+    patterns: Vec<WordPattern>,
+    pattern_ids: HashMap<(String, WordKind), usize>,
     schemes: Vec<Scheme>,
     field: Option<Field>,
     depth: usize,
@@ -33,8 +40,19 @@ fn err(position: usize, reason: impl Into<String>) -> QueryError {
     }
 }
 
-/// Parses and validates `query` into its tree and terms.
-pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
+/// A parsed query: its tree, its words and their distinct compiled patterns.
+pub(crate) type Parsed = (Node, Vec<Term>, Vec<WordPattern>);
+
+/// Parses and validates `query` into its tree, terms and patterns.
+pub(crate) fn parse(query: &str) -> Result<Parsed, QueryError> {
+    if query.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(err(
+            MAX_QUERY_CHARS + 1,
+            format!(
+                "a query may be at most {MAX_QUERY_CHARS} characters long; split it into several rules"
+            ),
+        ));
+    }
     let toks = bare_words_as_phrase(lex(query)?);
     let mut p = Parser {
         schemes: query_schemes(&toks),
@@ -42,6 +60,8 @@ pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
         pos: 0,
         end_col: query.chars().count() + 1,
         terms: Vec::new(),
+        patterns: Vec::new(),
+        pattern_ids: HashMap::new(),
         field: None,
         depth: 0,
     };
@@ -58,7 +78,7 @@ pub(crate) fn parse(query: &str) -> Result<(Node, Vec<Term>), QueryError> {
             "a query needs at least one term that is not excluded",
         ));
     }
-    Ok((node, p.terms))
+    Ok((node, p.terms, p.patterns))
 }
 
 /// A query made only of two or more bare words (`саяси тұтқын`) watches for them as a phrase:
@@ -220,7 +240,7 @@ impl Parser {
         let mut ids = Vec::new();
         for tok in tokenize(text) {
             let raw = text.get(tok.start..tok.end).unwrap_or_default();
-            let Some(pattern) = WordPattern::compile(raw, kind, &self.schemes) else {
+            let Some(pattern) = self.pattern(raw, kind) else {
                 continue;
             };
             if self.terms.len() >= MAX_TERMS {
@@ -240,6 +260,21 @@ impl Parser {
             1 => Ok(Node::Term(ids[0])),
             _ => Ok(Node::Phrase(ids)),
         }
+    }
+}
+
+impl Parser {
+    /// The id of the compiled `raw` word, compiling it on first sight.
+    fn pattern(&mut self, raw: &str, kind: WordKind) -> Option<usize> {
+        let key = (raw.to_string(), kind);
+        if let Some(id) = self.pattern_ids.get(&key) {
+            return Some(*id);
+        }
+        let pattern = WordPattern::compile(raw, kind, &self.schemes)?;
+        let id = self.patterns.len();
+        self.patterns.push(pattern);
+        self.pattern_ids.insert(key, id);
+        Some(id)
     }
 }
 

@@ -22,6 +22,22 @@ const SKELETON_MIN_CHARS: usize = 4;
 pub(crate) struct WordPattern {
     kind: WordKind,
     forms: Vec<PatternForm>,
+    /// What it was compiled from (kind, Latin schemes, word): equal sources, equal patterns.
+    source: String,
+}
+
+impl PartialEq for WordPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for WordPattern {}
+
+impl std::hash::Hash for WordPattern {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.source.hash(state);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +50,8 @@ struct PatternForm {
     base: String,
     skel_base: String,
     fleeting: Option<String>,
+    /// Snowball Russian stem of the query word.
+    stem: String,
     keys: Vec<String>,
 }
 
@@ -61,6 +79,7 @@ impl PatternForm {
         let base = russian::base(&form.norm).to_string();
         let mut pf = PatternForm {
             fleeting: russian::without_fleeting(&base),
+            stem: form.russian_stem(),
             skel_base: skeleton(&base),
             base,
             keys: Vec::new(),
@@ -77,12 +96,12 @@ impl PatternForm {
     /// Skeleton prefixes (up to [`KEY_CHARS`]) such that every text word this form can
     /// match starts with one of them; none is a prefix of another.
     fn compute_keys(&self, morph: bool) -> Vec<String> {
-        let mut starts: Vec<String> = vec![self.form.skel.clone()];
+        let mut starts: Vec<String> = vec![self.form.skel.to_string()];
         if morph {
             starts.extend(self.skel_variants.iter().map(|v| v.stem.clone()));
             starts.push(self.skel_base.clone());
             if self.russian() {
-                starts.push(skeleton(self.form.russian_stem()));
+                starts.push(skeleton(&self.stem));
                 if let Some((head, _)) = russian::fleeting_plural_head(&self.base) {
                     starts.push(skeleton(head));
                 }
@@ -114,8 +133,8 @@ impl PatternForm {
         match kind {
             WordKind::Exact => text.norm == self.form.norm,
             WordKind::Prefix => {
-                text.norm.starts_with(&self.form.norm)
-                    || (self.skeleton_ok(text) && text.skel.starts_with(&self.form.skel))
+                text.norm.starts_with(&*self.form.norm)
+                    || (self.skeleton_ok(text) && text.skel.starts_with(&*self.form.skel))
             }
             WordKind::Plain if self.foreign => text.norm == self.form.norm,
             WordKind::Plain => self.matches_plain(text),
@@ -141,7 +160,7 @@ impl PatternForm {
 
     fn russian_match(&self, text: &Form) -> bool {
         let short = self.chars <= 3;
-        let stem = self.form.russian_stem();
+        let stem = self.stem.as_str();
         (!short && !stem.is_empty() && text.russian_stem() == stem && !undoubled(stem, self, text))
             || ending(&text.norm, &self.base, short)
             || (!short && self.fleeting_match(&text.norm))
@@ -184,12 +203,17 @@ impl WordPattern {
             .filter(|f| !f.norm.is_empty())
             .map(|f| PatternForm::new(f, kind))
             .collect();
-        (!forms.is_empty()).then_some(WordPattern { kind, forms })
+        let source = format!("{kind:?}|{schemes:?}|{raw}");
+        (!forms.is_empty()).then_some(WordPattern {
+            kind,
+            forms,
+            source,
+        })
     }
 
-    /// True if the text word form `text` matches this query word.
-    pub fn matches(&self, text: &Form) -> bool {
-        self.forms.iter().any(|f| f.matches(self.kind, text))
+    /// True if any reading of a text word matches (with the key check first).
+    pub fn matches_word(&self, forms: &[Form]) -> bool {
+        forms.iter().any(|f| self.matches_keyed(f))
     }
 
     /// Like [`matches`](Self::matches) but first rejects words not starting with a key.
@@ -218,7 +242,7 @@ mod tests {
         };
         analyse(text, &ALL_SCHEMES)
             .iter()
-            .any(|f| p.matches_keyed(f) && p.matches(f))
+            .any(|f| p.matches_keyed(f))
     }
 
     #[test]
@@ -271,17 +295,17 @@ mod tests {
         assert!(!hit("ат", "at"));
         let p = WordPattern::compile("ат", WordKind::Plain, &ALL_SCHEMES);
         let known = analyse("Aty", &[Scheme::Y2021]);
-        assert!(p.is_some_and(|p| known.iter().any(|f| p.matches(f))));
+        assert!(p.is_some_and(|p| known.iter().any(|f| p.matches_keyed(f))));
     }
 
     #[test]
     fn exact_and_prefix_kinds() {
         let exact = WordPattern::compile("Абай", WordKind::Exact, &ALL_SCHEMES);
         let f = analyse("Абайдың", &ALL_SCHEMES);
-        assert!(exact.is_some_and(|p| !p.matches(&f[0])));
+        assert!(exact.is_some_and(|p| !p.matches_keyed(&f[0])));
         let prefix = WordPattern::compile("тәуелсіз", WordKind::Prefix, &ALL_SCHEMES);
         let f = analyse("Тәуелсіздік", &ALL_SCHEMES);
-        assert!(prefix.is_some_and(|p| p.matches(&f[0])));
+        assert!(prefix.is_some_and(|p| p.matches_keyed(&f[0])));
     }
 
     #[test]

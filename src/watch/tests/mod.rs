@@ -77,9 +77,20 @@ fn bad_queries_are_rejected_with_column_and_reason() {
         Some("at column 1: unknown field 'foo' (use title: or body:)")
     );
     assert!(error(&"(".repeat(100)).is_some());
-    assert_eq!(error(&"title: ".repeat(100_000)).map(|e| e.0), Some(1));
-    assert!(error(&"title:".repeat(100_000)).is_some());
+    assert_eq!(error(&"title: ".repeat(500)).map(|e| e.0), Some(1));
+    assert_eq!(error("title:title:x").map(|e| e.0), Some(1));
+    assert_eq!(error("x body:title:(y)").map(|e| e.0), Some(3));
+    assert!(error(&"title:".repeat(600)).is_some());
     assert!(error(&"-".repeat(100_000)).is_some());
+}
+
+#[test]
+fn oversized_queries_are_rejected_before_any_work() {
+    let e = error(&"саяси ".repeat(10_000));
+    assert_eq!(e.as_ref().map(|e| e.0), Some(4097));
+    assert!(e.is_some_and(|e| e.1.contains("at most 4096 characters")));
+    assert!(error(&"title:".repeat(100_000)).is_some());
+    assert!(Query::parse(&"а ".repeat(2000)).is_err());
 }
 
 #[test]
