@@ -7,8 +7,10 @@
 //! nothing is lost, nothing half-written.
 
 mod article;
+mod candidates;
 mod record;
 mod robots;
+mod telegram;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +19,12 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::config::{RuleSpec, SourceSpec};
+use crate::config::{RuleSpec, SourceKind, SourceSpec};
 use crate::dedup::{StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, SiteRule, extract_with_rules};
-use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
+use crate::fetch::{
+    Expect, FailureKind, FetchError, FetchOutcome, Fetched, Fetcher, Origin, Validators,
+};
 use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
 use crate::store::{
@@ -131,6 +135,36 @@ struct FeedPass {
     hint: Option<Duration>,
 }
 
+impl FeedPass {
+    /// A pass whose document had not changed (304).
+    fn unchanged(hint: Option<Duration>) -> FeedPass {
+        FeedPass {
+            status: Some(304),
+            validators: Validators::default(),
+            new_items: 0,
+            complete: true,
+            hint,
+        }
+    }
+
+    /// A pass over `fetched` whose candidates were `handled`: its validators are kept only
+    /// when every candidate was, so a capped or interrupted pass is read again in full.
+    fn after(fetched: &Fetched, handled: candidates::Handled, hint: Option<Duration>) -> FeedPass {
+        let finished = !handled.interrupted && !handled.capped;
+        FeedPass {
+            status: Some(fetched.status),
+            validators: if finished {
+                fetched.validators.clone()
+            } else {
+                Validators::default()
+            },
+            new_items: handled.new_items,
+            complete: !handled.interrupted,
+            hint: hint.max(fetched.freshness),
+        }
+    }
+}
+
 /// Why a poll failed; recorded as the source's last error.
 #[derive(Debug, thiserror::Error)]
 enum PollError {
@@ -141,6 +175,9 @@ enum PollError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Feed(#[from] crate::sources::FeedError),
+    /// A listing, sitemap or channel page without what its kind needs.
+    #[error(transparent)]
+    Source(#[from] crate::sources::SourceError),
     #[error("source {source_name}: {error}")]
     Store {
         source_name: String,
@@ -155,7 +192,7 @@ impl PollError {
     fn kind(&self) -> FailureKind {
         match self {
             PollError::Fetch(e) => e.kind(),
-            PollError::Feed(_) => FailureKind::Content,
+            PollError::Feed(_) | PollError::Source(_) => FailureKind::Content,
             PollError::Interrupted | PollError::Store { .. } | PollError::Task(_) => {
                 FailureKind::Server
             }
@@ -173,7 +210,13 @@ impl Pipeline {
     ) -> PollReport {
         let started = Utc::now();
         let mut report = PollReport::default();
-        let result = self.poll_feed(source, state, cancel, &mut report).await;
+        let result = match &source.kind {
+            SourceKind::Feed => self.poll_feed(source, state, cancel, &mut report).await,
+            SourceKind::Telegram { follow_links } => {
+                self.poll_telegram(source, state, *follow_links, cancel, &mut report)
+                    .await
+            }
+        };
         let record = match result {
             Ok(pass) => success_record(source, state, started, pass),
             Err(PollError::Interrupted) => return report,
@@ -214,15 +257,7 @@ impl Pipeline {
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         let fetched = match outcome {
-            FetchOutcome::NotModified { freshness } => {
-                return Ok(FeedPass {
-                    status: Some(304),
-                    validators: Validators::default(),
-                    new_items: 0,
-                    complete: true,
-                    hint: freshness,
-                });
-            }
+            FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,
         };
         let (text, url) = (fetched.text(), fetched.final_url.clone());
@@ -242,7 +277,7 @@ impl Pipeline {
                 return Ok(pass);
             }
             match self
-                .process_item(source, state.id, item, cancel, report)
+                .process_item(source, state.id, item, source.extract, cancel, report)
                 .await
             {
                 Ok(new) => pass.new_items += u64::from(new),
@@ -255,12 +290,15 @@ impl Pipeline {
         Ok(pass)
     }
 
-    /// Handles one feed item; returns whether it was new to this source.
+    /// Handles one item; returns whether it was new to this source. Its page is fetched and
+    /// extracted when `fetch_page` is set (a feed's `extract`; a Telegram post only when it
+    /// leads to an outlet's article).
     async fn process_item(
         &self,
         source: &SourceSpec,
         source_id: i64,
         item: &FeedItem,
+        fetch_page: bool,
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<bool, PollError> {
@@ -293,7 +331,7 @@ impl Pipeline {
             report.linked += 1;
             return Ok(true);
         }
-        let page = match (&item.link, source.extract) {
+        let page = match (&item.link, fetch_page) {
             (Some(link), true) => tokio::select! {
                 page = self.extract_page(link, source.obey_robots) => Some(page),
                 () = cancel.cancelled() => return Err(PollError::Interrupted),

@@ -4,6 +4,7 @@
 //! user may get wrong; `validate` turns it into the typed [`Config`] the daemon runs on, and
 //! reports every problem with its line and column. This module reads the file and nothing else.
 
+mod kind;
 mod raw;
 mod sink;
 mod validate;
@@ -16,6 +17,7 @@ use url::Url;
 use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
+pub use kind::SourceKind;
 pub use sink::{
     CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
     SinkFilter, SinkKind, SinkSpec, SmtpTls, TelegramSpec, WebhookSpec,
@@ -96,6 +98,10 @@ pub struct SourceSpec {
     pub tags: Vec<String>,
     /// Whether each new item's page is fetched and its article extracted.
     pub extract: bool,
+    /// How the source is read (`kind`, see docs/sources.md).
+    pub kind: SourceKind,
+    /// New pages a listing, sitemap or followed-link source fetches per poll at most.
+    pub max_new_pages: usize,
 }
 
 /// One watch rule (`[[rule]]`).
