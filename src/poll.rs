@@ -8,6 +8,7 @@
 
 mod article;
 mod candidates;
+mod listing;
 mod record;
 mod robots;
 mod telegram;
@@ -212,6 +213,10 @@ impl Pipeline {
         let mut report = PollReport::default();
         let result = match &source.kind {
             SourceKind::Feed => self.poll_feed(source, state, cancel, &mut report).await,
+            SourceKind::Page(settings) => {
+                self.poll_page(source, state, settings, cancel, &mut report)
+                    .await
+            }
             SourceKind::Telegram { follow_links } => {
                 self.poll_telegram(source, state, *follow_links, cancel, &mut report)
                     .await

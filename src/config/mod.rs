@@ -17,7 +17,7 @@ use url::Url;
 use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
-pub use kind::SourceKind;
+pub use kind::{PageSettings, SourceKind};
 pub use sink::{
     CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
     SinkFilter, SinkKind, SinkSpec, SmtpTls, TelegramSpec, WebhookSpec,

@@ -6,6 +6,7 @@
 
 mod articles;
 mod deliveries;
+mod links;
 mod reports;
 mod robots;
 mod rules;

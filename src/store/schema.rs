@@ -9,6 +9,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_SOURCE_LINKS,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -216,6 +217,20 @@ CREATE TABLE article_versions (
 ALTER TABLE alerts ADD COLUMN story_id INTEGER REFERENCES stories(id);
 UPDATE alerts SET story_id = article_id;
 CREATE UNIQUE INDEX alerts_rule_story ON alerts(rule_name, story_id);
+"#;
+
+/// What listing and sitemap sources remember between polls: every link a listing showed and on
+/// how many of its polls, every child sitemap's `lastmod`, and the source's listing poll count.
+const MIGRATION_SOURCE_LINKS: &str = r#"
+CREATE TABLE source_links (
+    source_id     INTEGER NOT NULL REFERENCES sources(id),
+    url           TEXT NOT NULL,
+    polls         INTEGER NOT NULL DEFAULT 0,
+    lastmod       TEXT,
+    last_seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+ALTER TABLE sources ADD COLUMN listing_polls INTEGER NOT NULL DEFAULT 0;
 "#;
 
 #[cfg(test)]
