@@ -11,6 +11,7 @@ mod candidates;
 mod listing;
 mod record;
 mod robots;
+mod sitemap;
 mod telegram;
 
 use std::sync::Arc;
@@ -23,9 +24,7 @@ use url::Url;
 use crate::config::{RuleSpec, SourceKind, SourceSpec};
 use crate::dedup::{StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, SiteRule, extract_with_rules};
-use crate::fetch::{
-    Expect, FailureKind, FetchError, FetchOutcome, Fetched, Fetcher, Origin, Validators,
-};
+use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
 use crate::store::{
@@ -136,36 +135,6 @@ struct FeedPass {
     hint: Option<Duration>,
 }
 
-impl FeedPass {
-    /// A pass whose document had not changed (304).
-    fn unchanged(hint: Option<Duration>) -> FeedPass {
-        FeedPass {
-            status: Some(304),
-            validators: Validators::default(),
-            new_items: 0,
-            complete: true,
-            hint,
-        }
-    }
-
-    /// A pass over `fetched` whose candidates were `handled`: its validators are kept only
-    /// when every candidate was, so a capped or interrupted pass is read again in full.
-    fn after(fetched: &Fetched, handled: candidates::Handled, hint: Option<Duration>) -> FeedPass {
-        let finished = !handled.interrupted && !handled.capped;
-        FeedPass {
-            status: Some(fetched.status),
-            validators: if finished {
-                fetched.validators.clone()
-            } else {
-                Validators::default()
-            },
-            new_items: handled.new_items,
-            complete: !handled.interrupted,
-            hint: hint.max(fetched.freshness),
-        }
-    }
-}
-
 /// Why a poll failed; recorded as the source's last error.
 #[derive(Debug, thiserror::Error)]
 enum PollError {
@@ -217,6 +186,7 @@ impl Pipeline {
                 self.poll_page(source, state, settings, cancel, &mut report)
                     .await
             }
+            SourceKind::Sitemap => self.poll_sitemap(source, state, cancel, &mut report).await,
             SourceKind::Telegram { follow_links } => {
                 self.poll_telegram(source, state, *follow_links, cancel, &mut report)
                     .await

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::article::article_page;
+use common::article::{article_page, distinct_paragraphs};
 use common::process::{TestDir, count, run_checked};
 use common::response::Response;
 use common::server::TestServer;
@@ -33,52 +33,8 @@ fn listing(layout: u8, links: &[(&str, &str)], next: Option<&str>) -> String {
     html
 }
 
-/// Paragraphs of their own for each article (a seeded word salad),
-/// so dedup keeps the articles apart.
-fn paragraphs(seed: &str) -> Vec<String> {
-    const WORDS: &[&str] = &[
-        "акимат",
-        "бюджет",
-        "дорога",
-        "школа",
-        "больница",
-        "депутат",
-        "министр",
-        "завод",
-        "фермер",
-        "урожай",
-        "вода",
-        "тариф",
-        "выборы",
-        "суд",
-        "налог",
-        "мост",
-        "город",
-        "село",
-        "энергия",
-        "газ",
-        "нефть",
-        "экспорт",
-        "цены",
-        "зарплата",
-        "пенсия",
-    ];
-    let mut state = seed
-        .bytes()
-        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    let mut next = || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        WORDS[(state >> 33) as usize % WORDS.len()]
-    };
-    (0..5)
-        .map(|_| format!("{}.", (0..40).map(|_| next()).collect::<Vec<_>>().join(" ")))
-        .collect()
-}
-
 fn serve_article(server: &TestServer, path: &str, title: &str) {
-    let body = paragraphs(title);
+    let body = distinct_paragraphs(title);
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
     let page = article_page(title, "Тілші", "2026-01-12T10:00:00+05:00", &body, "ru");
     server.route(path, Response::ok(HTML, page));

@@ -9,6 +9,8 @@ pub enum SourceKind {
     Feed,
     /// A listing page (section front, "latest news") whose article links are the items.
     Page(PageSettings),
+    /// A sitemap, sitemap index or robots.txt with `Sitemap:` lines.
+    Sitemap,
     /// A public Telegram channel's web preview (`https://t.me/s/NAME`).
     Telegram {
         /// Whether a post's link to an outlet's article is followed and that page extracted.
@@ -22,6 +24,7 @@ impl SourceKind {
         match self {
             SourceKind::Feed => "feed",
             SourceKind::Page(_) => "page",
+            SourceKind::Sitemap => "sitemap",
             SourceKind::Telegram { .. } => "telegram",
         }
     }

@@ -1,11 +1,12 @@
 //! The loop every source kind shares: its candidate items go one by one through the per-article
 //! path, with the per-poll budget of new pages a listing, sitemap or followed link may cost.
 
+use std::time::Duration;
+
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::{Pipeline, Validators};
-use super::{PollError, PollReport};
+use super::{FeedPass, Pipeline, PollError, PollReport, Validators};
 use crate::config::SourceSpec;
 use crate::fetch::{Expect, FetchOutcome, Fetched, Origin};
 use crate::sources::FeedItem;
@@ -26,6 +27,36 @@ pub(super) struct Handled {
     pub interrupted: bool,
     /// Whether the page budget stopped the pass (the rest waits for the next poll).
     pub capped: bool,
+}
+
+impl FeedPass {
+    /// A pass whose document had not changed (304).
+    pub(super) fn unchanged(hint: Option<Duration>) -> FeedPass {
+        FeedPass {
+            status: Some(304),
+            validators: Validators::default(),
+            new_items: 0,
+            complete: true,
+            hint,
+        }
+    }
+
+    /// A pass over `fetched` whose candidates were `handled`: its validators are kept only
+    /// when every candidate was, so a capped or interrupted pass is read again in full.
+    pub(super) fn after(fetched: &Fetched, handled: Handled, hint: Option<Duration>) -> FeedPass {
+        let finished = !handled.interrupted && !handled.capped;
+        FeedPass {
+            status: Some(fetched.status),
+            validators: if finished {
+                fetched.validators.clone()
+            } else {
+                Validators::default()
+            },
+            new_items: handled.new_items,
+            complete: !handled.interrupted,
+            hint: hint.max(fetched.freshness),
+        }
+    }
 }
 
 impl Pipeline {

@@ -57,6 +57,60 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The URLs among `urls` that `source_id` has not delivered yet, in the given order.
+    pub fn undelivered(&self, source_id: i64, urls: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut delivered = self
+            .conn
+            .prepare_cached("SELECT 1 FROM article_sources WHERE source_id = ?1 AND guid = ?2")?;
+        let mut out = Vec::new();
+        for url in urls {
+            let known = delivered
+                .query_row(params![source_id, url], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !known {
+                out.push(url.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the child sitemap `url` was read before with this same `lastmod`.
+    pub fn sitemap_unchanged(
+        &self,
+        source_id: i64,
+        url: &str,
+        lastmod: &str,
+    ) -> Result<bool, StoreError> {
+        let stored: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT lastmod FROM source_links WHERE source_id = ?1 AND url = ?2",
+                params![source_id, url],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(stored.flatten().as_deref() == Some(lastmod))
+    }
+
+    /// Records that the child sitemap `url` was read with `lastmod`.
+    pub fn note_sitemap(
+        &mut self,
+        source_id: i64,
+        url: &str,
+        lastmod: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO source_links (source_id, url, lastmod, last_seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(source_id, url) DO UPDATE SET lastmod = excluded.lastmod,
+                last_seen_at = excluded.last_seen_at",
+            params![source_id, url, lastmod, db_time(Utc::now())],
+        )?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +153,21 @@ mod tests {
             urls(&["news/2", "news/3"]),
             "on all three polls: navigation"
         );
+    }
+
+    #[test]
+    fn a_child_sitemap_is_unchanged_only_with_the_same_lastmod() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let id = store
+            .sync_sources([("a", "http://x.kz/")])
+            .unwrap()
+            .remove(0)
+            .id;
+        let child = "http://x.kz/sitemap-1.xml";
+        assert!(!store.sitemap_unchanged(id, child, "2026-01-12").unwrap());
+        store.note_sitemap(id, child, Some("2026-01-12")).unwrap();
+        assert!(store.sitemap_unchanged(id, child, "2026-01-12").unwrap());
+        assert!(!store.sitemap_unchanged(id, child, "2026-01-13").unwrap());
     }
 }

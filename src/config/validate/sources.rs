@@ -9,7 +9,7 @@ use crate::config::raw::RawSource;
 use crate::config::{PageSettings, SourceKind};
 
 /// The kinds a `[[source]]` may name.
-const KINDS: &[&str] = &["feed", "page", "telegram"];
+const KINDS: &[&str] = &["feed", "page", "sitemap", "telegram"];
 /// New pages a listing or sitemap source fetches per poll unless told otherwise.
 pub const DEFAULT_MAX_NEW_PAGES: u64 = 50;
 /// Pagination a page source may follow at most.
@@ -68,6 +68,7 @@ pub(super) fn kind_settings(check: &mut Checker, raw: &RawSource) -> Option<(Sou
     ) as usize;
     let kind = match kind {
         "page" => SourceKind::Page(page_settings(check, raw)?),
+        "sitemap" => SourceKind::Sitemap,
         "telegram" => SourceKind::Telegram {
             follow_links: raw.follow_links.as_ref().is_some_and(|f| *f.get_ref()),
         },
@@ -157,7 +158,9 @@ mod tests {
         let problems = parse("kind = \"listing\"").unwrap_err();
         assert_eq!((problems[0].line, problems[0].column), (6, 8));
         assert!(
-            problems[0].message.contains("feed, page, telegram"),
+            problems[0]
+                .message
+                .contains("feed, page, sitemap, telegram"),
             "{problems:?}"
         );
         let problems =
