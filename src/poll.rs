@@ -7,8 +7,12 @@
 //! nothing is lost, nothing half-written.
 
 mod article;
+mod candidates;
+mod listing;
 mod record;
 mod robots;
+mod sitemap;
+mod telegram;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +21,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::config::{RuleSpec, SourceSpec};
+use crate::config::{RuleSpec, SourceKind, SourceSpec};
 use crate::dedup::{StoryRule, canonical_url, url_key};
 use crate::extract::{Extracted, SiteRule, extract_with_rules};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
@@ -143,6 +147,9 @@ enum PollError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Feed(#[from] crate::sources::FeedError),
+    /// A listing, sitemap or channel page without what its kind needs.
+    #[error(transparent)]
+    Source(#[from] crate::sources::SourceError),
     #[error("source {source_name}: {error}")]
     Store {
         source_name: String,
@@ -157,7 +164,7 @@ impl PollError {
     fn kind(&self) -> FailureKind {
         match self {
             PollError::Fetch(e) => e.kind(),
-            PollError::Feed(_) => FailureKind::Content,
+            PollError::Feed(_) | PollError::Source(_) => FailureKind::Content,
             PollError::Interrupted | PollError::Store { .. } | PollError::Task(_) => {
                 FailureKind::Server
             }
@@ -175,7 +182,18 @@ impl Pipeline {
     ) -> PollReport {
         let started = Utc::now();
         let mut report = PollReport::default();
-        let result = self.poll_feed(source, state, cancel, &mut report).await;
+        let result = match &source.kind {
+            SourceKind::Feed => self.poll_feed(source, state, cancel, &mut report).await,
+            SourceKind::Page(settings) => {
+                self.poll_page(source, state, settings, cancel, &mut report)
+                    .await
+            }
+            SourceKind::Sitemap => self.poll_sitemap(source, state, cancel, &mut report).await,
+            SourceKind::Telegram { follow_links } => {
+                self.poll_telegram(source, state, *follow_links, cancel, &mut report)
+                    .await
+            }
+        };
         let record = match result {
             Ok(pass) => success_record(source, state, started, pass),
             Err(PollError::Interrupted) => return report,
@@ -216,16 +234,7 @@ impl Pipeline {
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         let fetched = match outcome {
-            FetchOutcome::NotModified { freshness } => {
-                return Ok(FeedPass {
-                    status: Some(304),
-                    validators: Validators::default(),
-                    new_items: 0,
-                    complete: true,
-                    hint: freshness,
-                    warning: None,
-                });
-            }
+            FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,
         };
         let (decoded, url) = (fetched.decoded(), fetched.final_url.clone());
@@ -251,7 +260,7 @@ impl Pipeline {
                 return Ok(pass);
             }
             match self
-                .process_item(source, state.id, item, cancel, report)
+                .process_item(source, state.id, item, source.extract, cancel, report)
                 .await
             {
                 Ok(new) => pass.new_items += u64::from(new),
@@ -264,12 +273,15 @@ impl Pipeline {
         Ok(pass)
     }
 
-    /// Handles one feed item; returns whether it was new to this source.
+    /// Handles one item; returns whether it was new to this source. Its page is fetched and
+    /// extracted when `fetch_page` is set (a feed's `extract`; a Telegram post only when it
+    /// leads to an outlet's article).
     async fn process_item(
         &self,
         source: &SourceSpec,
         source_id: i64,
         item: &FeedItem,
+        fetch_page: bool,
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<bool, PollError> {
@@ -302,7 +314,7 @@ impl Pipeline {
             report.linked += 1;
             return Ok(true);
         }
-        let page = match (&item.link, source.extract) {
+        let page = match (&item.link, fetch_page) {
             (Some(link), true) => tokio::select! {
                 page = self.extract_page(link, source.obey_robots) => Some(page),
                 () = cancel.cancelled() => return Err(PollError::Interrupted),

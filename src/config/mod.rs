@@ -5,6 +5,7 @@
 //! reports every problem with its line and column. This module reads the file (size-capped, see
 //! [`crate::files`]) and nothing else.
 
+mod kind;
 mod raw;
 mod sink;
 mod validate;
@@ -18,6 +19,7 @@ use crate::extract::SiteRule;
 use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text_capped};
 use crate::watch::{Query, RuleScope};
 
+pub use kind::{PageSettings, SourceKind};
 pub use sink::{
     CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
     SinkFilter, SinkKind, SinkSpec, SmtpTls, TelegramSpec, WebhookSpec,
@@ -98,6 +100,10 @@ pub struct SourceSpec {
     pub tags: Vec<String>,
     /// Whether each new item's page is fetched and its article extracted.
     pub extract: bool,
+    /// How the source is read (`kind`, see docs/sources.md).
+    pub kind: SourceKind,
+    /// New pages a listing, sitemap or followed-link source fetches per poll at most.
+    pub max_new_pages: usize,
 }
 
 /// One watch rule (`[[rule]]`).

@@ -66,6 +66,12 @@ pub struct RawSource {
     pub min_interval: Option<Spanned<String>>,
     pub max_interval: Option<Spanned<String>>,
     pub obey_robots: Option<bool>,
+    pub kind: Option<Spanned<String>>,
+    pub links: Option<Spanned<String>>,
+    pub next: Option<Spanned<String>>,
+    pub follow: Option<Spanned<i64>>,
+    pub follow_links: Option<Spanned<bool>>,
+    pub max_new_pages: Option<Spanned<i64>>,
 }
 
 /// `[watch]`; every key optional.

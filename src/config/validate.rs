@@ -13,6 +13,7 @@ use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
 mod sinks;
+mod sources;
 
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(15 * 60);
 const MIN_INTERVAL: Duration = Duration::from_secs(30);
@@ -305,6 +306,7 @@ fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> 
             None
         }
     };
+    let kind = sources::kind_settings(check, raw);
     let mut interval_key = |key: &str, value: &Option<Spanned<String>>, default| match value {
         Some(v) => check.duration(
             &format!("source {name:?}: {key}"),
@@ -330,6 +332,7 @@ fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> 
         );
         return None;
     }
+    let (kind, max_new_pages) = kind?;
     Some(SourceSpec {
         name: name.clone(),
         url: url?,
@@ -339,6 +342,8 @@ fn source(check: &mut Checker, raw: &RawSource, names: &mut HashSet<String>) -> 
         tags: raw.tags.clone(),
         extract: raw.extract.unwrap_or(true),
         obey_robots: raw.obey_robots.unwrap_or(true),
+        kind,
+        max_new_pages,
     })
 }
 

@@ -61,6 +61,10 @@ pub(super) fn check_type(
             "an HTML page",
         ),
         Expect::Robots => (!binary, "a text file"),
+        Expect::Sitemap => (
+            !binary || matches!(minor, "gzip" | "x-gzip" | "octet-stream"),
+            "a sitemap (XML, or gzip-compressed XML)",
+        ),
     };
     if ok {
         Ok(())

@@ -61,6 +61,8 @@ pub enum Expect {
     Page,
     /// A robots.txt (any text).
     Robots,
+    /// A sitemap: XML, or gzip-compressed XML served as a file.
+    Sitemap,
 }
 
 /// A successful response.

@@ -102,6 +102,8 @@ mod tests {
             tags: Vec::new(),
             extract: false,
             obey_robots: true,
+            kind: crate::config::SourceKind::Feed,
+            max_new_pages: 50,
         }
     }
 

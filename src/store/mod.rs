@@ -6,6 +6,7 @@
 
 mod articles;
 mod deliveries;
+mod links;
 mod lock;
 mod reports;
 mod robots;

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_4,
     MIGRATION_5,
     MIGRATION_6,
+    MIGRATION_7,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -223,6 +224,20 @@ CREATE UNIQUE INDEX alerts_rule_story ON alerts(rule_name, story_id);
 /// or a charset label overruled by the bytes).
 const MIGRATION_6: &str = r#"
 ALTER TABLE sources ADD COLUMN last_warning TEXT;
+"#;
+
+/// What listing and sitemap sources remember between polls: every link a listing showed and on
+/// how many of its polls, every child sitemap's `lastmod`, and the source's listing poll count.
+const MIGRATION_7: &str = r#"
+CREATE TABLE source_links (
+    source_id     INTEGER NOT NULL REFERENCES sources(id),
+    url           TEXT NOT NULL,
+    polls         INTEGER NOT NULL DEFAULT 0,
+    lastmod       TEXT,
+    last_seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+ALTER TABLE sources ADD COLUMN listing_polls INTEGER NOT NULL DEFAULT 0;
 "#;
 
 #[cfg(test)]
