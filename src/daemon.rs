@@ -44,6 +44,9 @@ pub enum DaemonError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The writer thread could not be started.
+    #[error("cannot start the database writer thread: {0}")]
+    Writer(std::io::Error),
     /// A sink could not be prepared (secret unreadable, bad client settings).
     #[error(transparent)]
     Notify(#[from] NotifyError),
@@ -108,7 +111,7 @@ pub async fn run(
         sd_notify::notify(&format!(
             "READY=1\nSTATUS=polling {} sources with {} rules",
             daemon.sources.len(),
-            daemon.pipeline.rules.names.len()
+            daemon.pipeline.rules.len()
         ));
     }
     let backfilled = backfill(
@@ -124,7 +127,7 @@ pub async fn run(
     let delivering = notifier.spawn(stop_delivery.clone());
     tracing::info!(
         sources = daemon.sources.len(),
-        rules = daemon.pipeline.rules.names.len(),
+        rules = daemon.pipeline.rules.len(),
         once,
         "newswatch started"
     );
@@ -149,15 +152,17 @@ impl Daemon {
         let fetcher = Fetcher::new(&config.fetch)?;
         let rules = Rules::new(config.rules);
         let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
+        let pipeline = Pipeline::new(
+            fetcher,
+            store,
+            rules,
+            sink_names,
+            RobotsCache::new(&config.fetch.user_agent),
+            config.sites,
+        )
+        .map_err(DaemonError::Writer)?;
         let daemon = Daemon {
-            pipeline: Arc::new(Pipeline {
-                fetcher,
-                store,
-                rules: Arc::new(rules),
-                sinks: Arc::new(sink_names),
-                robots: RobotsCache::new(&config.fetch.user_agent),
-                sites: Arc::new(config.sites),
-            }),
+            pipeline: Arc::new(pipeline),
             sources: config.sources.into_iter().map(Arc::new).collect(),
             concurrency: config.fetch.concurrency,
             per_host: config.fetch.per_host_concurrency,

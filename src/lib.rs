@@ -19,3 +19,4 @@ pub mod sources;
 pub mod store;
 pub mod text;
 pub mod watch;
+pub mod writer;

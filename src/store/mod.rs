@@ -5,6 +5,7 @@
 //! no business rules: it stores what it is told, atomically.
 
 mod articles;
+mod batch;
 mod deliveries;
 mod reports;
 mod robots;
@@ -24,6 +25,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
+pub use batch::Batch;
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
 pub use robots::CachedRobots;
