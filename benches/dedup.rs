@@ -3,16 +3,18 @@
 //!
 //! `cargo bench --bench dedup -- eval` sweeps the story thresholds and prints pairwise
 //! precision and recall, then scores the default rule on a held-out corpus (`-- held-out`
-//! alone); `cargo bench --bench dedup -- cost N` fills a database with N
-//! articles and times the dedup path (keys, index lookups, insert) for new ones.
+//! alone); `cargo bench --bench dedup -- cost N [BATCH]` fills a database with N
+//! articles and times the dedup-and-store path for new ones, BATCH (default 1) per transaction.
 
 use std::collections::HashSet;
 use std::time::Instant;
 
 use chrono::Utc;
 use corpus::{Doc, Rng, Vocab, corpus, sentence};
-use newswatch::dedup::{self, StoryRule};
+use newswatch::dedup::{self, Fingerprint, StoryRule};
+use newswatch::poll::Stages;
 use newswatch::store::{ArticleKeys, NewArticle, Store, StoreOutcome};
+use newswatch::writer::{Ingest, write_batch};
 
 #[path = "dedup/corpus.rs"]
 mod corpus;
@@ -26,7 +28,8 @@ fn main() {
         Some("held-out") => held_out(),
         Some("cost") => {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
-            cost(n);
+            let batch = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1);
+            cost(n, batch);
         }
         _ => eval(),
     }
@@ -61,7 +64,7 @@ fn group(
         .enumerate()
         .map(|(i, doc)| {
             let article = new_article(source_id, offset + i, &doc.body);
-            let outcome = rule.store(store, &article, &[], &[], None).unwrap();
+            let outcome = store_one(store, rule, ingest(article));
             match outcome {
                 StoreOutcome::Stored { story_id, .. } => story_id,
                 StoreOutcome::Linked { article_id } => store.story_of(article_id).unwrap().unwrap(),
@@ -69,6 +72,22 @@ fn group(
             }
         })
         .collect()
+}
+
+/// An article as the workers hand it to the writer: fingerprinted, no alerts.
+fn ingest(article: NewArticle) -> Ingest {
+    Ingest {
+        fingerprint: Fingerprint::of(&article.canonical_url, &article.body),
+        article,
+        alerts: Vec::new(),
+        next_check_at: None,
+    }
+}
+
+/// Stores one article through the writer's path, in a transaction of its own.
+fn store_one(store: &mut Store, rule: StoryRule, ingest: Ingest) -> StoreOutcome {
+    let outcomes = write_batch(store, &rule, &[], &[&ingest], &Stages::default()).unwrap();
+    outcomes.into_iter().next().unwrap().unwrap()
 }
 
 /// Pairwise precision and recall of `predicted` against the docs' true stories.
@@ -195,30 +214,45 @@ fn recall_by_kind(docs: &[Doc], predicted: &[i64]) {
 }
 
 /// Fills `n` articles (the newest 10k inside the near-copy window, the rest indexed by URL
-/// and body hash only, as after pruning), then times the dedup path for 2,000 new articles.
-fn cost(n: usize) {
+/// and body hash only, as after pruning), then stores 2,000 new articles through the writer's
+/// path, `batch` per transaction, and prints the cost per article: the fingerprint (computed on
+/// a worker in the daemon) and the writer's share (lookups, story decision, inserts, and the
+/// batch's commit divided among its articles).
+fn cost(n: usize, batch: usize) {
     const WINDOW: usize = 10_000;
+    const FILL_BATCH: usize = 1_000;
     let dir = tempfile::tempdir().unwrap();
     let (mut store, src) = fresh_store(&dir, "cost.db");
     let mut rng = Rng(99);
     let vocab = Vocab::new(&mut rng, 20_000);
     let started = Instant::now();
-    for i in 0..n {
-        let body = (0..3)
-            .map(|_| sentence(&mut rng, &vocab, &[]))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let article = new_article(src, i, &body);
-        let mut keys = dedup::keys(&article.canonical_url, &article.body, &HashSet::new());
-        if i + WINDOW < n {
-            keys = ArticleKeys {
-                signature: None,
-                ..keys
-            };
+    let rule = StoryRule::default();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(FILL_BATCH) {
+        let ingests: Vec<Ingest> = chunk
+            .iter()
+            .map(|&i| {
+                let body = (0..3)
+                    .map(|_| sentence(&mut rng, &vocab, &[]))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                ingest(new_article(src, i, &body))
+            })
+            .collect();
+        if chunk[0] + WINDOW >= n {
+            let refs: Vec<&Ingest> = ingests.iter().collect();
+            write_batch(&mut store, &rule, &[], &refs, &Stages::default()).unwrap();
+            continue;
         }
-        store
-            .store_article_in_story(&article, &keys, &[], &[], |_| None)
-            .unwrap();
+        let mut fill = store.batch().unwrap();
+        for ingest in &ingests {
+            let keys = ArticleKeys {
+                signature: None,
+                ..ingest.fingerprint.keys(&HashSet::new())
+            };
+            fill.article(|b| b.insert(&ingest.article, &keys, None, &[], &[]))
+                .unwrap();
+        }
+        fill.commit().unwrap();
     }
     println!(
         "filled {n} articles in {:.0}s",
@@ -226,24 +260,30 @@ fn cost(n: usize) {
     );
     let docs = corpus(11);
     let docs = &docs[..docs.len().min(2_000)];
-    let rule = StoryRule::default();
-    let mut times: Vec<f64> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            let t = Instant::now();
-            let article = new_article(src, n + i, &doc.body);
-            rule.store(&mut store, &article, &[], &[], None).unwrap();
-            t.elapsed().as_secs_f64() * 1e6
-        })
-        .collect();
+    let (mut fingerprint, mut times) = (0.0, Vec::new());
+    for (b, chunk) in docs.chunks(batch.max(1)).enumerate() {
+        let t = Instant::now();
+        let ingests: Vec<Ingest> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| ingest(new_article(src, n + b * batch + i, &doc.body)))
+            .collect();
+        fingerprint += t.elapsed().as_secs_f64() * 1e6;
+        let refs: Vec<&Ingest> = ingests.iter().collect();
+        let t = Instant::now();
+        write_batch(&mut store, &rule, &[], &refs, &Stages::default()).unwrap();
+        let per_article = t.elapsed().as_secs_f64() * 1e6 / chunk.len() as f64;
+        times.extend(std::iter::repeat_n(per_article, chunk.len()));
+    }
     times.sort_by(f64::total_cmp);
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
     println!(
-        "{n} stored: dedup+store per article mean {mean:.0} µs, p50 {:.0} µs, p99 {:.0} µs ({} articles)",
+        "{n} stored, {batch} per transaction: writer per article mean {mean:.0} µs, p50 {:.0} µs, \
+         p99 {:.0} µs; fingerprint (worker) mean {:.0} µs ({} articles)",
         pct(0.5),
         pct(0.99),
+        fingerprint / times.len() as f64,
         times.len()
     );
 }

@@ -82,8 +82,8 @@ pub async fn backfill(
             .with_store(move |s| s.add_backfill_alerts(&alerts, &sinks))
             .await?;
     }
-    report.rules = rules.names.len();
-    mark_backfilled(pipeline, rules.names.clone()).await?;
+    report.rules = rules.len();
+    mark_backfilled(pipeline, rules.names()).await?;
     Ok(report)
 }
 

@@ -51,6 +51,9 @@ pub enum DaemonError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The writer thread could not be started.
+    #[error("cannot start the database writer thread: {0}")]
+    Writer(std::io::Error),
     /// A sink could not be prepared (secret unreadable, bad client settings).
     #[error(transparent)]
     Notify(#[from] NotifyError),
@@ -98,15 +101,17 @@ pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
         .map(|s| (s.name.clone(), s.tags.clone()))
         .collect();
     let sink_names = config.sinks.iter().map(|s| s.name.clone()).collect();
+    let pipeline = Pipeline::new(
+        fetcher,
+        store,
+        Rules::new(config.rules.clone()),
+        sink_names,
+        RobotsCache::new(&config.fetch.user_agent),
+        config.sites,
+    )
+    .map_err(DaemonError::Writer)?;
     Ok(Prepared {
-        pipeline: Arc::new(Pipeline {
-            fetcher,
-            store,
-            rules: Arc::new(Rules::new(config.rules.clone())),
-            sinks: Arc::new(sink_names),
-            robots: RobotsCache::new(&config.fetch.user_agent),
-            sites: Arc::new(config.sites),
-        }),
+        pipeline: Arc::new(pipeline),
         notifier,
         specs: config.sources,
         rules: config.rules,
@@ -167,7 +172,7 @@ pub async fn run_prepared(
         liveness.ready(&format!(
             "polling {} sources with {} rules",
             daemon.sources.len(),
-            daemon.pipeline.rules.names.len()
+            daemon.pipeline.rules.len()
         ));
     }
     // Delivery stops only after the last poll, so alerts stored at the end still go out.
@@ -175,7 +180,7 @@ pub async fn run_prepared(
     let delivering = notifier.spawn(stop_delivery.clone());
     tracing::info!(
         sources = daemon.sources.len(),
-        rules = daemon.pipeline.rules.names.len(),
+        rules = daemon.pipeline.rules.len(),
         once,
         "newswatch started"
     );

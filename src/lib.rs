@@ -22,3 +22,4 @@ pub mod sources;
 pub mod store;
 pub mod text;
 pub mod watch;
+pub mod writer;

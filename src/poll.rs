@@ -1,102 +1,54 @@
-//! One poll of one source through the pipeline: fetch the feed, parse it, and for each new item
-//! fetch and extract the page, match the rules, and store article and alerts together.
+//! One poll of one source through the pipeline: fetch the feed, parse it, and take each new
+//! item down the article path — fetch the page, extract it, match the rules, fingerprint it
+//! (worker threads), then let the single writer decide its story and store it with its alerts.
 //!
 //! A poll stops at a safe point (between items, or by dropping an unfinished fetch) when
-//! cancelled. Each article is committed on its own, and the feed's validators are saved only
-//! after every item was handled, so an interrupted poll is simply redone by the next one:
-//! nothing is lost, nothing half-written.
+//! cancelled. An article is stored with its alerts or not at all, and the feed's validators
+//! are saved only after every item was stored, so an interrupted poll is simply redone by the
+//! next one: nothing is lost, nothing half-written.
 
 mod article;
 mod candidates;
 mod listing;
+mod page;
 mod record;
 mod robots;
+mod rules;
 mod sitemap;
+mod stages;
 mod telegram;
+mod workers;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
-use url::Url;
 
-use crate::config::{RuleSpec, SourceKind, SourceSpec};
-use crate::dedup::{StoryRule, canonical_url, url_key};
-use crate::extract::{Extracted, SiteRule, extract_with_rules};
+use crate::config::{SourceKind, SourceSpec};
+use crate::extract::SiteRule;
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
-use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
-use crate::store::{
-    NewAlert, NewArticle, SharedStore, SourceState, Store, StoreError, StoreOutcome,
-};
-use crate::watch::{Document, RuleScope, RuleSet};
-use article::build_article;
+use crate::store::{SharedStore, SourceState, Store, StoreError, StoreOutcome};
+use crate::writer::Writer;
+use article::{ItemTarget, Known};
+pub use page::PageError;
 use record::{failure_record, success_record};
 pub use robots::RobotsCache;
-
-/// The watch rules, compiled once and shared by every poll.
-pub struct Rules {
-    /// Rule names, in the same order as the rule set's queries.
-    pub names: Vec<String>,
-    /// The compiled queries.
-    pub set: RuleSet,
-    /// Each rule's scope, in the same order.
-    pub scopes: Vec<RuleScope>,
-}
-
-impl Rules {
-    /// Compiles the configured rules.
-    pub fn new(rules: Vec<RuleSpec>) -> Rules {
-        let mut names = Vec::with_capacity(rules.len());
-        let mut queries = Vec::with_capacity(rules.len());
-        let mut scopes = Vec::with_capacity(rules.len());
-        for rule in rules {
-            names.push(rule.name);
-            queries.push(rule.query);
-            scopes.push(rule.scope);
-        }
-        Rules {
-            names,
-            set: RuleSet::new(queries),
-            scopes,
-        }
-    }
-
-    /// The alerts for `doc`: every rule that matches and whose scope takes an article from
-    /// `source` (carrying `tags`) in `language`.
-    pub fn alerts(
-        &self,
-        doc: &Document,
-        source: &str,
-        tags: &[String],
-        language: Option<&str>,
-    ) -> Vec<NewAlert> {
-        self.set
-            .matches(doc)
-            .into_iter()
-            .filter(|(index, _)| {
-                self.scopes
-                    .get(*index)
-                    .is_some_and(|scope| scope.applies(source, tags, language))
-            })
-            .filter_map(|(index, hit)| {
-                Some(NewAlert {
-                    rule_name: self.names.get(index)?.clone(),
-                    matched_terms: hit.terms,
-                    snippet: hit.snippet,
-                })
-            })
-            .collect()
-    }
-}
+pub use rules::Rules;
+pub use stages::{Stage, Stages, thread_cpu};
+pub use workers::Workers;
 
 /// What the pipeline needs, shared by every poll.
 pub struct Pipeline {
     /// The HTTP client.
     pub fetcher: Fetcher,
-    /// The one database connection (the single writer).
+    /// The database connection, for everything but storing new articles.
     pub store: SharedStore,
+    /// The single writer that stores new articles, many per transaction.
+    pub writer: Writer,
+    /// CPU-heavy work (parsing, extraction, matching, fingerprints), off the async threads.
+    pub workers: Workers,
     /// The watch rules.
     pub rules: Arc<Rules>,
     /// Names of the configured sinks; each new alert gets one delivery per sink.
@@ -105,6 +57,8 @@ pub struct Pipeline {
     pub robots: RobotsCache,
     /// Per-site extraction rules from the config.
     pub sites: Arc<Vec<SiteRule>>,
+    /// What each stage of the article path cost so far.
+    pub stages: Arc<Stages>,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -118,6 +72,21 @@ pub struct PollReport {
     pub alerts: usize,
     /// Failed polls (the error is on the source's row).
     pub failed: bool,
+}
+
+impl PollReport {
+    /// Counts what storing an item did; returns whether the item was new to its source.
+    fn count(&mut self, outcome: StoreOutcome) -> bool {
+        match outcome {
+            StoreOutcome::Stored { alerts, .. } => {
+                self.stored += 1;
+                self.alerts += alerts;
+            }
+            StoreOutcome::Linked { .. } => self.linked += 1,
+            StoreOutcome::AlreadySeen => return false,
+        }
+        true
+    }
 }
 
 /// How far a poll got through its feed.
@@ -173,6 +142,31 @@ impl PollError {
 }
 
 impl Pipeline {
+    /// Builds the pipeline and starts its writer thread.
+    pub fn new(
+        fetcher: Fetcher,
+        store: SharedStore,
+        rules: Rules,
+        sinks: Vec<String>,
+        robots: RobotsCache,
+        sites: Vec<SiteRule>,
+    ) -> std::io::Result<Pipeline> {
+        let sinks = Arc::new(sinks);
+        let stages = Arc::new(Stages::default());
+        let writer = Writer::spawn(store.clone(), Arc::clone(&sinks), Arc::clone(&stages))?;
+        Ok(Pipeline {
+            fetcher,
+            store,
+            writer,
+            workers: Workers::per_core(),
+            rules: Arc::new(rules),
+            sinks,
+            robots,
+            sites: Arc::new(sites),
+            stages,
+        })
+    }
+
     /// Polls `source` once and records the outcome on its row.
     pub async fn poll(
         &self,
@@ -229,17 +223,22 @@ impl Pipeline {
             etag: state.etag.clone(),
             last_modified: state.last_modified.clone(),
         };
+        let fetch_started = std::time::Instant::now();
         let outcome = tokio::select! {
             outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Feed) => outcome?,
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
+        self.stages.fetch.add(fetch_started.elapsed());
         let fetched = match outcome {
             FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,
         };
         let (decoded, url) = (fetched.decoded(), fetched.final_url.clone());
         let text = decoded.text;
-        let feed = tokio::task::spawn_blocking(move || parse_feed(&text, &url))
+        let stages = Arc::clone(&self.stages);
+        let feed = self
+            .workers
+            .run(move || stages.parse.time(|| parse_feed(&text, &url)))
             .await
             .map_err(|e| PollError::Task(e.to_string()))??;
         let warning = [decoded.warning, feed.warning]
@@ -285,107 +284,29 @@ impl Pipeline {
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<bool, PollError> {
-        let guid = item.guid.clone();
-        let canonical = match &item.link {
-            Some(link) => canonical_url(link),
-            None => format!("urn:newswatch:{}:{}", source.name, guid),
-        };
-        let url = item
-            .link
-            .as_ref()
-            .map_or_else(|| canonical.clone(), Url::to_string);
         let store_err = |error| PollError::Store {
             source_name: source.name.clone(),
             error,
         };
-        let (g, c, k) = (guid.clone(), canonical.clone(), url_key(&canonical));
-        let (seen, known) = self
-            .with_store(move |s| Ok((s.item_seen(source_id, &g)?, s.article_by_key(&c, &k)?)))
-            .await
-            .map_err(store_err)?;
-        if seen {
-            return Ok(false);
-        }
-        if let Some(article_id) = known {
-            let (g, u) = (guid.clone(), url.clone());
-            self.with_store(move |s| s.link_item(source_id, &g, &u, article_id))
-                .await
-                .map_err(store_err)?;
-            report.linked += 1;
-            return Ok(true);
+        let target = ItemTarget::of(source, item);
+        match self.known(source_id, &target).await.map_err(store_err)? {
+            Known::Seen => return Ok(false),
+            Known::Stored(article_id) => {
+                self.link(source_id, &target, article_id)
+                    .await
+                    .map_err(store_err)?;
+                report.linked += 1;
+                return Ok(true);
+            }
+            Known::New => {}
         }
         let page = match (&item.link, fetch_page) {
-            (Some(link), true) => tokio::select! {
-                page = self.extract_page(link, source.obey_robots) => Some(page),
-                () = cancel.cancelled() => return Err(PollError::Interrupted),
-            },
+            (Some(link), true) => Some(self.fetch_page(link, source.obey_robots, cancel).await?),
             _ => None,
         };
-        let revisit = page.as_ref().is_some_and(Result::is_ok);
-        let article = build_article(source_id, guid, url, canonical, item, page);
-        let alerts = self.match_rules(&article, source).await?;
-        let sinks = self.sinks.to_vec();
-        let outcome = self
-            .with_store(move |s| {
-                let check_at = revisit.then(|| first_check(article.fetched_at)).flatten();
-                StoryRule::default().store(s, &article, &alerts, &sinks, check_at)
-            })
-            .await
-            .map_err(store_err)?;
-        match outcome {
-            StoreOutcome::Stored { alerts, .. } => {
-                report.stored += 1;
-                report.alerts += alerts;
-            }
-            StoreOutcome::Linked { .. } => report.linked += 1,
-            StoreOutcome::AlreadySeen => return Ok(false),
-        }
-        Ok(true)
-    }
-
-    /// Fetches an article page (where robots.txt allows) and extracts it; the error text is
-    /// kept when any step fails.
-    async fn extract_page(&self, link: &Url, obey_robots: bool) -> Result<Extracted, String> {
-        if obey_robots {
-            self.robots_allow(link).await?;
-        }
-        let fetched = match self
-            .fetcher
-            .get(link, &Validators::default(), Origin::Content, Expect::Page)
-            .await
-        {
-            Ok(FetchOutcome::Fetched(f)) => f,
-            Ok(FetchOutcome::NotModified { .. }) => {
-                return Err(format!("{link} answered 304 to an unconditional request"));
-            }
-            Err(err) => return Err(err.to_string()),
-        };
-        let page_url = fetched.final_url.clone();
-        let sites = Arc::clone(&self.sites);
-        tokio::task::spawn_blocking(move || {
-            extract_with_rules(&fetched.text(), Some(&page_url), &sites)
-        })
-        .await
-        .map_err(|e| format!("extraction of {link} crashed: {e}"))
-    }
-
-    /// Runs every rule over the article (CPU work, off the async threads).
-    async fn match_rules(
-        &self,
-        article: &NewArticle,
-        source: &SourceSpec,
-    ) -> Result<Vec<NewAlert>, PollError> {
-        let rules = Arc::clone(&self.rules);
-        let title = article.title.clone().unwrap_or_default();
-        let body = article.body.clone();
-        let language = article.language.clone();
-        let source = source.clone();
-        tokio::task::spawn_blocking(move || {
-            let doc = Document::new(&title, &body);
-            rules.alerts(&doc, &source.name, &source.tags, language.as_deref())
-        })
-        .await
-        .map_err(|e| PollError::Task(e.to_string()))
+        let ingest = self.analyse(source, source_id, item, target, page).await?;
+        let outcome = self.writer.store(ingest).await.map_err(store_err)?;
+        Ok(report.count(outcome))
     }
 
     /// Runs `f` on the store off the async threads (SQLite calls block).

@@ -10,37 +10,92 @@ mod fingerprint;
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
-
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
     BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, body_hash, paragraphs,
     signature, similarity, words,
 };
 
-use crate::store::{
-    ArticleKeys, NewAlert, NewArticle, Store, StoreError, StoreOutcome, StoryCandidate,
-};
+use crate::store::{ArticleKeys, ArticleSignature, StoryCandidate};
 
-/// The identity keys of an article. `common` holds hashes of paragraphs already seen in other
-/// stories (outlet footers, stock background, templates): they are left out of the signature
-/// so that they neither join unrelated stories nor dilute a copy's likeness to its original.
-pub fn keys(canonical: &str, body: &str, common: &HashSet<i64>) -> ArticleKeys {
-    let paragraphs = paragraphs(body);
-    let all: Vec<String> = paragraphs.iter().flat_map(|(_, w)| w.clone()).collect();
-    let own: Vec<String> = paragraphs
-        .iter()
-        .filter(|(hash, _)| hash.is_none_or(|h| !common.contains(&h)))
-        .flat_map(|(_, w)| w.clone())
-        .collect();
-    let compared = if own.len() >= MIN_WORDS { &own } else { &all };
-    ArticleKeys {
-        url_key: url_key(canonical),
-        body_hash: body_hash(&all),
-        signature: signature(compared),
-        paragraphs: paragraphs.iter().filter_map(|(hash, _)| *hash).collect(),
-        next_check_at: None,
+/// An article's body taken apart once: its paragraphs (hash and words), its body hash, and
+/// the signature it has when none of its paragraphs is boilerplate. Computed on a worker
+/// thread; the writer only finishes it with [`Fingerprint::keys`] once it knows which of the
+/// paragraphs are common.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    url_key: String,
+    paragraphs: Vec<(Option<i64>, Vec<String>)>,
+    body_hash: Option<i64>,
+    /// The signature over every word: the article's signature unless a paragraph is common.
+    plain: Option<ArticleSignature>,
+}
+
+impl Fingerprint {
+    /// Splits and hashes `body`, and signs all of its words.
+    pub fn of(canonical: &str, body: &str) -> Fingerprint {
+        let paragraphs = paragraphs(body);
+        let all: Vec<String> = paragraphs.iter().flat_map(|(_, w)| w.clone()).collect();
+        Fingerprint {
+            url_key: url_key(canonical),
+            body_hash: body_hash(&all),
+            plain: signature(&all),
+            paragraphs,
+        }
     }
+
+    /// The canonical URL with `www.`/`m.` folded.
+    pub fn url_key(&self) -> &str {
+        &self.url_key
+    }
+
+    /// Hash of the normalised body, when it is long enough to identify.
+    pub fn body_hash(&self) -> Option<i64> {
+        self.body_hash
+    }
+
+    /// Hashes of the paragraphs long enough to be told apart.
+    pub fn paragraph_hashes(&self) -> Vec<i64> {
+        self.paragraphs
+            .iter()
+            .filter_map(|(hash, _)| *hash)
+            .collect()
+    }
+
+    /// The identity keys, given which of the paragraphs are `common` (seen in other stories:
+    /// outlet footers, stock background, templates). Those are left out of the signature so
+    /// that they neither join unrelated stories nor dilute a copy's likeness to its original.
+    pub fn keys(&self, common: &HashSet<i64>) -> ArticleKeys {
+        let is_common = |hash: &Option<i64>| hash.is_some_and(|h| common.contains(&h));
+        let signature = if self.paragraphs.iter().any(|(hash, _)| is_common(hash)) {
+            let own: Vec<String> = self
+                .paragraphs
+                .iter()
+                .filter(|(hash, _)| !is_common(hash))
+                .flat_map(|(_, w)| w.clone())
+                .collect();
+            if own.len() >= MIN_WORDS {
+                signature(&own)
+            } else {
+                self.plain.clone()
+            }
+        } else {
+            self.plain.clone()
+        };
+        ArticleKeys {
+            url_key: self.url_key.clone(),
+            body_hash: self.body_hash,
+            signature,
+            paragraphs: self.paragraph_hashes(),
+            next_check_at: None,
+        }
+    }
+}
+
+/// The identity keys of an article whose `common` paragraphs are known (see
+/// [`Fingerprint::keys`]).
+pub fn keys(canonical: &str, body: &str, common: &HashSet<i64>) -> ArticleKeys {
+    Fingerprint::of(canonical, body).keys(common)
 }
 
 /// When a new article joins an earlier one's story. Chosen by measurement on a generated
@@ -67,30 +122,6 @@ impl Default for StoryRule {
 }
 
 impl StoryRule {
-    /// Stores `article` as a new article of its story (or a link to the same article), with
-    /// its alerts and deliveries, in one transaction. `next_check_at` schedules a revisit.
-    pub fn store(
-        &self,
-        store: &mut Store,
-        article: &NewArticle,
-        alerts: &[NewAlert],
-        sinks: &[String],
-        next_check_at: Option<DateTime<Utc>>,
-    ) -> Result<StoreOutcome, StoreError> {
-        let hashes: Vec<i64> = paragraphs(&article.body)
-            .into_iter()
-            .filter_map(|(hash, _)| hash)
-            .collect();
-        let common = store.common_paragraphs(&hashes)?;
-        let keys = ArticleKeys {
-            next_check_at,
-            ..keys(&article.canonical_url, &article.body, &common)
-        };
-        store.store_article_in_story(article, &keys, alerts, sinks, |found| {
-            self.pick(&keys, found)
-        })
-    }
-
     /// The story of the most similar candidate that passes the rule, if any.
     pub fn pick(&self, keys: &ArticleKeys, candidates: &[StoryCandidate]) -> Option<i64> {
         let own = keys.signature.as_ref()?;

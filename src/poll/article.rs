@@ -1,43 +1,187 @@
-//! Building the stored article from a feed item and (maybe) its extracted page.
+//! The article path after the feed: is the item known, then (on a worker thread) extract the
+//! page, build the article, match the rules and fingerprint the body — everything the writer
+//! needs, so it only looks up and writes.
+
+use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::dedup::page_canonical;
-use crate::extract::Extracted;
+use super::page::PageError;
+use super::{Pipeline, PollError};
+use crate::config::SourceSpec;
+use crate::dedup::{Fingerprint, canonical_url, page_canonical, url_key};
+use crate::extract::{Extracted, extract_with_rules};
+use crate::fetch::Fetched;
+use crate::revisit::first_check;
 use crate::sources::FeedItem;
-use crate::store::NewArticle;
+use crate::store::{NewArticle, StoreError};
+use crate::watch::Document;
+use crate::writer::Ingest;
+
+/// Where a feed item points: its link as given and in canonical form.
+pub(super) struct ItemTarget {
+    /// The item's identity in its feed.
+    guid: String,
+    /// The link as the feed gave it, resolved (the canonical URL when it has none).
+    url: String,
+    /// The canonical URL: the link's, or a `urn:` made of the source and GUID.
+    canonical: String,
+}
+
+impl ItemTarget {
+    /// The target of `item` from `source`.
+    pub(super) fn of(source: &SourceSpec, item: &FeedItem) -> ItemTarget {
+        let canonical = match &item.link {
+            Some(link) => canonical_url(link),
+            None => format!("urn:newswatch:{}:{}", source.name, item.guid),
+        };
+        let url = item
+            .link
+            .as_ref()
+            .map_or_else(|| canonical.clone(), ToString::to_string);
+        ItemTarget {
+            guid: item.guid.clone(),
+            url,
+            canonical,
+        }
+    }
+}
+
+/// What the database already knows of an item, before any page is fetched.
+pub(super) enum Known {
+    /// This source delivered this item before.
+    Seen,
+    /// Another item or source delivered the same URL: this stored article.
+    Stored(i64),
+    /// Nothing: fetch and store it.
+    New,
+}
+
+impl Pipeline {
+    /// Whether the item was seen, or its URL stored.
+    pub(super) async fn known(
+        &self,
+        source_id: i64,
+        target: &ItemTarget,
+    ) -> Result<Known, StoreError> {
+        let (guid, canonical) = (target.guid.clone(), target.canonical.clone());
+        let key = url_key(&canonical);
+        self.with_store(move |s| {
+            if s.item_seen(source_id, &guid)? {
+                return Ok(Known::Seen);
+            }
+            Ok(s.article_by_key(&canonical, &key)?
+                .map_or(Known::New, Known::Stored))
+        })
+        .await
+    }
+
+    /// Records that this source's item delivered the stored article `article_id`.
+    pub(super) async fn link(
+        &self,
+        source_id: i64,
+        target: &ItemTarget,
+        article_id: i64,
+    ) -> Result<(), StoreError> {
+        let (guid, url) = (target.guid.clone(), target.url.clone());
+        self.with_store(move |s| s.link_item(source_id, &guid, &url, article_id))
+            .await
+    }
+
+    /// On a worker thread: extracts the page, builds the article, matches the rules and
+    /// fingerprints the body.
+    pub(super) async fn analyse(
+        &self,
+        source: &SourceSpec,
+        source_id: i64,
+        item: &FeedItem,
+        target: ItemTarget,
+        page: Option<Result<Fetched, PageError>>,
+    ) -> Result<Ingest, PollError> {
+        let (rules, sites, stages) = (
+            Arc::clone(&self.rules),
+            Arc::clone(&self.sites),
+            Arc::clone(&self.stages),
+        );
+        let (source, item) = (source.clone(), item.clone());
+        self.workers
+            .run(move || {
+                let page: Option<Result<Extracted, PageError>> = page.map(|page| {
+                    let fetched = page?;
+                    let text = stages.parse.time(|| fetched.text());
+                    let url = &fetched.final_url;
+                    Ok(stages
+                        .extract
+                        .time(|| extract_with_rules(&text, Some(url), &sites)))
+                });
+                match &page {
+                    Some(Err(error)) => stages.page_failed(error.kind()),
+                    Some(Ok(p)) if p.body.trim().is_empty() => stages.page_failed("empty"),
+                    _ => {}
+                }
+                let revisit = page.as_ref().is_some_and(Result::is_ok);
+                let article = build_article(source_id, target, &item, page);
+                if let Some(error) = &article.extract_error {
+                    tracing::debug!(url = %article.url, error = %error, "page text not used");
+                }
+                let alerts = stages.matching.time(|| {
+                    let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
+                    rules.alerts(
+                        &doc,
+                        &source.name,
+                        &source.tags,
+                        article.language.as_deref(),
+                    )
+                });
+                let fingerprint = stages
+                    .dedup
+                    .time(|| Fingerprint::of(&article.canonical_url, &article.body));
+                Ingest {
+                    next_check_at: revisit.then(|| first_check(article.fetched_at)).flatten(),
+                    article,
+                    fingerprint,
+                    alerts,
+                }
+            })
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))
+    }
+}
 
 /// Combines the feed item and the extracted page: the page gives the body, author, language and
 /// (when on the same site) the canonical URL; the feed's title and date win, being the
 /// publisher's own data; a failed extraction keeps the feed's text and the error.
-pub(super) fn build_article(
+fn build_article(
     source_id: i64,
-    guid: String,
-    url: String,
-    canonical_url: String,
+    target: ItemTarget,
     item: &FeedItem,
-    page: Option<Result<Extracted, String>>,
+    page: Option<Result<Extracted, PageError>>,
 ) -> NewArticle {
-    let (page, extract_error) = match page {
+    let ItemTarget {
+        guid,
+        url,
+        canonical,
+    } = target;
+    let (page, page_error) = match page {
+        Some(Ok(page)) if page.body.trim().is_empty() => {
+            (Some(page), Some(PageError::Empty { url: url.clone() }))
+        }
         Some(Ok(page)) => (Some(page), None),
         Some(Err(error)) => (None, Some(error)),
         None => (None, None),
     };
-    let feed_text = item.content.clone().or_else(|| item.summary.clone());
-    let page_body = page
-        .as_ref()
-        .map(|p| p.body.clone())
-        .filter(|b| !b.trim().is_empty());
     let canonical_url = page
         .as_ref()
         .zip(item.link.as_ref())
         .and_then(|(page, link)| page_canonical(link, page.canonical_url.as_ref()))
-        .unwrap_or(canonical_url);
-    let extract_error = extract_error.or_else(|| {
-        (page.is_some() && page_body.is_none()).then(|| format!("no article text found on {url}"))
-    });
+        .unwrap_or(canonical);
+    let page_body = page
+        .as_ref()
+        .filter(|_| page_error.is_none())
+        .map(|p| p.body.clone());
     let body = page_body
-        .or(feed_text)
+        .or_else(|| item.content.clone())
+        .or_else(|| item.summary.clone())
         .or_else(|| item.title.clone())
         .unwrap_or_default();
     NewArticle {
@@ -60,7 +204,7 @@ pub(super) fn build_article(
         language: page.as_ref().and_then(|p| p.language.clone()),
         summary: item.summary.clone(),
         body,
-        extract_error,
+        extract_error: page_error.map(|e| e.to_string()),
         fetched_at: Utc::now(),
     }
 }

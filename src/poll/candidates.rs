@@ -119,7 +119,7 @@ impl Pipeline {
         expect: Expect,
     ) -> Result<Fetched, String> {
         if source.obey_robots {
-            self.robots_allow(url).await?;
+            self.robots_allow(url).await.map_err(|e| e.to_string())?;
         }
         match self
             .fetcher

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::Pipeline;
+use super::page::PageError;
 use crate::fetch::{Expect, FetchError, FetchOutcome, Origin, Robots, Validators, host_key};
 use crate::store::CachedRobots;
 
@@ -75,11 +76,17 @@ impl RobotsCache {
 }
 
 impl Pipeline {
-    /// `Ok` when robots.txt lets us fetch `link`, else the reason to record as the article's
-    /// extraction error.
-    pub(super) async fn robots_allow(&self, link: &Url) -> Result<(), String> {
+    /// `Ok` when robots.txt lets us fetch `link`, else why not (recorded as the article's
+    /// extraction error).
+    pub(super) async fn robots_allow(&self, link: &Url) -> Result<(), PageError> {
         let host = host_key(link);
-        let robots = self.robots_for(link, &host).await?;
+        let robots =
+            self.robots_for(link, &host)
+                .await
+                .map_err(|reason| PageError::RobotsUnknown {
+                    url: link.to_string(),
+                    reason,
+                })?;
         let path = match link.query() {
             Some(q) => format!("{}?{q}", link.path()),
             None => link.path().to_string(),
@@ -87,10 +94,11 @@ impl Pipeline {
         if robots.allows(&path) {
             Ok(())
         } else {
-            Err(format!(
-                "robots.txt of {host} forbids {} for user agent {:?}; stored the feed's text instead",
-                link, self.robots.agent
-            ))
+            Err(PageError::Robots {
+                url: link.to_string(),
+                host,
+                agent: self.robots.agent.clone(),
+            })
         }
     }
 

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::stories::{self, ArticleKeys, StoryCandidate};
+use super::stories::ArticleKeys;
 use super::{Store, StoreError, db_time};
 
 /// An article ready to be stored.
@@ -113,8 +113,8 @@ impl Store {
         Ok(())
     }
 
-    /// Stores an article identified by its URL only, with its alerts and their pending
-    /// deliveries, all or nothing.
+    /// Stores an article identified by its URL only (no story matching), with its alerts and
+    /// their pending deliveries, all or nothing.
     pub fn store_article(
         &mut self,
         article: &NewArticle,
@@ -128,33 +128,26 @@ impl Store {
             paragraphs: Vec::new(),
             next_check_at: None,
         };
-        self.store_article_in_story(article, &keys, alerts, sinks, |_| None)
-    }
-
-    /// Stores an article, its story assignment, its alerts and their pending deliveries in one
-    /// transaction (the outbox).
-    ///
-    /// An article already stored under the same URL, URL key or body hash only gains a link.
-    /// Otherwise `pick_story` sees the earlier articles sharing an LSH band with `keys` and
-    /// names the story to join, or `None` for a new story. A rule that already alerted on the
-    /// story raises nothing. Identity is checked inside the transaction, so concurrent sources
-    /// delivering the same article still produce one article and one set of alerts.
-    pub fn store_article_in_story(
-        &mut self,
-        article: &NewArticle,
-        keys: &ArticleKeys,
-        alerts: &[NewAlert],
-        sinks: &[String],
-        pick_story: impl Fn(&[StoryCandidate]) -> Option<i64>,
-    ) -> Result<StoreOutcome, StoreError> {
-        let tx = self.conn.transaction()?;
-        let outcome = store_in(&tx, article, keys, alerts, sinks, &pick_story)?;
-        tx.commit()?;
+        let mut batch = self.batch()?;
+        let outcome = batch.article(|b| {
+            if b.item_seen(article)? {
+                return Ok(StoreOutcome::AlreadySeen);
+            }
+            match b.existing(article, &keys.url_key, None)? {
+                Some(id) => b.link(article, id),
+                None => b.insert(article, &keys, None, alerts, sinks),
+            }
+        })?;
+        batch.commit()?;
         Ok(outcome)
     }
 }
 
-fn by_url(conn: &Connection, canonical_url: &str, url_key: &str) -> rusqlite::Result<Option<i64>> {
+pub(super) fn by_url(
+    conn: &Connection,
+    canonical_url: &str,
+    url_key: &str,
+) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT id FROM articles WHERE canonical_url = ?1 OR url_key = ?2 ORDER BY id LIMIT 1",
         [canonical_url, url_key],
@@ -163,78 +156,7 @@ fn by_url(conn: &Connection, canonical_url: &str, url_key: &str) -> rusqlite::Re
     .optional()
 }
 
-fn existing_article(
-    tx: &Transaction,
-    article: &NewArticle,
-    keys: &ArticleKeys,
-) -> rusqlite::Result<Option<i64>> {
-    if let Some(id) = by_url(tx, &article.canonical_url, &keys.url_key)? {
-        return Ok(Some(id));
-    }
-    let Some(hash) = keys.body_hash else {
-        return Ok(None);
-    };
-    tx.query_row(
-        "SELECT id FROM articles WHERE body_hash = ?1 ORDER BY id LIMIT 1",
-        [hash],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
-fn store_in(
-    tx: &Transaction,
-    article: &NewArticle,
-    keys: &ArticleKeys,
-    alerts: &[NewAlert],
-    sinks: &[String],
-    pick_story: &dyn Fn(&[StoryCandidate]) -> Option<i64>,
-) -> Result<StoreOutcome, StoreError> {
-    let seen = tx
-        .query_row(
-            "SELECT 1 FROM article_sources WHERE source_id = ?1 AND guid = ?2",
-            params![article.source_id, article.guid],
-            |_| Ok(()),
-        )
-        .optional()?;
-    if seen.is_some() {
-        return Ok(StoreOutcome::AlreadySeen);
-    }
-    let now = db_time(Utc::now());
-    let link = |article_id: i64| {
-        tx.execute(
-            "INSERT INTO article_sources (source_id, guid, article_id, url, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![article.source_id, article.guid, article_id, article.url, now],
-        )
-    };
-    if let Some(article_id) = existing_article(tx, article, keys)? {
-        link(article_id)?;
-        return Ok(StoreOutcome::Linked { article_id });
-    }
-    let joined = match &keys.signature {
-        Some(signature) => pick_story(&stories::candidates(tx, signature)?),
-        None => None,
-    };
-    let story_id = match joined {
-        Some(id) => id,
-        None => stories::new_story(tx, &now)?,
-    };
-    let article_id = insert_article(tx, article, keys, story_id)?;
-    link(article_id)?;
-    if let Some(signature) = &keys.signature {
-        stories::index_signature(tx, article_id, signature, &now)?;
-    }
-    stories::record_paragraphs(tx, &keys.paragraphs, story_id)?;
-    let alerts = insert_alerts(tx, article_id, story_id, alerts, sinks, &now)?;
-    Ok(StoreOutcome::Stored {
-        article_id,
-        story_id,
-        joined: joined.is_some(),
-        alerts,
-    })
-}
-
-fn insert_article(
+pub(super) fn insert_article(
     tx: &Transaction,
     article: &NewArticle,
     keys: &ArticleKeys,
@@ -264,24 +186,6 @@ fn insert_article(
         ],
     )?;
     Ok(tx.last_insert_rowid())
-}
-
-/// Writes each alert not yet raised for (rule, story), with one pending delivery per sink.
-fn insert_alerts(
-    tx: &Transaction,
-    article_id: i64,
-    story_id: i64,
-    alerts: &[NewAlert],
-    sinks: &[String],
-    now: &str,
-) -> rusqlite::Result<usize> {
-    let mut written = 0;
-    for alert in alerts {
-        written += usize::from(insert_alert(
-            tx, article_id, story_id, alert, false, sinks, now,
-        )?);
-    }
-    Ok(written)
 }
 
 /// Inserts one alert and a pending delivery per sink; returns false when the alert existed.

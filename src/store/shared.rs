@@ -31,4 +31,13 @@ impl SharedStore {
         .await
         .unwrap_or_else(|e| Err(StoreError::Task(e.to_string())))
     }
+
+    /// Runs `f` with the store on this thread, which must be allowed to block (the writer's).
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut guard)
+    }
 }

@@ -4,8 +4,6 @@
 //! the caller (`dedup`). Band rows are kept for recent articles only ([`Store::prune_bands`]),
 //! so a lookup costs the same however large the archive grows.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
@@ -152,21 +150,6 @@ impl Store {
         )?)
     }
 
-    /// Which of `hashes` are paragraphs seen in more than one story (boilerplate).
-    pub fn common_paragraphs(&self, hashes: &[i64]) -> Result<HashSet<i64>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT common FROM paragraphs_seen WHERE hash = ?1")?;
-        let mut common = HashSet::new();
-        for hash in hashes {
-            let seen: Option<bool> = stmt.query_row([hash], |r| r.get(0)).optional()?;
-            if seen == Some(true) {
-                common.insert(*hash);
-            }
-        }
-        Ok(common)
-    }
-
     /// The story of article `article_id`, if the article exists.
     pub fn story_of(&self, article_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self
@@ -225,6 +208,34 @@ mod tests {
         }
     }
 
+    /// Stores as the writer does: identity first, then the story `pick` names among the
+    /// candidates.
+    fn put(
+        store: &mut Store,
+        article: &NewArticle,
+        keys: &ArticleKeys,
+        alerts: &[NewAlert],
+        sinks: &[String],
+        pick: impl Fn(&[StoryCandidate]) -> Option<i64>,
+    ) -> Result<StoreOutcome, StoreError> {
+        let mut batch = store.batch()?;
+        let outcome = batch.article(|b| {
+            if b.item_seen(article)? {
+                return Ok(StoreOutcome::AlreadySeen);
+            }
+            if let Some(id) = b.existing(article, &keys.url_key, keys.body_hash)? {
+                return b.link(article, id);
+            }
+            let candidates = match &keys.signature {
+                Some(s) => b.candidates(s)?,
+                None => Vec::new(),
+            };
+            b.insert(article, keys, pick(&candidates), alerts, sinks)
+        })?;
+        batch.commit()?;
+        Ok(outcome)
+    }
+
     fn setup() -> (tempfile::TempDir, Store, i64) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("n.db")).unwrap();
@@ -236,31 +247,31 @@ mod tests {
     fn a_candidate_story_is_joined_and_alerts_once_per_rule() {
         let (_dir, mut store, src) = setup();
         let sinks = vec!["log".to_string()];
-        let first = store
-            .store_article_in_story(
-                &article(src, "1", "http://x/1", "a"),
-                &keys("http://x/1", 1, vec![10, 11]),
-                &[alert()],
-                &sinks,
-                |_| None,
-            )
-            .unwrap();
+        let first = put(
+            &mut store,
+            &article(src, "1", "http://x/1", "a"),
+            &keys("http://x/1", 1, vec![10, 11]),
+            &[alert()],
+            &sinks,
+            |_| None,
+        )
+        .unwrap();
         let StoreOutcome::Stored { story_id, .. } = first else {
             panic!("{first:?}")
         };
-        let second = store
-            .store_article_in_story(
-                &article(src, "2", "http://y/2", "b"),
-                &keys("http://y/2", 2, vec![99, 11]),
-                &[alert()],
-                &sinks,
-                |found| {
-                    assert_eq!(found.len(), 1);
-                    assert_eq!(found[0].minhash, vec![7; 8]);
-                    Some(found[0].story_id)
-                },
-            )
-            .unwrap();
+        let second = put(
+            &mut store,
+            &article(src, "2", "http://y/2", "b"),
+            &keys("http://y/2", 2, vec![99, 11]),
+            &[alert()],
+            &sinks,
+            |found| {
+                assert_eq!(found.len(), 1);
+                assert_eq!(found[0].minhash, vec![7; 8]);
+                Some(found[0].story_id)
+            },
+        )
+        .unwrap();
         assert!(matches!(
             second,
             StoreOutcome::Stored { joined: true, alerts: 0, story_id: s, .. } if s == story_id
@@ -274,15 +285,15 @@ mod tests {
     fn the_same_body_or_folded_url_links_instead_of_storing() {
         let (_dir, mut store, src) = setup();
         let store_one = |store: &mut Store, guid: &str, url: &str, key: &str, hash: i64| {
-            store
-                .store_article_in_story(
-                    &article(src, guid, url, "t"),
-                    &keys(key, hash, vec![]),
-                    &[],
-                    &[],
-                    |_| None,
-                )
-                .unwrap()
+            put(
+                store,
+                &article(src, guid, url, "t"),
+                &keys(key, hash, vec![]),
+                &[],
+                &[],
+                |_| None,
+            )
+            .unwrap()
         };
         let first = store_one(&mut store, "1", "http://www.x/1", "http://x/1", 5);
         assert!(matches!(first, StoreOutcome::Stored { .. }));
@@ -335,15 +346,15 @@ mod tests {
     #[test]
     fn old_band_rows_are_pruned() {
         let (_dir, mut store, src) = setup();
-        store
-            .store_article_in_story(
-                &article(src, "1", "http://x/1", "a"),
-                &keys("http://x/1", 1, vec![1, 2, 3]),
-                &[],
-                &[],
-                |_| None,
-            )
-            .unwrap();
+        put(
+            &mut store,
+            &article(src, "1", "http://x/1", "a"),
+            &keys("http://x/1", 1, vec![1, 2, 3]),
+            &[],
+            &[],
+            |_| None,
+        )
+        .unwrap();
         let later = Utc::now() + chrono::Duration::seconds(5);
         assert_eq!(store.prune_bands(later, 2).unwrap(), 2);
         assert_eq!(store.prune_bands(later, 2).unwrap(), 1);

@@ -1,0 +1,170 @@
+//! One write transaction of the ingest writer: many articles, each all or nothing.
+//!
+//! The writer (`crate::writer`) opens a [`Batch`], asks it the identity questions for each
+//! article (item seen? URL or body stored? which paragraphs are common? which articles share a
+//! band?), lets `dedup` decide the story, and has the batch insert the result. Each article
+//! runs in its own savepoint, so a failing article is rolled back alone; the batch commits
+//! once, so the WAL is written once for all of them. An article is stored with its story,
+//! signature, alerts and pending deliveries, or not at all.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::articles::{insert_alert, insert_article};
+use super::stories::{self, ArticleKeys, ArticleSignature, StoryCandidate};
+use super::{NewAlert, NewArticle, Store, StoreError, StoreOutcome, db_time};
+
+/// An open write transaction for many articles; dropped without [`Batch::commit`], it writes
+/// nothing.
+pub struct Batch<'s> {
+    tx: Transaction<'s>,
+    now: String,
+}
+
+impl Store {
+    /// Opens a write batch (taking the write lock at once, so it cannot fail half-way on a
+    /// reader's lock upgrade).
+    pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Batch {
+            tx,
+            now: db_time(Utc::now()),
+        })
+    }
+}
+
+impl Batch<'_> {
+    /// Runs one article's lookups and writes in a savepoint: kept when `f` succeeds, undone
+    /// when it fails, without touching the other articles of the batch.
+    pub fn article<T>(
+        &mut self,
+        f: impl FnOnce(&Batch) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.tx.execute_batch("SAVEPOINT article")?;
+        match f(self) {
+            Ok(value) => {
+                self.tx.execute_batch("RELEASE article")?;
+                Ok(value)
+            }
+            Err(err) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO article; RELEASE article")?;
+                Err(err)
+            }
+        }
+    }
+
+    /// Makes every article of the batch durable at once.
+    pub fn commit(self) -> Result<(), StoreError> {
+        Ok(self.tx.commit()?)
+    }
+
+    /// Whether this source already delivered this item.
+    pub fn item_seen(&self, article: &NewArticle) -> Result<bool, StoreError> {
+        let found = self
+            .tx
+            .prepare_cached("SELECT 1 FROM article_sources WHERE source_id = ?1 AND guid = ?2")?
+            .query_row(params![article.source_id, article.guid], |_| Ok(()))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// The article already stored under the same canonical URL, URL key or body hash.
+    pub fn existing(
+        &self,
+        article: &NewArticle,
+        url_key: &str,
+        body_hash: Option<i64>,
+    ) -> Result<Option<i64>, StoreError> {
+        if let Some(id) = super::articles::by_url(&self.tx, &article.canonical_url, url_key)? {
+            return Ok(Some(id));
+        }
+        let Some(hash) = body_hash else {
+            return Ok(None);
+        };
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id FROM articles WHERE body_hash = ?1 ORDER BY id LIMIT 1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Records that the article's source and item delivered the stored article `article_id`.
+    pub fn link(&self, article: &NewArticle, article_id: i64) -> Result<StoreOutcome, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO article_sources (source_id, guid, article_id, url, seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                article.source_id,
+                article.guid,
+                article_id,
+                article.url,
+                self.now
+            ])?;
+        Ok(StoreOutcome::Linked { article_id })
+    }
+
+    /// Which of `hashes` are paragraphs already seen in more than one story (boilerplate).
+    pub fn common_paragraphs(&self, hashes: &[i64]) -> Result<HashSet<i64>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT common FROM paragraphs_seen WHERE hash = ?1")?;
+        let mut common = HashSet::new();
+        for hash in hashes {
+            let seen: Option<bool> = stmt.query_row([hash], |r| r.get(0)).optional()?;
+            if seen == Some(true) {
+                common.insert(*hash);
+            }
+        }
+        Ok(common)
+    }
+
+    /// Articles of the near-copy window sharing a band with `signature`, most bands first.
+    pub fn candidates(
+        &self,
+        signature: &ArticleSignature,
+    ) -> Result<Vec<StoryCandidate>, StoreError> {
+        Ok(stories::candidates(&self.tx, signature)?)
+    }
+
+    /// Stores a new article in story `story` (a new story when `None`), with its signature,
+    /// paragraphs, source link, and the alerts not yet raised on that story with one pending
+    /// delivery per sink.
+    pub fn insert(
+        &self,
+        article: &NewArticle,
+        keys: &ArticleKeys,
+        story: Option<i64>,
+        alerts: &[NewAlert],
+        sinks: &[String],
+    ) -> Result<StoreOutcome, StoreError> {
+        let story_id = match story {
+            Some(id) => id,
+            None => stories::new_story(&self.tx, &self.now)?,
+        };
+        let article_id = insert_article(&self.tx, article, keys, story_id)?;
+        self.link(article, article_id)?;
+        if let Some(signature) = &keys.signature {
+            stories::index_signature(&self.tx, article_id, signature, &self.now)?;
+        }
+        stories::record_paragraphs(&self.tx, &keys.paragraphs, story_id)?;
+        let mut written = 0;
+        for alert in alerts {
+            written += usize::from(insert_alert(
+                &self.tx, article_id, story_id, alert, false, sinks, &self.now,
+            )?);
+        }
+        Ok(StoreOutcome::Stored {
+            article_id,
+            story_id,
+            joined: story.is_some(),
+            alerts: written,
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! The single writer: one thread stores every new article, many per transaction (group
+//! commit), and on the way lets `dedup` decide each article's story.
+//!
+//! Polls hand it an [`Ingest`] (the article, its fingerprint and its alerts, all computed on
+//! worker threads) and wait for the [`StoreOutcome`]. The writer takes what has queued up (at
+//! most [`MAX_BATCH`] articles), runs each in its own savepoint and commits once; replies go
+//! out only after the commit, so an article a poll counts as stored is durable, and a crash
+//! before the commit loses the whole batch cleanly — those items are simply new again at the
+//! next poll, as the feed's validators were not saved either.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::dedup::{Fingerprint, StoryRule};
+use crate::poll::Stages;
+use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
+
+/// Articles per transaction at most: enough to write the WAL once for a burst of polls, few
+/// enough that readers never wait long for the write lock.
+pub const MAX_BATCH: usize = 64;
+
+/// A new article ready to store: computed off the writer, so the writer only looks up and
+/// writes.
+pub struct Ingest {
+    /// The article.
+    pub article: NewArticle,
+    /// Its body taken apart (paragraphs, hashes, signature).
+    pub fingerprint: Fingerprint,
+    /// The rules it matched.
+    pub alerts: Vec<NewAlert>,
+    /// When to re-fetch the page for edits or removal; `None` never.
+    pub next_check_at: Option<DateTime<Utc>>,
+}
+
+struct Job {
+    ingest: Ingest,
+    reply: oneshot::Sender<Result<StoreOutcome, StoreError>>,
+}
+
+/// A handle to the writer thread; the thread ends when the last handle is dropped.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread over `store`; each new alert gets one delivery per sink.
+    pub fn spawn(
+        store: SharedStore,
+        sinks: Arc<Vec<String>>,
+        stages: Arc<Stages>,
+    ) -> std::io::Result<Writer> {
+        let (jobs, queue) = mpsc::unbounded_channel();
+        std::thread::Builder::new()
+            .name("newswatch-writer".into())
+            .spawn(move || run(queue, &store, &sinks, &stages))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Stores `ingest` and returns what happened, once it is committed.
+    pub async fn store(&self, ingest: Ingest) -> Result<StoreOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { ingest, reply })
+            .map_err(|_| StoreError::Task("the writer has stopped".into()))?;
+        answer
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Task("the writer has stopped".into())))
+    }
+}
+
+fn run(
+    mut queue: mpsc::UnboundedReceiver<Job>,
+    store: &SharedStore,
+    sinks: &[String],
+    stages: &Stages,
+) {
+    let rule = StoryRule::default();
+    while let Some(first) = queue.blocking_recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let ingests: Vec<&Ingest> = jobs.iter().map(|j| &j.ingest).collect();
+        let outcomes = store.blocking(|s| write_batch(s, &rule, sinks, &ingests, stages));
+        match outcomes {
+            Ok(outcomes) => {
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, articles = jobs.len(), "cannot commit articles");
+                for job in jobs {
+                    let _ = job.reply.send(Err(StoreError::Task(format!(
+                        "the batch holding this article was not committed: {err}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+/// Writes `ingests` in one transaction; each gets its own outcome, the commit is shared.
+pub fn write_batch(
+    store: &mut Store,
+    rule: &StoryRule,
+    sinks: &[String],
+    ingests: &[&Ingest],
+    stages: &Stages,
+) -> Result<Vec<Result<StoreOutcome, StoreError>>, StoreError> {
+    let mut batch = store.batch()?;
+    let outcomes = ingests
+        .iter()
+        .map(|ingest| batch.article(|b| write_one(b, rule, sinks, ingest, stages)))
+        .collect();
+    let started = Instant::now();
+    batch.commit()?;
+    stages.store.add_time(started.elapsed());
+    Ok(outcomes)
+}
+
+/// One article: identity, story decision, insert.
+fn write_one(
+    batch: &Batch,
+    rule: &StoryRule,
+    sinks: &[String],
+    ingest: &Ingest,
+    stages: &Stages,
+) -> Result<StoreOutcome, StoreError> {
+    let Ingest {
+        article,
+        fingerprint,
+        alerts,
+        next_check_at,
+    } = ingest;
+    let started = Instant::now();
+    if batch.item_seen(article)? {
+        return Ok(StoreOutcome::AlreadySeen);
+    }
+    if let Some(id) = batch.existing(article, fingerprint.url_key(), fingerprint.body_hash())? {
+        return batch.link(article, id);
+    }
+    let common = batch.common_paragraphs(&fingerprint.paragraph_hashes())?;
+    let keys = crate::store::ArticleKeys {
+        next_check_at: *next_check_at,
+        ..fingerprint.keys(&common)
+    };
+    let candidates = match &keys.signature {
+        Some(signature) => batch.candidates(signature)?,
+        None => Vec::new(),
+    };
+    let story = rule.pick(&keys, &candidates);
+    let decided = Instant::now();
+    stages.dedup.add(decided - started);
+    let outcome = batch.insert(article, &keys, story, alerts, sinks);
+    stages.store.add(decided.elapsed());
+    outcome
+}
