@@ -1,6 +1,6 @@
 //! Whether a valid config can run on this machine: everything `run` needs before its first
 //! poll (the database's file and folder usable, secrets readable, environment variables set,
-//! HTTP clients buildable), checked without starting anything or changing any file.
+//! HTTP clients buildable), checked without starting anything or leaving any file behind.
 //!
 //! `check-config`, `run` and a reload all call [`check`], so a config that passes
 //! `check-config` (run as the service's user) does not fail at start, and a reload that would
@@ -12,6 +12,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::notify::Notifier;
+use crate::store::{Store, StoreError};
 
 /// Every problem that would stop `config` from running here, each naming what to fix.
 pub fn check(config: &Config) -> Vec<String> {
@@ -49,6 +50,11 @@ fn database(path: &Path) -> Option<String> {
                 return Some(format!(
                     "storage.database {shown} cannot be opened for writing: {err}; give newswatch's user write access to it"
                 ));
+            }
+            // Not an SQLite file, or a schema from a newer newswatch (an older one is migrated).
+            match Store::open_read_only(path) {
+                Ok(_) | Err(StoreError::TooOld { .. }) => {}
+                Err(err) => return Some(format!("storage.database: {err}")),
             }
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
@@ -94,5 +100,16 @@ mod tests {
                 .contains("not a regular file")
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let text = dir.path().join("notes.txt");
+        std::fs::write(
+            &text,
+            "not a database, yet long enough for a header ".repeat(4),
+        )
+        .unwrap();
+        let problem = database(&text).unwrap();
+        assert!(
+            problem.contains("storage.database: cannot open database"),
+            "{problem}"
+        );
     }
 }

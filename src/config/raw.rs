@@ -135,11 +135,11 @@ pub struct RawSink {
 /// Most problems reported from the file's shape in one run.
 const MAX_SHAPE_PROBLEMS: usize = 100;
 
-/// Parses TOML text into the raw config, with every problem of its shape positioned. An
-/// unknown key is reported, dropped and the rest read again, so one run names every unknown
-/// key (serde stops at the first); any other shape error ends the reading. The config is
-/// returned when everything but unknown keys could be read, so validation can add its own
-/// problems to the same report.
+/// Parses TOML text into the raw config, with every problem of its shape positioned. A key
+/// that is unknown or has a value of the wrong type is reported, dropped and the rest read
+/// again, so one run names every such key (serde stops at the first); an error not tied to
+/// one key (a missing required key) ends the reading. The config is returned when all but the
+/// dropped keys could be read, so validation adds its own problems to the same report.
 pub fn parse(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
     let (raw, mut problems) = read_all(text);
     problems.sort_by_key(|p| (p.line, p.column));
@@ -156,15 +156,29 @@ fn read_all(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
         Err(err) => return (None, vec![positioned(&err)]),
     };
     let mut problems = Vec::new();
+    let mut dropped = Vec::new();
     while problems.len() < MAX_SHAPE_PROBLEMS {
         match RawConfig::deserialize(Deserializer::from(table.clone())) {
             Ok(raw) => return (Some(raw), problems),
             Err(err) => {
-                problems.push(positioned(&err));
-                let unknown = err.message().starts_with("unknown field");
-                match err.span() {
-                    Some(span) if unknown && drop_key(table.get_mut(), &span) => {}
-                    _ => return (None, problems),
+                // A required key dropped for its bad value is already reported.
+                let missing = err.message().strip_prefix("missing field `");
+                if missing.is_some_and(|m| dropped.iter().any(|d| m.starts_with(&format!("{d}`"))))
+                {
+                    return (None, problems);
+                }
+                let mut problem = positioned(&err);
+                let key = err.span().and_then(|span| drop_key(table.get_mut(), &span));
+                if let Some(key) = key
+                    .as_ref()
+                    .filter(|k| !problem.message.contains(&format!("`{k}`")))
+                {
+                    problem.message = format!("`{key}`: {}", problem.message);
+                }
+                problems.push(problem);
+                match key {
+                    Some(key) => dropped.push(key),
+                    None => return (None, problems),
                 }
             }
         }
@@ -172,25 +186,29 @@ fn read_all(text: &str) -> (Option<RawConfig>, Vec<Problem>) {
     (None, problems)
 }
 
-/// Removes the key written at `span` from `table` or any table nested in it.
-fn drop_key(table: &mut DeTable, span: &Range<usize>) -> bool {
-    let found = table.keys().find(|key| key.span() == *span).cloned();
+/// Removes the entry whose key or value is written at `span` from `table` or any table
+/// nested in it; returns its key.
+fn drop_key(table: &mut DeTable, span: &Range<usize>) -> Option<String> {
+    let found = table
+        .iter()
+        .find(|(key, value)| key.span() == *span || value.span() == *span)
+        .map(|(key, _)| key.clone());
     if let Some(key) = found {
         table.remove(&key);
-        return true;
+        return Some(key.into_inner().into_owned());
     }
     table
         .iter_mut()
-        .any(|(_, value)| drop_in_value(value.get_mut(), span))
+        .find_map(|(_, value)| drop_in_value(value.get_mut(), span))
 }
 
-fn drop_in_value(value: &mut DeValue, span: &Range<usize>) -> bool {
+fn drop_in_value(value: &mut DeValue, span: &Range<usize>) -> Option<String> {
     match value {
         DeValue::Table(table) => drop_key(table, span),
         DeValue::Array(items) => items
             .iter_mut()
-            .any(|item| drop_in_value(item.get_mut(), span)),
-        _ => false,
+            .find_map(|item| drop_in_value(item.get_mut(), span)),
+        _ => None,
     }
 }
 
@@ -224,6 +242,16 @@ mod tests {
         let found: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
         assert_eq!(found, [(1, 1), (7, 1)], "{problems:?}");
         assert!(problems[1].message.contains("unknown field `intervl`"));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_once_and_reading_goes_on() {
+        let text = "[storage]\ndatabase = \"n.db\"\n[[source]]\nname = 5\nurl = \"http://x\"\ntags = \"kk\"\ncolour = 1\n";
+        let (raw, problems) = parse(text);
+        assert!(raw.is_none());
+        let found: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(found, [(4, 8), (6, 8), (7, 1)], "{problems:?}");
+        assert!(!problems.iter().any(|p| p.message.contains("missing field")));
     }
 
     #[test]

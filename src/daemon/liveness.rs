@@ -100,12 +100,33 @@ fn extend_start(status: &str, every: Duration) {
 /// sleep, for periods shorter than that).
 fn feed(heartbeat: &Heartbeat, period: Duration) {
     let age = heartbeat.age();
-    if age < period.max(SLOWEST_BEAT * 3) {
+    if alive(age, period) {
         sd_notify::notify("WATCHDOG=1");
     } else {
         tracing::error!(
             stalled_secs = age.as_secs(),
             "the scheduler made no progress; no longer feeding the systemd watchdog"
         );
+    }
+}
+
+/// Whether a last beat `age` ago proves the loops alive for a watchdog of `period`.
+fn alive(age: Duration, period: Duration) -> bool {
+    age < period.max(SLOWEST_BEAT * 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loop_that_stopped_beating_is_not_vouched_for() {
+        let minute = Duration::from_secs(60);
+        assert!(alive(Duration::from_secs(1), minute));
+        assert!(!alive(minute, minute));
+        // A period shorter than the scheduler's longest sleep allows for that sleep.
+        let short = Duration::from_millis(200);
+        assert!(alive(Duration::from_secs(2), short));
+        assert!(!alive(Duration::from_secs(3), short));
     }
 }

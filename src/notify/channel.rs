@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncReadExt};
+
 use crate::config::{Secret, SinkKind, SinkSpec};
 use crate::fetch::error_chain;
 use crate::files::{MAX_SECRET_BYTES, read_text_capped};
@@ -168,6 +170,32 @@ pub fn describe(err: reqwest::Error) -> String {
     text
 }
 
+/// Most bytes of a receiver's reply (or a command's stderr) kept for its error message.
+pub const MAX_REPLY_BYTES: u64 = 64 << 10;
+
+/// The first [`MAX_REPLY_BYTES`] of an HTTP sink's reply, as text; the rest is not read, so a
+/// receiver that answers with an endless body cannot fill memory.
+pub async fn reply_text(mut response: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_REPLY_BYTES as usize - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_REPLY_BYTES as usize {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Keeps the first `cap` bytes of `reader` and reads the rest to its end without keeping it,
+/// so the writer (a command sink's program) neither blocks on a full pipe nor fills memory.
+pub async fn keep_head(mut reader: impl AsyncRead + Unpin, cap: u64) -> Vec<u8> {
+    let mut head = Vec::new();
+    let _ = (&mut reader).take(cap).read_to_end(&mut head).await;
+    let _ = tokio::io::copy(&mut reader, &mut tokio::io::sink()).await;
+    head
+}
+
 /// The last `max` bytes of `text` on a character boundary, for error messages.
 pub fn tail(text: &str, max: usize) -> &str {
     let mut start = text.len().saturating_sub(max);
@@ -206,6 +234,18 @@ mod tests {
         assert!(missing.to_string().contains("sink \"tg\""), "{missing}");
         let unset = resolve(&Secret::Env("NEWSWATCH_TEST_UNSET_VAR".into()), "tg").unwrap_err();
         assert!(unset.to_string().contains("NEWSWATCH_TEST_UNSET_VAR"));
+    }
+
+    #[tokio::test]
+    async fn keep_head_keeps_the_cap_and_reads_the_rest() {
+        let text = vec![b'x'; 100_000];
+        let mut reader = &text[..];
+        let head = keep_head(&mut reader, 10).await;
+        assert_eq!(head, b"xxxxxxxxxx");
+        assert!(
+            reader.is_empty(),
+            "the rest must be read, or the writer blocks"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::config::{CommandSpec, SinkSpec};
 
-use super::channel::{SendError, tail};
+use super::channel::{MAX_REPLY_BYTES, SendError, keep_head, tail};
 use super::message::Outgoing;
 
 /// A configured program.
@@ -53,10 +53,15 @@ impl Command {
                 // A program that exits without reading stdin is judged by its exit status.
                 let _ = stdin.write_all(&input).await;
             }
-            child.wait_with_output().await
+            // stderr is read while the program runs: a full pipe would block it.
+            let stderr = match child.stderr.take() {
+                Some(pipe) => keep_head(pipe, MAX_REPLY_BYTES).await,
+                None => Vec::new(),
+            };
+            child.wait().await.map(|status| (status, stderr))
         };
-        let output = match tokio::time::timeout(self.timeout, run).await {
-            Ok(Ok(output)) => output,
+        let (status, stderr) = match tokio::time::timeout(self.timeout, run).await {
+            Ok(Ok(done)) => done,
             Ok(Err(err)) => {
                 return Err(SendError::sink(format!(
                     "command sink {:?}: waiting for {program:?} failed: {err}",
@@ -71,14 +76,14 @@ impl Command {
                 )));
             }
         };
-        if output.status.success() {
+        if status.success() {
             return Ok(());
         }
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = String::from_utf8_lossy(&stderr);
         Err(SendError::message(format!(
             "command sink {:?}: {program:?} exited with {}: {}",
             self.name,
-            output.status,
+            status,
             tail(&stderr, 500)
         )))
     }

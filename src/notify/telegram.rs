@@ -10,7 +10,7 @@ use url::Url;
 use crate::config::{SinkSpec, TelegramSpec};
 
 use super::NotifyError;
-use super::channel::{Scope, SendError, describe, retry_after, status_scope, tail};
+use super::channel::{Scope, SendError, describe, reply_text, retry_after, status_scope, tail};
 use super::message::Outgoing;
 
 /// A configured Telegram chat.
@@ -71,7 +71,7 @@ impl Telegram {
             })?;
         let status = response.status();
         let header_wait = retry_after(response.headers());
-        let text = response.text().await.unwrap_or_default();
+        let text = reply_text(response).await;
         let reply: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         if status.is_success() && reply["ok"] == json!(true) {
             return Ok(());

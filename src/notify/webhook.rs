@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::config::{SinkSpec, WebhookSpec};
 
-use super::channel::{SendError, describe, retry_after, status_scope, tail};
+use super::channel::{SendError, describe, reply_text, retry_after, status_scope, tail};
 use super::message::Outgoing;
 
 /// Header carrying `sha256=<hex HMAC-SHA256 of the body>` when a secret is configured.
@@ -81,7 +81,7 @@ impl Webhook {
             return Ok(());
         }
         let wait = retry_after(response.headers());
-        let text = response.text().await.unwrap_or_default();
+        let text = reply_text(response).await;
         Err(SendError {
             message: format!(
                 "webhook sink {:?}: {} answered HTTP {status}: {}; the receiver refused the alert",

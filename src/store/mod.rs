@@ -133,7 +133,8 @@ impl Store {
     /// migrates or creates a file, so a reader that may not write the database's folder (the
     /// admin group) can use it. With no daemon running (see [`DaemonLock`]) nothing can
     /// change the file, so it is opened `immutable` and needs no `-wal`/`-shm` files; beside a
-    /// running daemon it reads through the daemon's WAL like any SQLite reader. A database not
+    /// running daemon, or after a crash left a write-ahead log to read, it reads through the
+    /// WAL like any SQLite reader. A database not
     /// created yet reads as empty.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open {
@@ -151,7 +152,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = if daemon_running(path) {
+        let conn = if daemon_running(path) || has_wal(path) {
             Connection::open_with_flags(path, flags)
         } else {
             Connection::open_with_flags(immutable_uri(path), flags)
@@ -222,6 +223,14 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Whether a non-empty write-ahead log lies beside `path` (a daemon stopped without folding
+/// it in): an `immutable` reader would not see the transactions in it.
+fn has_wal(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
 }
 
 /// An SQLite URI naming `path` with `immutable=1` (RFC 8089 `file:` URI, percent-encoded).
@@ -301,6 +310,31 @@ mod tests {
         let missing = Store::open_read_only(&dir.path().join("none.db")).unwrap();
         assert_eq!(missing.stats().unwrap().sources, 0);
         assert!(!dir.path().join("none.db").exists());
+    }
+
+    #[test]
+    fn a_read_only_store_sees_what_a_crashed_writer_left_in_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        let store = Store::open(&path).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO sources (name, url, created_at) VALUES ('a', 'http://x', 'now')",
+                [],
+            )
+            .unwrap();
+        // A crash: the connection never closes, so the WAL is not folded into the file.
+        std::mem::forget(store);
+        assert!(has_wal(&path));
+        assert_eq!(
+            Store::open_read_only(&path)
+                .unwrap()
+                .stats()
+                .unwrap()
+                .sources,
+            1
+        );
     }
 
     #[test]

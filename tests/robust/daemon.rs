@@ -28,6 +28,16 @@ fn a_reload_that_cannot_run_is_refused_and_the_running_config_kept() {
         signal(daemon.id(), "0"),
         "the daemon died on a reload it should have refused"
     );
+    let moved = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("database = \"n.db\"", "database = \"other.db\"");
+    std::fs::write(&config, moved).unwrap();
+    assert!(signal(daemon.id(), "HUP"));
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        signal(daemon.id(), "0"),
+        "the daemon died on a moved database"
+    );
     let out = daemon.terminate(Duration::from_secs(20));
     let logs = stderr(&out);
     assert!(out.status.success(), "exit {}: {logs}", out.status);
@@ -37,6 +47,8 @@ fn a_reload_that_cannot_run_is_refused_and_the_running_config_kept() {
             && logs.contains("missing.token"),
         "{logs}"
     );
+    assert!(logs.contains("a reload cannot move the database"), "{logs}");
+    assert!(!dir.path().join("other.db").exists());
     assert!(
         !logs.contains("restarting with the reloaded config"),
         "{logs}"

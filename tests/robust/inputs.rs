@@ -138,13 +138,14 @@ fn check_config_runs_every_check_run_would_and_reports_them_all() {
 }
 
 #[test]
-fn check_config_reports_every_unknown_key_with_its_line_and_column() {
+fn check_config_reports_every_unknown_key_and_bad_value_with_its_line_and_column() {
     let dir = TestDir::new();
     let config = config_with(&dir, "http://127.0.0.1:9/rss", "");
     let text = std::fs::read_to_string(&config)
         .unwrap()
         .replace("[storage]\n", "tgas = [\"x\"]\n[storage]\n")
         .replace("interval = \"10m\"", "intervl = \"10m\"")
+        .replace("timeout = \"3s\"", "timeout = 3")
         .replace("kind = \"log\"", "kind = \"log\"\ncolour = \"red\"");
     let text = format!("{text}\n[[source]]\nname = \"azattyq\"\nurl = \"http://127.0.0.1:9/b\"\n");
     std::fs::write(&config, text).unwrap();
@@ -153,10 +154,11 @@ fn check_config_reports_every_unknown_key_with_its_line_and_column() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     for expected in [
         "newswatch.toml:1:1: unknown field `tgas`",
+        "newswatch.toml:7:11: `timeout`: invalid type: integer `3`, expected a string",
         "newswatch.toml:14:1: unknown field `intervl`",
         "newswatch.toml:23:1: unknown field `colour`",
         "newswatch.toml:26:8: source name \"azattyq\" is used twice",
-        "4 problem(s)",
+        "5 problem(s)",
     ] {
         assert!(err.contains(expected), "{expected:?} in {err}");
     }
