@@ -248,6 +248,24 @@ mod tests {
     }
 
     #[test]
+    fn broken_xml_is_recovered_with_a_warning_and_unreadable_items_are_an_error() {
+        let broken = "<rss version=\"2.0\"><channel>\n<item><title>Бір &amp; екі</titl><link>/a/1</link></item>\n<item><title>Үш</title><link>/a/2</link></item></channel></rss>";
+        let feed = parse_feed(broken, &url()).unwrap();
+        let titles: Vec<_> = feed.items.iter().map(|i| i.title.as_deref()).collect();
+        assert_eq!(titles, [Some("Бір & екі"), Some("Үш")]);
+        let warning = feed.warning.unwrap();
+        assert!(warning.contains("at line 2, column"), "{warning}");
+        let err = parse_feed("<feed xmlns=\"urn:x\"><entry/></feed>", &url()).unwrap_err();
+        assert!(
+            matches!(err, FeedError::NoItemsRead { found: 1, .. }),
+            "{err}"
+        );
+        let err = parse_feed("<rss version=\"2.0\"><channel>\n<title>t</x>", &url()).unwrap_err();
+        assert!(matches!(err, FeedError::Broken { .. }), "{err}");
+        assert!(err.to_string().contains("at line 2, column"), "{err}");
+    }
+
+    #[test]
     fn ttl_and_syndication_hints_are_read_and_the_longer_wins() {
         let rss = |extra: &str| {
             format!(

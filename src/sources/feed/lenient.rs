@@ -75,10 +75,12 @@ impl Field {
             None => ("", lower.as_str()),
         };
         let field = match (prefix, local) {
-            ("" | "atom", "title") => Field::Title,
-            ("" | "atom", "link") => Field::Link,
+            ("" | "atom" | "rss", "title") => Field::Title,
+            ("" | "atom" | "rss", "link") => Field::Link,
             ("" | "atom", "guid" | "id") => Field::Id,
-            ("" | "atom", "description" | "summary") | ("dc", "description") => Field::Summary,
+            ("" | "atom" | "rss", "description" | "summary") | ("dc", "description") => {
+                Field::Summary
+            }
             ("" | "atom", "content") | ("content", "encoded") => Field::Content,
             ("" | "atom", "pubdate" | "published" | "issued" | "created") | ("dc", "date") => {
                 Field::Published
@@ -114,6 +116,8 @@ struct Draft {
     published: Option<String>,
     updated: Option<String>,
     author: Option<String>,
+    /// Text of the item's other elements (category, comments, …), only for an identity.
+    other_text: String,
 }
 
 fn take_token(draft: &mut Draft, field: &mut Option<Capture>, token: Token<'_>) {
@@ -161,7 +165,9 @@ fn take_token(draft: &mut Draft, field: &mut Option<Capture>, token: Token<'_>) 
                 });
             }
         }
-        (None, _) => {}
+        (None, Token::Text(text)) => draft.other_text.push_str(text.trim()),
+        (None, Token::CData(text)) => draft.other_text.push_str(text.trim()),
+        (None, Token::Close { .. }) => {}
     }
 }
 
@@ -233,9 +239,12 @@ impl Draft {
             (Some((id, _)), _, _) => id,
             (None, Some(link), _) => link.to_string(),
             (None, None, Some(about)) => about.trim().to_string(),
-            (None, None, None) => {
-                derived_id(title.as_deref(), summary.as_deref(), content.as_deref())?
-            }
+            (None, None, None) => derived_id(&[
+                title.as_deref(),
+                summary.as_deref(),
+                content.as_deref(),
+                Some(&self.other_text),
+            ])?,
         };
         let published = self
             .published
@@ -273,10 +282,13 @@ fn author_name(captured: &str) -> String {
     }
 }
 
-/// An identity for an item with neither id nor link, from its text.
-fn derived_id(title: Option<&str>, summary: Option<&str>, content: Option<&str>) -> Option<String> {
-    let text = [title, summary, content]
+/// An identity for an item with neither id nor link, from its text; `None` for an item
+/// without any.
+fn derived_id(parts: &[Option<&str>]) -> Option<String> {
+    let text = parts
+        .iter()
         .map(|t| t.unwrap_or(""))
+        .collect::<Vec<_>>()
         .join("\n");
     if text.trim().is_empty() {
         return None;
@@ -379,6 +391,16 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn an_item_with_only_other_elements_is_kept_and_an_empty_one_skipped() {
+        let text = "<rss><channel><item><category>Саясат</category></item><item></item><item/>";
+        assert_eq!(count_items(text), 3);
+        let items = read_items(text, &url());
+        assert_eq!(items.len(), 1);
+        assert!(items[0].guid.starts_with("urn:newswatch:text:"));
+        assert_eq!(items[0].title, None);
     }
 
     #[test]
