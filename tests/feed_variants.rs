@@ -191,3 +191,59 @@ fn a_feed_whose_items_cannot_be_read_is_an_error_and_a_broken_one_says_where() {
     let error = column(&db, "broken", "last_error");
     assert!(error.contains("at line 3, column"), "{error}");
 }
+
+/// A named way to break a feed.
+type Defect = (&'static str, fn(&str) -> String);
+
+/// Every root (RSS of each version, with and without one, RDF, Atom 0.3 and 1.0) crossed with
+/// every defect gives its items, read by the library directly (the binary runs above cover
+/// the classes; this covers their combinations).
+#[test]
+fn every_root_crossed_with_every_defect_gives_the_headline() {
+    let base = "http://news.example.kz";
+    let roots: Vec<(String, String)> = fixtures::versions(base)
+        .into_iter()
+        .filter(|v| v.name != "json")
+        .map(|v| (v.name, String::from_utf8(v.body).unwrap()))
+        .collect();
+    let defects: [Defect; 9] = [
+        ("none", |t| t.to_string()),
+        ("unclosed", |t| t.replacen("</title>", "", 2)),
+        ("entity", |t| t.replacen("Лента", "Лента&nbsp;&raquo;", 1)),
+        ("charref", |t| t.replacen("Лента", "Лента &#xZZ;", 1)),
+        ("stray-amp", |t| t.replacen("Лента", "Лента & Co", 1)),
+        ("prefix", |t| {
+            t.replacen("<title>", "<x:y>z</x:y><title>", 1)
+        }),
+        ("truncated", |t| {
+            t[..t.rfind("</").unwrap_or(t.len())].to_string()
+        }),
+        ("junk", |t| format!("Warning: headers sent\n{t}")),
+        ("mismatch", |t| t.replacen("</title>", "</titel>", 1)),
+    ];
+    let url = url::Url::parse(base).unwrap();
+    let mut missed = Vec::new();
+    for (name, text) in &roots {
+        for (defect, apply) in &defects {
+            let doc = apply(text);
+            let read = newswatch::sources::parse_feed(&doc, &url);
+            let found = read.as_ref().is_ok_and(|f| {
+                f.items.iter().any(|i| {
+                    i.title
+                        .as_deref()
+                        .is_some_and(|t| t.contains(name.as_str()))
+                })
+            });
+            if !found {
+                missed.push(format!("{name} × {defect}: {:?}", read.map(|f| f.items)));
+            }
+        }
+    }
+    let total = roots.len() * defects.len();
+    assert!(
+        missed.is_empty(),
+        "{} of {total} missed:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}

@@ -248,6 +248,43 @@ mod tests {
     }
 
     #[test]
+    fn broken_xml_is_recovered_with_a_warning_and_unreadable_items_are_an_error() {
+        let broken = "<rss version=\"2.0\"><channel>\n<item><title>Бір &amp; екі</titl><link>/a/1</link></item>\n<item><title>Үш</title><link>/a/2</link></item></channel></rss>";
+        let feed = parse_feed(broken, &url()).unwrap();
+        let titles: Vec<_> = feed.items.iter().map(|i| i.title.as_deref()).collect();
+        assert_eq!(titles, [Some("Бір & екі"), Some("Үш")]);
+        let warning = feed.warning.unwrap();
+        assert!(warning.contains("at line 2, column"), "{warning}");
+        let err = parse_feed("<feed xmlns=\"urn:x\"><entry/></feed>", &url()).unwrap_err();
+        assert!(
+            matches!(err, FeedError::NoItemsRead { found: 1, .. }),
+            "{err}"
+        );
+        let err = parse_feed("<rss version=\"2.0\"><channel>\n<title>t</x>", &url()).unwrap_err();
+        assert!(matches!(err, FeedError::Broken { .. }), "{err}");
+        assert!(err.to_string().contains("at line 2, column"), "{err}");
+    }
+
+    #[test]
+    fn a_feed_cut_or_garbled_anywhere_never_crashes_the_reader() {
+        let rss = r#"<?xml version="1.0"?><rss><channel><title>Т</title><item><title>Бір &amp; екі</title><link>/a/1</link><guid>g1</guid><description><![CDATA[<p>Мәтін</p>]]></description><pubDate>Mon, 08 Jan 2024 10:00:00 +0600</pubDate></item></channel></rss>"#;
+        let atom = r#"<feed xmlns="http://purl.org/atom/ns#"><entry><title type="text/plain">Т</title><link rel="alternate" href="/a/2"/><id>u:2</id><content type="application/xhtml+xml"><div>x</div></content></entry></feed>"#;
+        for text in [rss, atom] {
+            let cuts = (0..text.len()).filter(|i| text.is_char_boundary(*i));
+            for cut in cuts {
+                let garbled = text[..cut].replace('>', "").replacen('"', "", 1);
+                for doc in [&text[..cut], &text[cut..], garbled.as_str()] {
+                    let said = match parse_feed(doc, &url()) {
+                        Ok(feed) => feed.warning.unwrap_or_default(),
+                        Err(err) => err.to_string(),
+                    };
+                    assert!(!said.contains("crashed"), "{doc:?}: {said}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ttl_and_syndication_hints_are_read_and_the_longer_wins() {
         let rss = |extra: &str| {
             format!(

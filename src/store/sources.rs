@@ -47,7 +47,8 @@ pub struct PollRecord {
     pub status: Option<u16>,
     /// `None` on success, else what went wrong (shown to admins as is).
     pub error: Option<String>,
-    /// On success, what was wrong with the feed although it could be read.
+    /// On success, what was wrong with the feed although it could be read. A 304 keeps the
+    /// stored warning: the feed it was about has not changed.
     pub warning: Option<String>,
     /// New validators; `None` keeps the stored ones.
     pub etag: Option<String>,
@@ -146,7 +147,8 @@ impl Store {
                     retry_after_at = NULL,
                     etag = COALESCE(?4, etag), last_modified = COALESCE(?5, last_modified),
                     items_seen = items_seen + ?6, next_due_at = ?7,
-                    interval_secs = COALESCE(?8, interval_secs), last_warning = ?9
+                    interval_secs = COALESCE(?8, interval_secs),
+                    last_warning = CASE WHEN ?3 = 304 THEN last_warning ELSE ?9 END
                  WHERE id = ?1",
                 params![
                     source_id,
@@ -237,6 +239,34 @@ mod tests {
             failure_kind: error.map(|_| "server"),
             retry_after: None,
         }
+    }
+
+    #[test]
+    fn a_warning_is_replaced_by_the_next_200_and_kept_by_a_304() {
+        let (_dir, mut store) = store();
+        let id = store.sync_sources([("a", "http://x/feed")]).unwrap()[0].id;
+        let warned = |status, warning: Option<&str>| PollRecord {
+            status: Some(status),
+            warning: warning.map(String::from),
+            ..poll(None, None)
+        };
+        let stored = |store: &Store| -> Option<String> {
+            store
+                .conn
+                .query_row(
+                    "SELECT last_warning FROM sources WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        store
+            .record_poll(id, &warned(200, Some("broken XML")))
+            .unwrap();
+        store.record_poll(id, &warned(304, None)).unwrap();
+        assert_eq!(stored(&store).as_deref(), Some("broken XML"));
+        store.record_poll(id, &warned(200, None)).unwrap();
+        assert_eq!(stored(&store), None);
     }
 
     #[test]

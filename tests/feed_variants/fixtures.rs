@@ -98,6 +98,11 @@ pub fn versions(base: &str) -> Vec<Variant> {
         ("rss-20", "<rss version=\"2.0\">"),
         ("rss-201", "<rss version=\"2.0.1\">"),
         (
+            "rss-20-default-ns",
+            "<rss version=\"2.0\" xmlns=\"http://backend.userland.com/rss2\">",
+        ),
+        ("rss-upper-case", "<RSS version=\"2.0\">"),
+        (
             "rss-none-ns",
             "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\">",
         ),

@@ -1,6 +1,8 @@
-//! From feed-rs's model to [`FeedItem`]s, and the text helpers both readers share.
+//! From feed-rs's model to [`FeedItem`]s, and the text and date helpers both readers share.
 
 use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use url::Url;
 
@@ -122,4 +124,53 @@ pub(super) fn html_text(fragment: &str) -> String {
 
 fn collapse_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Dates as feeds write them: RFC 822/2822, RFC 3339/ISO 8601 with or without a zone (UTC
+/// assumed), or a bare date.
+pub(super) fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc2822(text) {
+        return Some(d.to_utc());
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
+        return Some(d.to_utc());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(d.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_usual_spellings_parse() {
+        for text in [
+            "Tue, 02 Jan 2024 10:00:00 GMT",
+            "2024-01-02T10:00:00Z",
+            "2024-01-02T13:00:00+03:00",
+            "2024-01-02T10:00:00",
+            "2024-01-02 10:00:00",
+        ] {
+            assert_eq!(
+                parse_date(text).map(|d| d.to_rfc3339()).as_deref(),
+                Some("2024-01-02T10:00:00+00:00"),
+                "{text}"
+            );
+        }
+        assert!(parse_date("2024-01-02").is_some());
+        assert_eq!(parse_date("вчера"), None);
+    }
 }

@@ -2,7 +2,7 @@
 //! is clear, so the strict reader (with its richer model) reads them.
 //!
 //! - `<rss>` without a `version`, or with one feed-rs does not know (`0.90`, `0.93`, `0.94`,
-//!   `2.0.1`), is read as RSS 2.0;
+//!   `2.0.1`), is read as RSS 2.0, and a default namespace on it is dropped;
 //! - Atom 0.3 (`http://purl.org/atom/ns#`) is read as Atom 1.0, its `issued`/`modified`
 //!   dates as `published`/`updated`;
 //! - an Atom text construct's `type` that is a MIME type (`text/plain`,
@@ -37,16 +37,18 @@ pub(super) fn prepare(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Gives the `<rss>` root a version feed-rs reads.
+/// Gives the `<rss>` root a version feed-rs reads, and drops a default namespace (RSS 2.0 has
+/// none; with one, such as `http://backend.userland.com/rss2`, feed-rs sees no channel).
 fn rss_version<'a>(text: &'a str, attrs: &str, raw: &str, at: usize) -> Cow<'a, str> {
     let version = attribute(attrs, "version");
-    if version
+    let known = version
         .as_deref()
-        .is_some_and(|v| KNOWN_RSS.contains(&v.trim()))
-    {
+        .is_some_and(|v| KNOWN_RSS.contains(&v.trim()));
+    let default_namespace = attribute(attrs, "xmlns").is_some();
+    if known && !default_namespace {
         return Cow::Borrowed(text);
     }
-    let kept: String = without_attribute(attrs, "version");
+    let kept = without_attribute(&without_attribute(attrs, "version"), "xmlns");
     let tag = match kept.trim() {
         "" => "<rss version=\"2.0\">".to_string(),
         kept => format!("<rss version=\"2.0\" {kept}>"),
@@ -185,6 +187,12 @@ mod tests {
         assert_eq!(
             prepare("<rss version='0.94' xmlns:dc=\"x\"><channel/></rss>"),
             "<rss version=\"2.0\" xmlns:dc=\"x\"><channel/></rss>"
+        );
+        assert_eq!(
+            prepare(
+                "<rss version=\"2.0\" xmlns=\"http://backend.userland.com/rss2\" xmlns:dc=\"d\">"
+            ),
+            "<rss version=\"2.0\" xmlns:dc=\"d\">"
         );
         let fine = "<rss version=\"0.91\"><channel/></rss>";
         assert!(matches!(prepare(fine), Cow::Borrowed(_)));
