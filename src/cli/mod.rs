@@ -1,6 +1,7 @@
 //! Command-line commands: each is a thin layer over the library.
 
 mod alerts;
+mod discover;
 mod inspect;
 mod run;
 mod signals;
@@ -124,6 +125,14 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Show how a URL would be watched (feed, sitemap, listing page, Telegram), storing nothing.
+    Discover {
+        /// Any URL: a home page, a section page, a feed.
+        url: String,
+        /// Use this config's [fetch] settings (user agent, timeouts, private addresses).
+        #[arg(long, short, env = "NEWSWATCH_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// `newswatch alerts` forms that change delivery state.
@@ -179,6 +188,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             config,
         } => tools::extract(&file, url.as_deref(), json, config.as_deref()),
+        Command::Discover { url, config } => discover::discover(&url, config.as_deref()),
         Command::Match {
             query,
             file,

@@ -1,14 +1,18 @@
 //! Turning a fetched document into items: feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed), listing
-//! pages, sitemaps and Telegram channel previews. Every kind yields [`FeedItem`]s, so everything after (page fetch,
+//! pages, sitemaps and Telegram channel previews; feed and sitemap discovery's pure parts. Every kind yields [`FeedItem`]s, so everything after (page fetch,
 //! extraction, dedup, stories, rules, alerts) is shared.
 //!
 //! This module never fetches by itself; it gets text and the URL it came from.
 
+mod discover;
 mod feed;
 mod listing;
 mod sitemap;
 mod telegram;
 
+pub use discover::{
+    FEED_PATHS, MAX_ANNOUNCED, SITEMAP_PATHS, Way, WayKind, announced_feeds, on_origin,
+};
 pub use feed::{FeedError, FeedItem, ParsedFeed, parse_feed};
 pub use listing::{Listing, MAX_LINKS, link_item, parse_listing};
 pub use sitemap::{
