@@ -81,6 +81,10 @@ impl Store {
                  ON CONFLICT(name) DO UPDATE SET active = 1,
                     etag = CASE WHEN url = excluded.url THEN etag END,
                     last_modified = CASE WHEN url = excluded.url THEN last_modified END,
+                    way_kind = CASE WHEN url = excluded.url THEN way_kind END,
+                    way_url = CASE WHEN url = excluded.url THEN way_url END,
+                    way_reason = CASE WHEN url = excluded.url THEN way_reason END,
+                    way_at = CASE WHEN url = excluded.url THEN way_at END,
                     url = excluded.url",
                 params![name, url, now],
             )?;

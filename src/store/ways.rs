@@ -138,5 +138,19 @@ mod tests {
         );
         assert!(store.forget_failing_way(id, tomorrow).unwrap());
         assert_eq!(store.source_way(id).unwrap(), None);
+        store
+            .set_source_way(id, "page", "http://x.kz/", "a listing")
+            .unwrap();
+        store.sync_sources([("a", "http://x.kz/")]).unwrap();
+        assert!(
+            store.source_way(id).unwrap().is_some(),
+            "same URL: the way stays"
+        );
+        store.sync_sources([("a", "http://y.kz/")]).unwrap();
+        assert_eq!(
+            store.source_way(id).unwrap(),
+            None,
+            "a new URL is discovered again"
+        );
     }
 }
