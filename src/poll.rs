@@ -8,7 +8,9 @@
 //! next one: nothing is lost, nothing half-written.
 
 mod article;
+mod auto;
 mod candidates;
+mod discover;
 mod listing;
 mod page;
 mod record;
@@ -33,6 +35,7 @@ use crate::store::{SharedStore, SourceState, Store, StoreError, StoreOutcome};
 use crate::writer::Writer;
 use article::{ItemTarget, Known};
 pub use page::PageError;
+pub use discover::{Discovery, discover};
 use record::{failure_record, success_record};
 pub use robots::RobotsCache;
 pub use rules::Rules;
@@ -176,18 +179,7 @@ impl Pipeline {
     ) -> PollReport {
         let started = Utc::now();
         let mut report = PollReport::default();
-        let result = match &source.kind {
-            SourceKind::Feed => self.poll_feed(source, state, cancel, &mut report).await,
-            SourceKind::Page(settings) => {
-                self.poll_page(source, state, settings, cancel, &mut report)
-                    .await
-            }
-            SourceKind::Sitemap => self.poll_sitemap(source, state, cancel, &mut report).await,
-            SourceKind::Telegram { follow_links } => {
-                self.poll_telegram(source, state, *follow_links, cancel, &mut report)
-                    .await
-            }
-        };
+        let result = self.poll_kind(source, state, cancel, &mut report).await;
         let record = match result {
             Ok(pass) => success_record(source, state, started, pass),
             Err(PollError::Interrupted) => return report,
@@ -209,6 +201,29 @@ impl Pipeline {
             tracing::error!(source = %source.name, error = %err, "cannot record poll outcome");
         }
         report
+    }
+
+    /// Polls `source` the way its kind says.
+    async fn poll_kind(
+        &self,
+        source: &SourceSpec,
+        state: &SourceState,
+        cancel: &CancellationToken,
+        report: &mut PollReport,
+    ) -> Result<FeedPass, PollError> {
+        match &source.kind {
+            SourceKind::Auto => self.poll_auto(source, state, cancel, report).await,
+            SourceKind::Feed => self.poll_feed(source, state, cancel, report).await,
+            SourceKind::Page(settings) => {
+                self.poll_page(source, state, settings, cancel, report)
+                    .await
+            }
+            SourceKind::Sitemap => self.poll_sitemap(source, state, cancel, report).await,
+            SourceKind::Telegram { follow_links } => {
+                self.poll_telegram(source, state, *follow_links, cancel, report)
+                    .await
+            }
+        }
     }
 
     /// Fetches and processes the feed.

@@ -126,7 +126,8 @@ fn every_fault_lands_on_its_own_source_and_the_healthy_source_is_unaffected() {
         ("refused", refused),
     ];
     let dir = TestDir::new();
-    let cfg = dir.write_config(&config(false, &sources, ""));
+    // Read as feeds: discovery (the default kind) would find the healthy /rss for /html.
+    let cfg = dir.write_config(&config(false, &sources, "kind = \"feed\""));
     let db = dir.path().join("news.db");
     run(&["run", "--once"], &cfg);
 

@@ -56,6 +56,7 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let details = store.polling_details()?;
+    let ways = store.source_ways()?;
     for s in store.source_rows()? {
         let detail = details.get(&s.name);
         let kind = detail.and_then(|d| d.failure_kind.as_deref());
@@ -91,6 +92,10 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
         }
         if let Some(at) = detail.and_then(|d| d.retry_after_at.as_deref()) {
             println!("    server asked us to wait until {at}");
+        }
+        if let Some(way) = ways.get(&s.name) {
+            let (kind, url, reason) = (&way.kind, &way.url, &way.reason);
+            println!("    watched as {kind} {url} ({reason}; chosen {})", way.at);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,9 @@
 //! Command-line commands: each is a thin layer over the library.
 
 mod alerts;
+mod discover;
 mod inspect;
+mod opml;
 mod run;
 mod signals;
 mod story;
@@ -124,6 +126,26 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Append the sources an OPML file names to the config (comments and layout kept).
+    ImportOpml {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The OPML file (a feed reader's export).
+        file: PathBuf,
+    },
+    /// Print the config's sources as OPML 2.0.
+    ExportOpml {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Show how a URL would be watched (feed, sitemap, listing page, Telegram), storing nothing.
+    Discover {
+        /// Any URL: a home page, a section page, a feed.
+        url: String,
+        /// Use this config's [fetch] settings (user agent, timeouts, private addresses).
+        #[arg(long, short, env = "NEWSWATCH_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// `newswatch alerts` forms that change delivery state.
@@ -179,6 +201,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             config,
         } => tools::extract(&file, url.as_deref(), json, config.as_deref()),
+        Command::ImportOpml { config, file } => opml::import(&config.config, &file),
+        Command::ExportOpml { config } => opml::export(&config.config),
+        Command::Discover { url, config } => discover::discover(&url, config.as_deref()),
         Command::Match {
             query,
             file,

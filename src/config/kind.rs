@@ -5,6 +5,8 @@ use scraper::Selector;
 /// What a source's URL serves, which decides how its items are found.
 #[derive(Debug, Clone)]
 pub enum SourceKind {
+    /// Found by discovery (the default): a feed, else a sitemap, else the page as a listing.
+    Auto,
     /// An RSS, Atom or JSON feed.
     Feed,
     /// A listing page (section front, "latest news") whose article links are the items.
@@ -22,6 +24,7 @@ impl SourceKind {
     /// The name used in the config file (`kind = "…"`).
     pub fn name(&self) -> &'static str {
         match self {
+            SourceKind::Auto => "auto",
             SourceKind::Feed => "feed",
             SourceKind::Page(_) => "page",
             SourceKind::Sitemap => "sitemap",

@@ -55,6 +55,11 @@ impl RobotsCache {
         }
     }
 
+    /// The product token robots.txt rules are matched against.
+    pub fn agent(&self) -> &str {
+        &self.agent
+    }
+
     fn remembered(&self, host: &str, now: DateTime<Utc>) -> Option<Robots> {
         let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         hosts

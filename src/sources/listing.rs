@@ -1,7 +1,7 @@
 //! Listing pages (a section front, "latest news"): the article links on the page are the items.
 //!
 //! Links are taken with the source's CSS selector, or found automatically: same-site links
-//! outside navigation, header, footer and aside blocks, whose address looks like an article
+//! outside navigation, header, footer, aside and menu blocks, whose address looks like an article
 //! (a long number or date, a slug of several words, or a deep path) or which sit in an
 //! `<article>` or a heading. Links repeated on every poll are navigation; that memory is the
 //! store's (`Store::listing_poll`).
@@ -24,6 +24,15 @@ static REL_NEXT: LazyLock<Option<Selector>> =
 
 /// Container elements whose links are site chrome, not articles.
 const CHROME: &[&str] = &["nav", "header", "footer", "aside", "form", "menu"];
+/// Class or id fragments of containers that are site chrome (menus built from `div`s).
+const CHROME_NAMES: &[&str] = &[
+    "menu",
+    "burger",
+    "navbar",
+    "breadcrumb",
+    "footer",
+    "sidebar",
+];
 /// Path segments of index pages, not articles.
 const INDEX_SEGMENTS: &[&str] = &[
     "tag",
@@ -124,10 +133,19 @@ fn resolve(anchor: ElementRef, page_url: &Url) -> Option<Url> {
 }
 
 fn in_chrome(anchor: ElementRef) -> bool {
-    anchor
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|e| CHROME.contains(&e.value().name()) || e.value().attr("role") == Some("navigation"))
+    let named = |value: Option<&str>| {
+        value.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            CHROME_NAMES.iter().any(|n| v.contains(n))
+        })
+    };
+    anchor.ancestors().filter_map(ElementRef::wrap).any(|e| {
+        let el = e.value();
+        CHROME.contains(&el.name())
+            || el.attr("role") == Some("navigation")
+            || named(el.attr("class"))
+            || named(el.attr("id"))
+    })
 }
 
 /// Same host, `www.` aside.
@@ -178,6 +196,7 @@ mod tests {
 
     const PAGE: &str = r#"<html><head><link rel="next" href="/politics?page=2"></head><body>
 <header><a href="/kk/news/2026/01/12/header-promo-link">promo</a><nav><a href="/politics">Саясат</a><a href="/society/">Қоғам</a></nav></header>
+<div class="burger__menu"><a href="/kak-rabotaet-nash-sait/">Как работает сайт</a></div>
 <main>
   <article><h2><a href="/politics/2086925-sud-arestoval-aktivistov">Суд арестовал активистов</a></h2></article>
   <div class="card"><a href="https://www.example.kz/kk/news/parlament-zan-qabyldady-bugin#comments">Парламент заң қабылдады</a></div>

@@ -19,6 +19,7 @@ mod sources;
 mod stories;
 mod story_view;
 mod versions;
+mod ways;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,6 +40,7 @@ pub use sources::{PollRecord, PollingDetails, SourceState};
 pub use stories::{ArticleKeys, ArticleSignature, StoryCandidate};
 pub use story_view::{StoryArticle, StoryVersion, StoryView};
 pub use versions::{DueRevisit, PageCheck, RevisitRecord};
+pub use ways::StoredWay;
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -227,7 +227,8 @@ ALTER TABLE sources ADD COLUMN last_warning TEXT;
 "#;
 
 /// What listing and sitemap sources remember between polls: every link a listing showed and on
-/// how many of its polls, every child sitemap's `lastmod`, and the source's listing poll count.
+/// how many of its polls, every child sitemap's `lastmod`, and the source's listing poll count;
+/// and the way discovery chose to watch a `kind = "auto"` source.
 const MIGRATION_7: &str = r#"
 CREATE TABLE source_links (
     source_id     INTEGER NOT NULL REFERENCES sources(id),
@@ -238,6 +239,10 @@ CREATE TABLE source_links (
     PRIMARY KEY (source_id, url)
 ) WITHOUT ROWID;
 ALTER TABLE sources ADD COLUMN listing_polls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN way_kind TEXT;
+ALTER TABLE sources ADD COLUMN way_url TEXT;
+ALTER TABLE sources ADD COLUMN way_reason TEXT;
+ALTER TABLE sources ADD COLUMN way_at TEXT;
 "#;
 
 #[cfg(test)]

@@ -94,6 +94,10 @@ impl Store {
                     retry_after_at = CASE WHEN url = excluded.url THEN retry_after_at END,
                     next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,
                     interval_secs = CASE WHEN url = excluded.url THEN interval_secs END,
+                    way_kind = CASE WHEN url = excluded.url THEN way_kind END,
+                    way_url = CASE WHEN url = excluded.url THEN way_url END,
+                    way_reason = CASE WHEN url = excluded.url THEN way_reason END,
+                    way_at = CASE WHEN url = excluded.url THEN way_at END,
                     url = excluded.url",
                 params![name, url, now],
             )?;

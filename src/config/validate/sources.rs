@@ -9,7 +9,7 @@ use crate::config::raw::RawSource;
 use crate::config::{PageSettings, SourceKind};
 
 /// The kinds a `[[source]]` may name.
-const KINDS: &[&str] = &["feed", "page", "sitemap", "telegram"];
+const KINDS: &[&str] = &["auto", "feed", "page", "sitemap", "telegram"];
 /// New pages a listing or sitemap source fetches per poll unless told otherwise.
 pub const DEFAULT_MAX_NEW_PAGES: u64 = 50;
 /// Pagination a page source may follow at most.
@@ -18,7 +18,7 @@ const MAX_FOLLOW: u64 = 20;
 /// The source's kind and its per-poll page budget; `None` when a key is wrong (reported).
 pub(super) fn kind_settings(check: &mut Checker, raw: &RawSource) -> Option<(SourceKind, usize)> {
     let name = raw.name.get_ref();
-    let kind = raw.kind.as_ref().map_or("feed", |k| k.get_ref().as_str());
+    let kind = raw.kind.as_ref().map_or("auto", |k| k.get_ref().as_str());
     if let Some(at) = raw.kind.as_ref().filter(|_| !KINDS.contains(&kind)) {
         check.report(
             at,
@@ -72,7 +72,8 @@ pub(super) fn kind_settings(check: &mut Checker, raw: &RawSource) -> Option<(Sou
         "telegram" => SourceKind::Telegram {
             follow_links: raw.follow_links.as_ref().is_some_and(|f| *f.get_ref()),
         },
-        _ => SourceKind::Feed,
+        "feed" => SourceKind::Feed,
+        _ => SourceKind::Auto,
     };
     ok.then_some((kind, max_new_pages))
 }
@@ -149,7 +150,7 @@ mod tests {
         assert!(page.links.is_some() && page.next.is_none());
         assert_eq!(page.follow, 2);
         let config = parse("").unwrap();
-        assert!(matches!(config.sources[0].kind, SourceKind::Feed));
+        assert!(matches!(config.sources[0].kind, SourceKind::Auto));
         assert_eq!(config.sources[0].max_new_pages, 50);
     }
 
@@ -160,7 +161,7 @@ mod tests {
         assert!(
             problems[0]
                 .message
-                .contains("feed, page, sitemap, telegram"),
+                .contains("auto, feed, page, sitemap, telegram"),
             "{problems:?}"
         );
         let problems =
