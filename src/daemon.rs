@@ -194,6 +194,7 @@ pub async fn run_prepared(
     summary.backfill_alerts = backfilled.alerts;
     stop_delivery.cancel();
     summary.delivered += delivering.finish().await.delivered;
+    tracing::info!(stages = %daemon.pipeline.stages, "article path cost (CPU; fetch: wall)");
     tracing::info!(?summary, "newswatch stopped");
     Ok(summary)
 }

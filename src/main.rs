@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    newswatch::poll::limit_malloc_arenas();
     let args = cli::Cli::parse();
     init_tracing();
     match cli::execute(args) {

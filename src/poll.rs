@@ -40,7 +40,7 @@ use record::{failure_record, success_record};
 pub use robots::RobotsCache;
 pub use rules::Rules;
 pub use stages::{Stage, Stages, thread_cpu};
-pub use workers::Workers;
+pub use workers::{Workers, limit_malloc_arenas};
 
 /// What the pipeline needs, shared by every poll.
 pub struct Pipeline {

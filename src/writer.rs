@@ -9,13 +9,12 @@
 //! next poll, as the feed's validators were not saved either.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::dedup::{Fingerprint, StoryRule};
-use crate::poll::Stages;
+use crate::poll::{Stages, thread_cpu};
 use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
 
 /// Articles per transaction at most: enough to write the WAL once for a burst of polls, few
@@ -120,9 +119,9 @@ pub fn write_batch(
         .iter()
         .map(|ingest| batch.article(|b| write_one(b, rule, sinks, ingest, stages)))
         .collect();
-    let started = Instant::now();
+    let started = thread_cpu();
     batch.commit()?;
-    stages.store.add_time(started.elapsed());
+    stages.store.add_time(thread_cpu().saturating_sub(started));
     Ok(outcomes)
 }
 
@@ -140,7 +139,7 @@ fn write_one(
         alerts,
         next_check_at,
     } = ingest;
-    let started = Instant::now();
+    let started = thread_cpu();
     if batch.item_seen(article)? {
         return Ok(StoreOutcome::AlreadySeen);
     }
@@ -157,9 +156,9 @@ fn write_one(
         None => Vec::new(),
     };
     let story = rule.pick(&keys, &candidates);
-    let decided = Instant::now();
-    stages.dedup.add(decided - started);
+    let decided = thread_cpu();
+    stages.dedup.add_time(decided.saturating_sub(started));
     let outcome = batch.insert(article, &keys, story, alerts, sinks);
-    stages.store.add(decided.elapsed());
+    stages.store.add(thread_cpu().saturating_sub(decided));
     outcome
 }

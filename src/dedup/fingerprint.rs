@@ -90,7 +90,8 @@ pub fn signature(words: &[String]) -> Option<ArticleSignature> {
     })
 }
 
-/// One key per band: the band's index and its rows hashed together.
+/// One key per band: the band's index and its rows hashed together, kept to 32 bits (a
+/// chance collision only adds a candidate, which verification rejects).
 fn band_keys(minhash: &[u32]) -> Vec<i64> {
     minhash
         .chunks_exact(ROWS)
@@ -101,7 +102,7 @@ fn band_keys(minhash: &[u32]) -> Vec<i64> {
             for r in rows {
                 h.write(&r.to_le_bytes());
             }
-            h.finish() as i64
+            (h.finish() & 0xffff_ffff) as i64
         })
         .collect()
 }

@@ -151,7 +151,7 @@ impl Batch<'_> {
         let article_id = insert_article(&self.tx, article, keys, story_id)?;
         self.link(article, article_id)?;
         if let Some(signature) = &keys.signature {
-            stories::index_signature(&self.tx, article_id, signature, &self.now)?;
+            stories::index_signature(&self.tx, article_id, signature)?;
         }
         stories::record_paragraphs(&self.tx, &keys.paragraphs, story_id)?;
         let mut written = 0;

@@ -93,17 +93,16 @@ pub(super) fn index_signature(
     tx: &Transaction,
     article_id: i64,
     signature: &ArticleSignature,
-    now: &str,
 ) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO article_signatures (article_id, shingles, minhash) VALUES (?1, ?2, ?3)",
         params![article_id, signature.shingles, pack(&signature.minhash)],
     )?;
     let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO story_bands (band_key, article_id, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?1, ?2)",
     )?;
     for key in &signature.bands {
-        stmt.execute(params![key, article_id, now])?;
+        stmt.execute(params![key, article_id])?;
     }
     Ok(())
 }
@@ -136,8 +135,10 @@ fn unpack(blob: &[u8]) -> Vec<u32> {
 }
 
 impl Store {
-    /// Deletes up to `limit` band rows written before `before`: those articles can no longer
-    /// gather near-copies, which keeps the index (and each lookup) bounded. Returns the count.
+    /// Deletes up to `limit` band rows of articles fetched before `before`: those can no
+    /// longer gather near-copies, which keeps the index (and each lookup) bounded. Article ids
+    /// grow with fetch time, so the window starts at the first article fetched since `before`.
+    /// Returns the count.
     pub fn prune_bands(
         &mut self,
         before: DateTime<Utc>,
@@ -145,7 +146,10 @@ impl Store {
     ) -> Result<usize, StoreError> {
         Ok(self.conn.execute(
             "DELETE FROM story_bands WHERE (band_key, article_id) IN
-                (SELECT band_key, article_id FROM story_bands WHERE created_at < ?1 LIMIT ?2)",
+                (SELECT band_key, article_id FROM story_bands
+                 WHERE article_id < (SELECT coalesce(min(id), (SELECT coalesce(max(id), 0) + 1 FROM articles))
+                                     FROM articles WHERE fetched_at >= ?1)
+                 ORDER BY article_id LIMIT ?2)",
             params![db_time(before), limit as i64],
         )?)
     }
