@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::article::{article_page, distinct_paragraphs};
 use common::feeds::{FeedItem, rss_feed};
-use common::process::{TestDir, count, run_checked, run_newswatch};
+use common::process::{TestDir, count, run_checked, run_newswatch, run_once_all_failing};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -168,7 +168,7 @@ fn a_bare_page_is_watched_as_a_listing_and_nothing_at_all_is_an_error() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to watch found"));
     let dir = TestDir::new();
     let config = dir.write_config(&config_text(&server, "/empty"));
-    run_checked(&["run", "--once"], &config, RUN_LIMIT);
+    run_once_all_failing(&config, RUN_LIMIT);
     let sources = run_checked(&["sources"], &config, RUN_LIMIT);
     assert!(sources.contains("nothing to watch found"), "{sources}");
 }

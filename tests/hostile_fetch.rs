@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::feeds::{FeedItem, rss_feed};
-use common::process::{TestDir, run_checked, run_newswatch};
+use common::process::{TestDir, run_checked, run_once_all_failing};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -160,11 +160,7 @@ fn a_timeout_error_names_the_limit_that_fired() {
     let dir = TestDir::new();
     let cfg = dir.write_config(&config(true, &sources, ""));
     // Both sources time out, so `run --once` reports that no source could be polled.
-    let out = run_newswatch(
-        &["run", "--once", "--config", cfg.to_str().unwrap()],
-        RUN_LIMIT,
-    );
-    assert_eq!(out.status.code(), Some(1));
+    run_once_all_failing(&cfg, RUN_LIMIT);
     let db = dir.path().join("news.db");
     let drip = column(&db, "drip", "last_error");
     assert!(drip.contains("longer than fetch.timeout (3s)"), "{drip}");

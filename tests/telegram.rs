@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::article::{RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page};
 use common::feeds::{FeedItem, rss_feed};
-use common::process::{TestDir, count, run_checked};
+use common::process::{TestDir, count, run_checked, run_once_all_failing};
 use common::response::Response;
 use common::server::TestServer;
 
@@ -175,7 +175,7 @@ fn a_page_without_channel_markup_is_a_recorded_error() {
         server.url("/s/nothing")
     );
     let config = dir.write_config(&config(&source));
-    run_checked(&["run", "--once"], &config, RUN_LIMIT);
+    run_once_all_failing(&config, RUN_LIMIT);
     let out = run_checked(&["sources"], &config, RUN_LIMIT);
     assert!(out.contains("not a Telegram channel preview"), "{out}");
 }

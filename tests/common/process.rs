@@ -184,6 +184,17 @@ pub fn run_checked(args: &[&str], config: &Path, timeout: Duration) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `newswatch run --once --config CONFIG` where every source is expected to fail: asserts
+/// the run says so with exit 1 (so cron notices) and returns its stderr.
+pub fn run_once_all_failing(config: &Path, timeout: Duration) -> String {
+    let path = config.to_str().expect("config path is UTF-8");
+    let out = run_newswatch(&["run", "--once", "--config", path], timeout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no source could be polled"), "{stderr}");
+    stderr
+}
+
 /// The single integer a SQL query over the database at `db` returns (e.g. a `count(*)`).
 pub fn count(db: &Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("open the test database");
