@@ -10,6 +10,7 @@
 mod article;
 mod auto;
 mod candidates;
+mod claims;
 mod discover;
 mod listing;
 mod page;
@@ -34,6 +35,7 @@ use crate::sources::{FeedItem, parse_feed};
 use crate::store::{SharedStore, SourceState, Store, StoreError, StoreOutcome};
 use crate::writer::Writer;
 use article::{ItemTarget, Known};
+use claims::Claims;
 pub use discover::{Discovery, discover};
 pub use page::PageError;
 use record::{failure_record, success_record};
@@ -62,6 +64,8 @@ pub struct Pipeline {
     pub sites: Arc<Vec<SiteRule>>,
     /// What each stage of the article path cost so far.
     pub stages: Arc<Stages>,
+    /// Article URLs some poll is fetching and storing right now.
+    claims: Claims,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -167,6 +171,7 @@ impl Pipeline {
             robots,
             sites: Arc::new(sites),
             stages,
+            claims: Claims::default(),
         })
     }
 
@@ -304,17 +309,27 @@ impl Pipeline {
             error,
         };
         let target = ItemTarget::of(source, item);
-        match self.known(source_id, &target).await.map_err(store_err)? {
-            Known::Seen => return Ok(false),
-            Known::Stored(article_id) => {
-                self.link(source_id, &target, article_id)
-                    .await
-                    .map_err(store_err)?;
-                report.linked += 1;
-                return Ok(true);
+        let key = target.key();
+        let _claim = loop {
+            match self.known(source_id, &target).await.map_err(store_err)? {
+                Known::Seen => return Ok(false),
+                Known::Stored(article_id) => {
+                    self.link(source_id, &target, article_id)
+                        .await
+                        .map_err(store_err)?;
+                    report.linked += 1;
+                    return Ok(true);
+                }
+                Known::New => {}
             }
-            Known::New => {}
-        }
+            // Another poll may be storing this very URL: wait for it, then look again.
+            tokio::select! {
+                claim = self.claims.claim(&key) => if let Some(claim) = claim {
+                    break claim;
+                },
+                () = cancel.cancelled() => return Err(PollError::Interrupted),
+            }
+        };
         let page = match (&item.link, fetch_page) {
             (Some(link), true) => Some(self.fetch_page(link, source.obey_robots, cancel).await?),
             _ => None,

@@ -45,6 +45,11 @@ impl ItemTarget {
             canonical,
         }
     }
+
+    /// The key two items share when they lead to the same article.
+    pub(super) fn key(&self) -> String {
+        url_key(&self.canonical)
+    }
 }
 
 /// What the database already knows of an item, before any page is fetched.
@@ -64,8 +69,7 @@ impl Pipeline {
         source_id: i64,
         target: &ItemTarget,
     ) -> Result<Known, StoreError> {
-        let (guid, canonical) = (target.guid.clone(), target.canonical.clone());
-        let key = url_key(&canonical);
+        let (guid, canonical, key) = (target.guid.clone(), target.canonical.clone(), target.key());
         self.with_store(move |s| {
             if s.item_seen(source_id, &guid)? {
                 return Ok(Known::Seen);
