@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::config::{RuleSpec, SourceSpec};
 use crate::dedup::{StoryRule, canonical_url, url_key};
-use crate::extract::{Extracted, SiteRule, extract_with_rules};
+use crate::extract::{Extracted, SiteRule};
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
 use crate::revisit::first_check;
 use crate::sources::{FeedItem, parse_feed};
@@ -341,8 +341,10 @@ impl Pipeline {
         };
         let page_url = fetched.final_url.clone();
         let sites = Arc::clone(&self.sites);
+        let budget = crate::extract::reserve(fetched.body.len()).await;
         tokio::task::spawn_blocking(move || {
-            extract_with_rules(&fetched.text(), Some(&page_url), &sites)
+            let _budget = budget;
+            crate::extract::extract_learning(&fetched.text(), &page_url, &sites)
         })
         .await
         .map_err(|e| format!("extraction of {link} crashed: {e}"))

@@ -8,14 +8,17 @@ mod boiler;
 mod clean;
 mod depth;
 mod dom;
+mod evidence;
 mod jsonld;
 mod language;
 mod metadata;
 mod open_elements;
 mod prescan;
 mod render;
+mod shared;
 mod site_rules;
 mod stats;
+mod template;
 
 use std::collections::HashSet;
 
@@ -25,7 +28,9 @@ use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
 use url::Url;
 
+pub use shared::{PAGE_BUDGET_BYTES, extract_learning, reserve};
 pub use site_rules::{SiteRule, SiteRuleError};
+pub use template::Templates;
 
 /// What the extractor found on one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -65,7 +70,10 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let title = rule_title.or(meta.title);
     let rule_body = rule.and_then(|r| rule_body(&doc, r.body.as_ref(), &removed));
     let doc_title = meta.document_title.as_deref();
-    let body = rule_body.unwrap_or_else(|| body::article_text(&doc, doc_title, &removed));
+    let body = rule_body.unwrap_or_else(|| {
+        let found = body::article_text(&doc, doc_title, &removed);
+        evidence::apply(found, meta.article_body.as_deref())
+    });
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
     Extracted {
