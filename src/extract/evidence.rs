@@ -115,3 +115,53 @@ fn coverage(block: &str, known: &Known) -> f64 {
     let own: HashSet<String> = w.windows(3).map(|t| t.join(" ")).collect();
     own.iter().filter(|t| known.triples.contains(*t)).count() as f64 / own.len() as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "The council met on Monday and voted to raise the budget for schools by a tenth, the clerk said after the session.\nTeachers welcomed the decision, but parents asked how the money would be spent across the districts of the city.\nThe mayor promised a public report on the spending before the end of the year, with figures for every school.\nThe vote passed by eleven to four, after a debate of three hours in which every member of the council spoke at least once.\nCritics said the rise came too late for the buildings that need repairs now, and asked the council for a full audit of the spending of the past five years before any new money is paid out.";
+
+    fn body(extra_top: &str, extra_bottom: &str) -> String {
+        let paragraphs: Vec<&str> = ARTICLE.lines().collect();
+        format!(
+            "{extra_top}\n\n{}\n\n{extra_bottom}",
+            paragraphs.join("\n\n")
+        )
+    }
+
+    #[test]
+    fn drops_blocks_the_article_body_does_not_hold() {
+        let found = body("By Jane Roe · 12 May 2024", "Photo: Agency / Getty Images");
+        let kept = apply(found, Some(ARTICLE));
+        assert_eq!(kept, ARTICLE.lines().collect::<Vec<_>>().join("\n\n"));
+    }
+
+    #[test]
+    fn a_truncated_article_body_keeps_the_text_after_it() {
+        let teaser = ARTICLE.lines().take(4).collect::<Vec<_>>().join("\n");
+        let found = body("Kicker", "");
+        let kept = apply(found, Some(&teaser));
+        assert!(!kept.contains("Kicker"), "{kept}");
+        assert!(kept.contains("Critics said"), "{kept}");
+    }
+
+    #[test]
+    fn replaces_a_body_that_misses_most_of_it_and_ignores_short_evidence() {
+        let menu = "Home\n\nSport\n\nWeather".to_string();
+        assert_eq!(
+            apply(menu.clone(), Some(ARTICLE)),
+            ARTICLE.lines().collect::<Vec<_>>().join("\n\n")
+        );
+        assert_eq!(apply(menu.clone(), Some("A short teaser.")), menu);
+        assert_eq!(apply(menu.clone(), None), menu);
+    }
+
+    #[test]
+    fn markup_inside_the_article_body_is_reduced_to_paragraphs() {
+        assert_eq!(
+            fragment_text("<p>One <b>two</b>.</p><p>Three.</p>"),
+            "One two.\n\nThree."
+        );
+    }
+}
