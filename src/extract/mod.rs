@@ -1,7 +1,9 @@
 //! Article extraction: from one page's HTML to its article text and metadata (title, author,
 //! dates, language, canonical URL). A generic readability-style extractor does the work unless
 //! a per-site selector rule covers the page's host. Pure CPU work on a string: no I/O, no
-//! storage, and it never panics on hostile markup.
+//! storage, and it never panics on hostile markup. The daemon goes through
+//! [`extract_learning`] (per-host template memory) after [`reserve`] (the byte budget of pages
+//! in flight).
 
 mod body;
 mod boiler;
@@ -28,9 +30,8 @@ use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
 use url::Url;
 
-pub use shared::{PAGE_BUDGET_BYTES, extract_learning, reserve};
+pub use shared::{extract_learning, reserve};
 pub use site_rules::{SiteRule, SiteRuleError};
-pub use template::Templates;
 
 /// What the extractor found on one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -80,7 +80,8 @@ impl Templates {
     }
 
     /// Hosts currently remembered.
-    pub fn hosts(&self) -> usize {
+    #[cfg(test)]
+    fn hosts(&self) -> usize {
         self.hosts.lock().map_or(0, |h| h.by_host.len())
     }
 }
