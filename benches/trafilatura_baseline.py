@@ -3,8 +3,10 @@
 
   python3 benches/trafilatura_baseline.py PAGE.html      print trafilatura's text for one page
                                                 (the --cmd of shared/tools/extraction_score.py)
-  python3 benches/trafilatura_baseline.py --speed [N]    in-process pages/s over the corpus, N rounds,
-                                                one thread (pin with `taskset -c 1`)
+  python3 benches/trafilatura_baseline.py --speed [N] [CORPUS]
+                                                in-process pages/s over a corpus (readability, the
+                                                default, or fundus), N rounds, one thread (pin with
+                                                `taskset -c 1`)
 Default trafilatura settings; needs `pip install trafilatura lxml_html_clean`.
 """
 import os
@@ -13,7 +15,7 @@ import time
 
 import trafilatura
 
-CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus", "readability")
+CORPORA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus")
 
 
 def read(path):
@@ -21,9 +23,10 @@ def read(path):
         return f.read().decode("utf-8", "replace")
 
 
-def speed(rounds):
-    names = sorted(d for d in os.listdir(CORPUS) if os.path.isfile(os.path.join(CORPUS, d, "expected.html")))
-    docs = [read(os.path.join(CORPUS, d, "source.html")) for d in names]
+def speed(rounds, corpus):
+    root = os.path.join(CORPORA, corpus)
+    names = sorted(d for d in os.listdir(root) if os.path.isfile(os.path.join(root, d, "source.html")))
+    docs = [read(os.path.join(root, d, "source.html")) for d in names]
     for doc in docs[:5]:
         trafilatura.extract(doc)
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -32,13 +35,13 @@ def speed(rounds):
             trafilatura.extract(doc)
     secs, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     n = len(docs) * rounds
-    print(f"trafilatura {trafilatura.__version__}: {n} pages in {secs:.2f}s = {n / secs:.1f} pages/s")
+    print(f"trafilatura {trafilatura.__version__} on {corpus}: {n} pages in {secs:.2f}s = {n / secs:.1f} pages/s")
     print(f"trafilatura: {cpu:.2f} CPU-s = {n / cpu:.1f} pages per CPU-second")
 
 
 def main():
     if sys.argv[1:2] == ["--speed"]:
-        speed(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+        speed(int(sys.argv[2]) if len(sys.argv) > 2 else 2, sys.argv[3] if len(sys.argv) > 3 else "readability")
     elif len(sys.argv) == 2:
         print(trafilatura.extract(read(sys.argv[1])) or "")
     else:

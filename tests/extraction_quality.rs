@@ -1,9 +1,9 @@
-//! Quality floor for article extraction: runs the extractor in-process over the shared
-//! readability corpus and scores it exactly like `shared/tools/extraction_score.py`
+//! Quality floors for article extraction: runs the extractor in-process over the shared
+//! readability and fundus corpora and scores it exactly like `shared/tools/extraction_score.py`
 //! (4-word shingles, per-page tp/fp/fn shares, precision and recall averaged over pages).
-//! Fails if F1 drops below the level reached when the floor was set (docs/benchmarks.md).
+//! Fails if F1 drops below the level reached when the floor was set (docs/extraction.md).
 //!
-//! The corpus lives in the shared repository, not in a user's clone, so the test is opt-in:
+//! The corpora live in the shared repository, not in a user's clone, so the tests are opt-in:
 //! `cargo test --test extraction_quality -- --ignored` (`.ci/run` does this).
 
 use std::collections::HashMap;
@@ -12,11 +12,15 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use scraper::{Html, Node};
 
-/// F1 measured when this floor was set, minus 0.01 of slack for harmless changes.
-const F1_FLOOR: f64 = 0.9884 - 0.01;
+/// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes.
+const READABILITY_F1_FLOOR: f64 = 0.9884 - 0.01;
+/// Fundus F1 measured in-process when this floor was set (0.9312), minus 0.01 of slack.
+const FUNDUS_F1_FLOOR: f64 = 0.9312 - 0.01;
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/readability")
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(name)
 }
 
 /// Text of an HTML file the way Python's HTMLParser sees it: every text run outside
@@ -83,10 +87,10 @@ fn share(tp: f64, other: f64, fp: f64, fn_: f64) -> f64 {
     }
 }
 
-#[test]
-#[ignore = "needs ../shared/corpus/readability; run: cargo test --test extraction_quality -- --ignored"]
-fn f1_on_the_readability_corpus_stays_above_the_floor() {
-    let root = corpus();
+/// Precision, recall and F1 of the extractor over a corpus (pages with an `expected.html`,
+/// whose text is the truth, or an `expected.txt` taken verbatim); prints them.
+fn score(name: &str, min_pages: usize) -> (f64, f64, f64) {
+    let root = corpus(name);
     assert!(
         root.is_dir(),
         "extraction corpus missing at {}: clone the shared/ repository beside this one",
@@ -96,11 +100,11 @@ fn f1_on_the_readability_corpus_stays_above_the_floor() {
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.join("expected.html").is_file())
+        .filter(|p| p.join("expected.html").is_file() || p.join("expected.txt").is_file())
         .collect();
     pages.sort();
     assert!(
-        pages.len() >= 100,
+        pages.len() >= min_pages,
         "corpus at {} looks truncated",
         root.display()
     );
@@ -109,7 +113,12 @@ fn f1_on_the_readability_corpus_stays_above_the_floor() {
         let read =
             |f: &str| String::from_utf8_lossy(&std::fs::read(page.join(f)).unwrap()).into_owned();
         let pred = newswatch::extract::extract(&read("source.html"), None).body;
-        let (tp, fp, fn_) = page_counts(&html_text(&read("expected.html")), &pred, &word);
+        let truth = if page.join("expected.txt").is_file() {
+            read("expected.txt")
+        } else {
+            html_text(&read("expected.html"))
+        };
+        let (tp, fp, fn_) = page_counts(&truth, &pred, &word);
         if tp + fp > 0.0 {
             precs.push(share(tp, fp, fp, fn_));
         }
@@ -125,11 +134,28 @@ fn f1_on_the_readability_corpus_stays_above_the_floor() {
         0.0
     };
     eprintln!(
-        "pages {} precision {p:.4} recall {r:.4} F1 {f1:.4}",
+        "{name}: pages {} precision {p:.4} recall {r:.4} F1 {f1:.4}",
         pages.len()
     );
+    (p, r, f1)
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/readability; run: cargo test --test extraction_quality -- --ignored"]
+fn f1_on_the_readability_corpus_stays_above_the_floor() {
+    let (_, _, f1) = score("readability", 100);
     assert!(
-        f1 >= F1_FLOOR,
-        "extraction F1 {f1:.4} fell below the floor {F1_FLOOR:.4}"
+        f1 >= READABILITY_F1_FLOOR,
+        "readability F1 {f1:.4} fell below the floor {READABILITY_F1_FLOOR:.4}"
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/fundus; run: cargo test --test extraction_quality -- --ignored"]
+fn f1_on_the_fundus_corpus_stays_above_the_floor() {
+    let (_, _, f1) = score("fundus", 150);
+    assert!(
+        f1 >= FUNDUS_F1_FLOOR,
+        "fundus F1 {f1:.4} fell below the floor {FUNDUS_F1_FLOOR:.4}"
     );
 }

@@ -107,7 +107,8 @@ fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> HashSet<NodeId> {
                 let Some(el) = dom::element(&node) else {
                     continue;
                 };
-                let drop = dom::is_never_text(el.name())
+                let drop = (dom::is_never_text(el.name())
+                    && !(el.name() == "form" && dom::is_page_form(&node)))
                     || dom::is_hidden(el)
                     || (strip_unlikely && dom::is_unlikely(el) && !in_table_or_code(&node));
                 if drop {

@@ -217,8 +217,11 @@ pub fn is_unlikely(el: &Element) -> bool {
 }
 
 /// Whether the element is hidden from readers (and so from the article text).
+///
+/// React's streaming server rendering parks finished parts of the page in `<div hidden
+/// id="S:…">` until a script moves them into place; their content is the visible page.
 pub fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() {
+    if el.attr("hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
     if el.attr("aria-hidden") == Some("true")
@@ -271,6 +274,15 @@ pub fn element<'a>(node: &NodeRef<'a, Node>) -> Option<&'a Element> {
 pub fn has_ancestor(node: &NodeRef<'_, Node>, tag: &str) -> bool {
     node.ancestors()
         .any(|a| element(&a).is_some_and(|e| e.name() == tag))
+}
+
+/// Whether the node is a form wrapping a page's content rather than a form for input: some
+/// frameworks (ASP.NET Web Forms) put the whole page in one `<form>` right under `<body>`.
+pub fn is_page_form(node: &NodeRef<'_, Node>) -> bool {
+    node.parent()
+        .as_ref()
+        .and_then(element)
+        .is_some_and(|p| p.name() == "body")
 }
 
 /// Whether the node is a `div` that merely wraps one `<p>` (readability unwraps these, so

@@ -26,6 +26,9 @@ pub struct LdArticle {
     pub modified: Option<String>,
     /// `publisher.name`.
     pub publisher: Option<String>,
+    /// `articleBody`: the article text the publisher states, paragraphs kept apart by line
+    /// breaks where it has them (markup in it reduced to its text).
+    pub body: Option<String>,
 }
 
 /// The first article-like JSON-LD object of the page (empty when there is none).
@@ -75,7 +78,28 @@ fn read(v: &Value) -> LdArticle {
         published: s("datePublished"),
         modified: s("dateModified"),
         publisher: v.get("publisher").and_then(names),
+        body: v.get("articleBody").and_then(article_body),
     }
+}
+
+/// `articleBody` as plain text: a string, or an array of strings joined as paragraphs; HTML
+/// inside it is reduced to its text, one paragraph per block.
+fn article_body(v: &Value) -> Option<String> {
+    let raw = match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        _ => return None,
+    };
+    let text = if raw.contains('<') && raw.contains('>') {
+        super::evidence::fragment_text(&raw)
+    } else {
+        raw
+    };
+    (!text.trim().is_empty()).then_some(text)
 }
 
 /// A person/organisation value as a name list: string, `{name}` object or array of those.

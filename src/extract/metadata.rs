@@ -42,6 +42,8 @@ pub struct Metadata {
     pub modified: Option<DateTime<FixedOffset>>,
     /// Canonical URL, absolute.
     pub canonical_url: Option<Url>,
+    /// JSON-LD `articleBody`, evidence for the body found in the markup.
+    pub article_body: Option<String>,
 }
 
 /// Metadata of a parsed page; `page_url` resolves relative canonical links.
@@ -85,6 +87,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
             .and_then(parse_date)
         }),
         canonical_url: canonical(doc, page_url, get(&["og:url"]).as_deref()),
+        article_body: ld.body,
     }
 }
 

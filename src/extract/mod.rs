@@ -1,21 +1,26 @@
 //! Article extraction: from one page's HTML to its article text and metadata (title, author,
 //! dates, language, canonical URL). A generic readability-style extractor does the work unless
 //! a per-site selector rule covers the page's host. Pure CPU work on a string: no I/O, no
-//! storage, and it never panics on hostile markup.
+//! storage, and it never panics on hostile markup. The daemon goes through
+//! [`extract_learning`] (per-host template memory) after [`reserve`] (the byte budget of pages
+//! in flight).
 
 mod body;
 mod boiler;
 mod clean;
 mod depth;
 mod dom;
+mod evidence;
 mod jsonld;
 mod language;
 mod metadata;
 mod open_elements;
 mod prescan;
 mod render;
+mod shared;
 mod site_rules;
 mod stats;
+mod template;
 
 use std::collections::HashSet;
 
@@ -25,6 +30,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
 use url::Url;
 
+pub use shared::{extract_learning, reserve};
 pub use site_rules::{SiteRule, SiteRuleError};
 
 /// What the extractor found on one page.
@@ -65,7 +71,10 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let title = rule_title.or(meta.title);
     let rule_body = rule.and_then(|r| rule_body(&doc, r.body.as_ref(), &removed));
     let doc_title = meta.document_title.as_deref();
-    let body = rule_body.unwrap_or_else(|| body::article_text(&doc, doc_title, &removed));
+    let body = rule_body.unwrap_or_else(|| {
+        let found = body::article_text(&doc, doc_title, &removed);
+        evidence::apply(found, meta.article_body.as_deref())
+    });
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
     Extracted {

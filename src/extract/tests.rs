@@ -178,3 +178,59 @@ fn hostile_deep_nesting_keeps_all_its_text() {
     assert_eq!(body.split_whitespace().count(), depth);
     assert!(body.split_whitespace().all(|w| w == "deep"));
 }
+
+const PARAGRAPHS: &str = "<p>Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.</p>\
+<p>Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.</p>\
+<p>Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.</p>\
+<p>Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.</p>\
+<p>Ата-аналар жаңа мектептің ашылуын қуана қарсы алды, деді әкім салтанатты жиында.</p>";
+
+#[test]
+fn a_form_wrapping_the_whole_page_is_not_furniture_but_an_inner_form_is() {
+    let wrapped = format!(
+        "<html><body><form id=\"aspnetForm\"><input type=hidden name=__VIEWSTATE value=x>\
+         <div class=\"article\">{PARAGRAPHS}</div></form></body></html>"
+    );
+    let body = extract(&wrapped, None).body;
+    assert!(body.contains("жаңа мектеп ашылды"), "{body}");
+    assert!(body.contains("бюджеттен бөлінді"), "{body}");
+    let with_comment_form = format!(
+        "<html><body><div class=\"article\">{PARAGRAPHS}<div><form>\
+         <p>Пікіріңізді жазыңыз, біз оны міндетті түрде оқимыз, деп жазылған.</p>\
+         <textarea></textarea></form></div></div></body></html>"
+    );
+    let body = extract(&with_comment_form, None).body;
+    assert!(body.contains("бюджеттен бөлінді"), "{body}");
+    assert!(!body.contains("Пікіріңізді"), "{body}");
+}
+
+#[test]
+fn react_streamed_content_in_a_hidden_div_is_the_page_but_other_hidden_nodes_are_not() {
+    let page = format!(
+        "<html><body><div id=\"root\"><p>Жүктелуде…</p></div>\
+         <div hidden id=\"S:0\"><article>{PARAGRAPHS}</article></div>\
+         <div hidden id=\"promo\"><p>Жасырын жарнама мәтіні, оны ешкім көрмейді, деп жазылған.</p></div>\
+         </body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("жаңа мектеп ашылды"), "{body}");
+    assert!(!body.contains("Жасырын жарнама"), "{body}");
+}
+
+#[test]
+fn json_ld_article_body_drops_the_byline_the_markup_keeps() {
+    let ld = "Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.\\n\
+              Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.\\n\
+              Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.\\n\
+              Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.\\n\
+              Ата-аналар жаңа мектептің ашылуын қуана қарсы алды, деді әкім салтанатты жиында.";
+    let page = format!(
+        "<html><head><script type=\"application/ld+json\">\
+         {{\"@type\":\"NewsArticle\",\"headline\":\"Мектеп\",\"articleBody\":\"{ld}\"}}</script></head>\
+         <body><article><p>Автор: Айгүл Серікқызы, тілші</p>{PARAGRAPHS}</article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.starts_with("Алматы қаласында"), "{body}");
+    assert!(!body.contains("Айгүл"), "{body}");
+    assert!(body.ends_with("салтанатты жиында."), "{body}");
+}

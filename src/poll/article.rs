@@ -10,7 +10,7 @@ use super::page::PageError;
 use super::{Pipeline, PollError};
 use crate::config::SourceSpec;
 use crate::dedup::{Fingerprint, canonical_url, page_canonical, url_key};
-use crate::extract::{Extracted, extract_with_rules};
+use crate::extract::{Extracted, extract_learning, reserve};
 use crate::fetch::Fetched;
 use crate::revisit::first_check;
 use crate::sources::FeedItem;
@@ -108,15 +108,20 @@ impl Pipeline {
             Arc::clone(&self.stages),
         );
         let (source, item) = (source.clone(), item.clone());
+        // Pages being extracted at once share one byte budget (extraction holds several times
+        // the page in memory); the share is given back when the worker is done.
+        let budget = match &page {
+            Some(Ok(fetched)) => reserve(fetched.body.len()).await,
+            _ => None,
+        };
         self.workers
             .run(move || {
+                let _budget = budget;
                 let page: Option<Result<Extracted, PageError>> = page.map(|page| {
                     let fetched = page?;
                     let text = stages.parse.time(|| fetched.text());
                     let url = &fetched.final_url;
-                    Ok(stages
-                        .extract
-                        .time(|| extract_with_rules(&text, Some(url), &sites)))
+                    Ok(stages.extract.time(|| extract_learning(&text, url, &sites)))
                 });
                 match &page {
                     Some(Err(error)) => stages.page_failed(error.kind()),

@@ -1,0 +1,167 @@
+//! The publisher's own statement of the article text (JSON-LD `articleBody`) as evidence about
+//! the body found in the markup: blocks it does not contain are headlines, bylines, captions,
+//! teasers and the like, and when the markup body misses most of it, it is the better body.
+//! Guarded against the common truncated `articleBody` (a teaser, a paywall cut).
+
+use std::collections::HashSet;
+
+use scraper::Html;
+
+use super::depth;
+
+/// `articleBody`s shorter than this (characters) are teasers, not evidence.
+const MIN_EVIDENCE_CHARS: usize = 400;
+/// A block shares at least this part of its word triples with the evidence to count as in it.
+const COVERED: f64 = 0.5;
+/// Below this share of the evidence's triples found in the markup body, the evidence wins.
+const FOUND_TOO_LITTLE: f64 = 0.3;
+/// Blocks this long (characters) mark where the article text runs.
+const LONG_BLOCK_CHARS: usize = 150;
+
+/// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
+pub fn fragment_text(html: &str) -> String {
+    let doc = Html::parse_fragment(&depth::flattened(html, depth::MAX_DEPTH));
+    super::body::render_nodes(&doc, &[doc.root_element().id()], &HashSet::new())
+}
+
+/// The body with blocks the evidence disproves removed, or the evidence itself when the body
+/// misses most of it. Without usable evidence the body is returned unchanged.
+pub fn apply(body: String, evidence: Option<&str>) -> String {
+    let Some(evidence) = evidence.filter(|e| e.chars().count() >= MIN_EVIDENCE_CHARS) else {
+        return body;
+    };
+    let known = Known {
+        triples: triples(evidence),
+        joined: words(evidence).join(" "),
+    };
+    if known.triples.is_empty() {
+        return body;
+    }
+    let in_body = triples(&body);
+    let found = known
+        .triples
+        .iter()
+        .filter(|t| in_body.contains(*t))
+        .count() as f64
+        / known.triples.len() as f64;
+    if found < FOUND_TOO_LITTLE {
+        return paragraphs(evidence);
+    }
+    let blocks: Vec<&str> = body.split("\n\n").collect();
+    let covered: Vec<bool> = blocks
+        .iter()
+        .map(|b| coverage(b, &known) >= COVERED)
+        .collect();
+    let Some(first) = covered.iter().position(|c| *c) else {
+        return body;
+    };
+    let last = covered.iter().rposition(|c| *c).unwrap_or(first);
+    let truncated = blocks[last + 1..]
+        .iter()
+        .any(|b| b.chars().count() >= LONG_BLOCK_CHARS);
+    blocks
+        .iter()
+        .zip(&covered)
+        .enumerate()
+        .filter(|(i, (b, c))| {
+            **c || (truncated && (*i > first || b.chars().count() >= LONG_BLOCK_CHARS))
+        })
+        .map(|(_, (b, _))| *b)
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The evidence as body blocks: one per non-empty line.
+fn paragraphs(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Consecutive word triples (the whole text when it has fewer than three words).
+fn triples(text: &str) -> HashSet<String> {
+    let w = words(text);
+    if w.len() < 3 {
+        return HashSet::from([w.join(" ")]);
+    }
+    w.windows(3).map(|t| t.join(" ")).collect()
+}
+
+/// The evidence's word triples and its words joined by single spaces.
+struct Known {
+    triples: HashSet<String>,
+    joined: String,
+}
+
+/// Share of the block's word triples found in the evidence; a block of fewer than three words
+/// counts as covered when the evidence holds it.
+fn coverage(block: &str, known: &Known) -> f64 {
+    let w = words(block);
+    if w.is_empty() {
+        return 0.0;
+    }
+    if w.len() < 3 {
+        return f64::from(u8::from(known.joined.contains(&w.join(" "))));
+    }
+    let own: HashSet<String> = w.windows(3).map(|t| t.join(" ")).collect();
+    own.iter().filter(|t| known.triples.contains(*t)).count() as f64 / own.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "The council met on Monday and voted to raise the budget for schools by a tenth, the clerk said after the session.\nTeachers welcomed the decision, but parents asked how the money would be spent across the districts of the city.\nThe mayor promised a public report on the spending before the end of the year, with figures for every school.\nThe vote passed by eleven to four, after a debate of three hours in which every member of the council spoke at least once.\nCritics said the rise came too late for the buildings that need repairs now, and asked the council for a full audit of the spending of the past five years before any new money is paid out.";
+
+    fn body(extra_top: &str, extra_bottom: &str) -> String {
+        let paragraphs: Vec<&str> = ARTICLE.lines().collect();
+        format!(
+            "{extra_top}\n\n{}\n\n{extra_bottom}",
+            paragraphs.join("\n\n")
+        )
+    }
+
+    #[test]
+    fn drops_blocks_the_article_body_does_not_hold() {
+        let found = body("By Jane Roe · 12 May 2024", "Photo: Agency / Getty Images");
+        let kept = apply(found, Some(ARTICLE));
+        assert_eq!(kept, ARTICLE.lines().collect::<Vec<_>>().join("\n\n"));
+    }
+
+    #[test]
+    fn a_truncated_article_body_keeps_the_text_after_it() {
+        let teaser = ARTICLE.lines().take(4).collect::<Vec<_>>().join("\n");
+        let found = body("Kicker", "");
+        let kept = apply(found, Some(&teaser));
+        assert!(!kept.contains("Kicker"), "{kept}");
+        assert!(kept.contains("Critics said"), "{kept}");
+    }
+
+    #[test]
+    fn replaces_a_body_that_misses_most_of_it_and_ignores_short_evidence() {
+        let menu = "Home\n\nSport\n\nWeather".to_string();
+        assert_eq!(
+            apply(menu.clone(), Some(ARTICLE)),
+            ARTICLE.lines().collect::<Vec<_>>().join("\n\n")
+        );
+        assert_eq!(apply(menu.clone(), Some("A short teaser.")), menu);
+        assert_eq!(apply(menu.clone(), None), menu);
+    }
+
+    #[test]
+    fn markup_inside_the_article_body_is_reduced_to_paragraphs() {
+        assert_eq!(
+            fragment_text("<p>One <b>two</b>.</p><p>Three.</p>"),
+            "One two.\n\nThree."
+        );
+    }
+}
