@@ -136,7 +136,7 @@ def source_name(rel):
     return re.sub(r"[^A-Za-z0-9_.-]", "_", rel)[:120]
 
 
-def run_newswatch(binary, tests, rels, port, work):
+def run_newswatch(binary, rels, port, work):
     cfg = os.path.join(work, "newswatch.toml")
     with open(cfg, "w") as f:
         f.write('[storage]\ndatabase = "corpus.db"\n\n[fetch]\nconcurrency = 64\n'
@@ -178,7 +178,7 @@ def main():
     rels = [os.path.relpath(p, tests) for p in paths]
     httpd = serve(tests)
     with tempfile.TemporaryDirectory() as work:
-        proc, stored, errors = run_newswatch(args.bin, tests, rels, httpd.server_address[1], work)
+        proc, stored, errors = run_newswatch(args.bin, rels, httpd.server_address[1], work)
     httpd.shutdown()
 
     with_entries = [r for r, p in zip(rels, paths) if ref[p][0] > 0]
