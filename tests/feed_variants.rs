@@ -1,7 +1,8 @@
 //! Reading every feed a forgiving reader reads, end to end through the real binary: each
 //! variant class (`feed_variants/fixtures.rs`) served by a local server gives its article; a
 //! broken feed whose items can be recovered is read with a warning the admin sees; a feed
-//! whose items cannot be read, or that breaks before any item, is an error that says where.
+//! whose items cannot be read, or that breaks before any item, is an error that says where;
+//! CDF items and items holding only markup are stored.
 
 #[allow(dead_code)]
 mod common;
@@ -190,6 +191,51 @@ fn a_feed_whose_items_cannot_be_read_is_an_error_and_a_broken_one_says_where() {
     );
     let error = column(&db, "broken", "last_error");
     assert!(error.contains("at line 3, column"), "{error}");
+}
+
+#[test]
+fn cdf_items_and_items_holding_only_markup_are_stored() {
+    let server = TestServer::start();
+    let base = server.url("");
+    let cdf = format!(
+        "<CHANNEL HREF=\"{base}/\">\n<ITEM HREF=\"{base}/cdf/1\" LASTMOD=\"2026-01-12T18:00:00+05:00\">\n\
+         </ITEM>\n</CHANNEL>\n"
+    );
+    let markup = "<rss>\n<item>\n<description><![CDATA[<img alt=\"&#169;\" src=\"/p.png\"/>]]>\
+                  </description>\n</item>\n<item><description>&lt;!' &lt;a href=\"x\"&gt;\
+                  </description></item>\n</rss>\n";
+    let variants = [
+        Variant {
+            name: "cdf".into(),
+            content_type: "application/xml",
+            body: cdf.into_bytes(),
+            title: String::new(),
+        },
+        Variant {
+            name: "markup-only".into(),
+            content_type: "application/rss+xml",
+            body: markup.into(),
+            title: String::new(),
+        },
+    ];
+    let (dir, stderr) = poll_all(&server, &variants);
+    let db = dir.path().join("news.db");
+    for v in &variants {
+        let error = column(&db, &v.name, "last_error");
+        assert_eq!(column(&db, &v.name, "consecutive_failures"), "0", "{error}");
+    }
+    assert_eq!(titles(&db, "markup-only").len(), 2, "{stderr}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (url, published): (String, String) = conn
+        .query_row(
+            "SELECT a.url, coalesce(a.published_at, '') FROM articles a \
+             JOIN sources s ON s.id = a.source_id WHERE s.name = 'cdf'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(url, format!("{base}/cdf/1"));
+    assert!(published.starts_with("2026-01-12T13:00:00"), "{published}");
 }
 
 /// A named way to break a feed.

@@ -105,7 +105,7 @@ struct Capture {
 /// One item being read.
 #[derive(Default)]
 struct Draft {
-    /// `rdf:about` of an RSS 1.0 item.
+    /// `rdf:about` of an RSS 1.0 item, or `HREF` of a CDF one.
     about: Option<String>,
     title: Option<String>,
     links: Vec<(Option<String>, String)>,
@@ -117,6 +117,9 @@ struct Draft {
     author: Option<String>,
     /// Text of the item's other elements (category, comments, …), only for an identity.
     other_text: String,
+    /// The item tag's attributes and its fields as written, for the identity of an item whose
+    /// fields hold only markup (an image, a fragment) and so no text.
+    markup: String,
 }
 
 fn take_token(draft: &mut Draft, field: &mut Option<Capture>, token: Token<'_>) {
@@ -172,8 +175,14 @@ fn take_token(draft: &mut Draft, field: &mut Option<Capture>, token: Token<'_>) 
 
 impl Draft {
     fn new(attrs: &str) -> Draft {
+        // CDF (Microsoft's Channel Definition Format) gives an item's link and date as
+        // `<ITEM HREF=".." LASTMOD="..">` attributes.
         Draft {
-            about: attribute(attrs, "rdf:about").filter(|a| !a.trim().is_empty()),
+            about: attribute(attrs, "rdf:about")
+                .or_else(|| attribute(attrs, "href"))
+                .filter(|a| !a.trim().is_empty()),
+            updated: attribute(attrs, "lastmod").filter(|d| !d.trim().is_empty()),
+            markup: attrs.trim().trim_end_matches('/').trim().to_string(),
             ..Draft::default()
         }
     }
@@ -181,6 +190,7 @@ impl Draft {
     /// Keeps the first value of each field.
     fn set(&mut self, capture: Capture) {
         let text = capture.text;
+        self.markup.push_str(&text);
         let slot = match capture.field {
             Field::Title => &mut self.title,
             Field::Summary => &mut self.summary,
@@ -243,7 +253,8 @@ impl Draft {
                 summary.as_deref(),
                 content.as_deref(),
                 Some(&self.other_text),
-            ])?,
+            ])
+            .or_else(|| derived_id(&[Some(&self.markup)]))?,
         };
         let published = self
             .published
@@ -375,5 +386,35 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert!(items[0].guid.starts_with("urn:newswatch:text:"));
         assert_eq!(items[0].title, None);
+    }
+
+    #[test]
+    fn items_holding_only_markup_are_kept_by_their_markup() {
+        let text = r#"<rss><item><description><![CDATA[<img alt="&#169;" src="/p.png"/>]]></description></item>
+<item><description>&lt;!' &lt;a href="x"&gt;</description></item>
+<item><description><![CDATA[ <!DOCTYPE ]]></description></item></rss>"#;
+        let items = read_items(text, &url());
+        assert_eq!(items.len(), 3, "{items:#?}");
+        let mut guids: Vec<&str> = items.iter().map(|i| i.guid.as_str()).collect();
+        guids.dedup();
+        assert_eq!(guids.len(), 3, "each keeps its own identity: {guids:?}");
+        assert!(guids.iter().all(|g| g.starts_with("urn:newswatch:text:")));
+    }
+
+    #[test]
+    fn cdf_items_give_their_link_and_date_in_attributes() {
+        let text = r#"<CHANNEL HREF="http://example.kz/"><ITEM HREF="http://example.kz/cdf/1">
+</ITEM><ITEM LASTMOD="2024-04-06T23:05:43-05:00"></ITEM></CHANNEL>"#;
+        let items = read_items(text, &url());
+        assert_eq!(items.len(), 2, "{items:#?}");
+        assert_eq!(
+            items[0].link.as_ref().map(Url::as_str),
+            Some("http://example.kz/cdf/1")
+        );
+        assert_eq!(items[0].guid, "http://example.kz/cdf/1");
+        assert_eq!(
+            items[1].published.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2024-04-07T04:05:43+00:00")
+        );
     }
 }
