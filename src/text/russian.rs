@@ -5,11 +5,36 @@
 //! vowel, й or ь removed) + a Russian ending" of its own kind (noun, adjective, surname). Must not be applied to words holding
 //! Kazakh-only letters (the caller checks).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
+
+/// Nouns whose stem changes (дочь → дочер-и, заём → займ-а, человек → люд-и), from the
+/// OpenCorpora dictionary (CC BY-SA 3.0); see the header of the file and
+/// `src/text/russian_stems.py`, which regenerates it.
+const CHANGED_STEMS: &str = include_str!("russian_stems.tsv");
+
+static CHANGED: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    CHANGED_STEMS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(lemma, stems)| (lemma, stems.split(' ').collect()))
+        .collect()
+});
+
+/// The other stems a noun lemma (normalised, ё as е) builds forms on, per the dictionary.
+pub fn changed_stems(lemma: &str) -> &'static [&'static str] {
+    CHANGED.get(lemma).map_or(&[], Vec::as_slice)
+}
+
+/// True if `rest` is a noun case ending (what follows a changed stem).
+pub fn is_noun_ending(rest: &str) -> bool {
+    NOUN_ENDINGS.contains(&rest)
+}
 
 /// Case and number endings of nouns that may follow a base (the query without its final
 /// vowel, й or ь).
@@ -197,6 +222,15 @@ mod tests {
         assert!(ending_match("край", "края"));
         assert!(!ending_match("токаев", "токаевский"));
         assert!(!Endings::of("суд").accepts("ья"));
+    }
+
+    #[test]
+    fn the_dictionary_knows_changing_stems() {
+        assert!(changed_stems("дочь").contains(&"дочер"));
+        assert!(changed_stems("заем").contains(&"займ"));
+        assert!(changed_stems("человек").contains(&"люд"));
+        assert!(changed_stems("стол").is_empty());
+        assert!(CHANGED.len() > 2000);
     }
 
     #[test]

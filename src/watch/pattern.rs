@@ -54,6 +54,8 @@ struct PatternForm {
     stem: String,
     /// The Russian endings the query word may take.
     endings: russian::Endings,
+    /// Other stems of a Russian noun, from the dictionary (дочь: дочер-).
+    changed: &'static [&'static str],
     keys: Vec<String>,
 }
 
@@ -83,6 +85,11 @@ impl PatternForm {
             fleeting: russian::without_fleeting(&base),
             stem: form.russian_stem(),
             endings: russian::Endings::of(&form.norm),
+            changed: if morph {
+                russian::changed_stems(&form.norm)
+            } else {
+                &[]
+            },
             skel_base: skeleton(&base),
             base,
             keys: Vec::new(),
@@ -109,6 +116,7 @@ impl PatternForm {
                     starts.push(skeleton(head));
                 }
                 starts.extend(self.fleeting.iter().map(|f| skeleton(f)));
+                starts.extend(self.changed.iter().map(|s| skeleton(s)));
             }
         }
         let mut keys: Vec<String> = starts
@@ -175,6 +183,11 @@ impl PatternForm {
         (!short && !stem.is_empty() && self.same_stem(text))
             || ending(&text.norm, &self.base, self.endings)
             || self.fleeting_match(&text.norm, short)
+            || self.changed.iter().any(|s| {
+                text.norm
+                    .strip_prefix(s)
+                    .is_some_and(|r| !r.is_empty() && russian::is_noun_ending(r))
+            })
     }
 
     /// A lower-case query meeting a capitalised word that is the query plus a surname
