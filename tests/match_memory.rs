@@ -54,7 +54,7 @@ fn peak_of(work: impl FnOnce()) -> usize {
 
 #[test]
 fn matching_memory_is_a_small_multiple_of_the_text() {
-    let text = format!("{}\n", "саяси тұтқындарға ".repeat(10)).repeat(6000);
+    let text = format!("{}\n", "саяси тұтқындарға ".repeat(10)).repeat(3000);
     let phrase_255 = format!("\"{}\"", vec!["саяси"; 255].join(" "));
     let prefix_250 = vec!["саяси*"; 250].join(" ");
     let queries = [

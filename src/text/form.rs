@@ -22,6 +22,8 @@ pub struct Form {
     /// Russian rules do not apply: `norm` holds a Kazakh-only letter, or the word stands
     /// in a Kazakh-language text.
     pub kazakh: bool,
+    /// The word was written with a capital first letter (a name, or a sentence start).
+    pub capital: bool,
 }
 
 impl Form {
@@ -33,6 +35,7 @@ impl Form {
             norm: norm.into_boxed_str(),
             latin,
             guessed: false,
+            capital: false,
         }
     }
 
@@ -56,11 +59,19 @@ pub fn script_of(raw: &str) -> Script {
 /// All forms of a raw word. Latin words are transliterated with each of `schemes`; more
 /// than one scheme means the scheme is unknown and the transliterations are `guessed`.
 pub fn analyse(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
+    let capital = raw.chars().next().is_some_and(char::is_uppercase);
+    let mut forms = readings(raw, schemes);
+    forms.iter_mut().for_each(|f| f.capital = capital);
+    forms
+}
+
+fn readings(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
     if !raw.chars().any(is_latin) {
         return vec![Form::new(normalise(raw), false)];
     }
     let (fixed, script) = repair(&clean(raw));
-    let mut forms = vec![Form::new(lower(&fixed), script == Script::Latin)];
+    let latin = lower(&fixed).trim_end_matches('\'').to_string();
+    let mut forms = vec![Form::new(latin, script == Script::Latin)];
     if script == Script::Latin {
         for scheme in schemes {
             let cyr = to_cyrillic(&fixed, *scheme);

@@ -17,11 +17,12 @@ pub fn is_ignorable(c: char) -> bool {
     )
 }
 
-/// Unifies the apostrophe and in-word hyphen look-alikes to `'` and `-`.
+/// Unifies the apostrophe and in-word hyphen look-alikes (and the underscore) to `'` and `-`.
 pub fn unify_punct(c: char) -> char {
     match c {
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{0060}' | '\u{00B4}' => '\'',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' => '-',
+        // An underscore joins words in hashtags (#санкт_петербург).
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '_' => '-',
         other => other,
     }
 }
@@ -177,6 +178,7 @@ mod tests {
     fn unifies_apostrophes_hyphens_and_schwa() {
         assert_eq!(normalise("Twitter’де"), "twitter'де");
         assert_eq!(normalise("зауыт‑фабрика"), "зауыт-фабрика");
+        assert_eq!(normalise("санкт_петербург"), "санкт-петербург");
         assert_eq!(normalise("əкім"), "әкім");
         assert_eq!(normalise("Ҡазаҡстан"), "қазақстан");
     }

@@ -5,7 +5,7 @@
 //! those joiners. Sentence ends (. ! ? ; … and line breaks) are counted so phrases never
 //! span two sentences. This module must not normalise or interpret words.
 
-use super::normalize::{is_joiner, is_word_char};
+use super::normalize::{is_joiner, is_word_char, unify_punct};
 
 /// One token of a text: byte range, its parts' byte ranges and its sentence number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +22,12 @@ pub struct Token {
 
 fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ';' | '…' | '\n' | '\r' | '\u{2029}')
+}
+
+/// An apostrophe closing a word after a Latin letter that the 2017 Kazakh alphabet marks
+/// with it (ken' = кең) belongs to the word.
+fn marks_2017_letter(before: char, c: char) -> bool {
+    unify_punct(c) == '\'' && "agionscuyAGIONSCUY".contains(before)
 }
 
 /// A token as seen while scanning: its parts borrow the scanner's buffer.
@@ -84,14 +90,21 @@ pub fn for_each_token(text: &str, emit: impl FnMut(TokenRef<'_>)) {
     let mut parts: Vec<(usize, usize)> = Vec::new();
     let mut part_start: Option<usize> = None;
     let mut iter = text.char_indices().peekable();
+    let mut prev = ' ';
     while let Some((i, c)) = iter.next() {
+        let before = std::mem::replace(&mut prev, c);
         if is_word_char(c) {
             part_start.get_or_insert(i);
             continue;
         }
         let next_is_word = iter.peek().is_some_and(|(_, n)| is_word_char(*n));
         if let Some(s) = part_start.take() {
-            parts.push((s, i));
+            let end = if !next_is_word && marks_2017_letter(before, c) {
+                i + c.len_utf8()
+            } else {
+                i
+            };
+            parts.push((s, end));
             if is_joiner(c) && next_is_word {
                 continue;
             }
@@ -161,6 +174,15 @@ mod tests {
     fn an_initial_does_not_end_a_sentence() {
         let s: Vec<u32> = words("Н. Назарбаев келді").iter().map(|w| w.1).collect();
         assert_eq!(s, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn a_2017_apostrophe_ending_a_word_stays_in_it() {
+        assert_eq!(
+            words("ken' dala. Abai's"),
+            vec![("ken'", 0), ("dala", 0), ("Abai's", 1)]
+        );
+        assert_eq!(words("'sóz' сөз'"), vec![("sóz", 0), ("сөз", 0)]);
     }
 
     #[test]

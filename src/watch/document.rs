@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use super::ast::Field;
-use crate::text::script::{ALL_SCHEMES, Scheme, Script, pick_scheme, scheme_votes};
+use crate::text::kazakh::is_kazakh_ending;
+use crate::text::normalize::normalise;
+use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
 use crate::text::{Form, TokenRef, analyse, for_each_token, script_of};
 
 /// Longest field matched, in bytes; text beyond it is not looked at (articles are far
@@ -55,7 +57,7 @@ fn has_latin(s: &str) -> bool {
 
 /// Picks the Latin-Kazakh scheme(s) from the document's own Latin-script words.
 fn document_schemes(fields: [&str; 2]) -> Vec<Scheme> {
-    let mut votes = [0; 3];
+    let mut votes = Votes::default();
     for text in fields {
         for_each_token(text, |t| {
             let word = text.get(t.start..t.end).unwrap_or_default();
@@ -118,6 +120,11 @@ impl<'t> Builder<'t> {
                 let word = self.word(text.get(t.start..t.end).unwrap_or_default());
                 units.push(unit((pos, last), t.sentence, (t.start, t.end), word));
             }
+            if let Some(head_end) = ending_after_head(text, t.parts) {
+                let word = self.word(text.get(t.start..head_end).unwrap_or_default());
+                let span = (pos, last.saturating_sub(1));
+                units.push(unit(span, t.sentence, (t.start, head_end), word));
+            }
             for (i, &(start, end)) in (0u32..).zip(t.parts) {
                 let word = self.word(text.get(start..end).unwrap_or_default());
                 self.count_script(word);
@@ -129,6 +136,17 @@ impl<'t> Builder<'t> {
         units.shrink_to_fit();
         units
     }
+}
+
+/// A token of three or more parts whose last part is a hyphenated Kazakh ending
+/// (COVID-19-ға, ҚР-ның is two parts and needs no help): the end of the parts before it, so
+/// the token without its ending is a word too.
+fn ending_after_head(text: &str, parts: &[(usize, usize)]) -> Option<usize> {
+    let [.., (_, head_end), (s, e)] = parts else {
+        return None;
+    };
+    let last = normalise(text.get(*s..*e)?);
+    (parts.len() >= 3 && is_kazakh_ending(&last)).then_some(*head_end)
 }
 
 fn unit(span: (u32, u32), sentence: u32, bytes: (usize, usize), word: u32) -> Unit {

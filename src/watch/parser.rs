@@ -10,7 +10,7 @@ use super::QueryError;
 use super::ast::{Field, Node, Term, WordKind};
 use super::lexer::{Tok, lex};
 use super::pattern::WordPattern;
-use crate::text::script::{ALL_SCHEMES, Scheme, Script, pick_scheme, scheme_votes};
+use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
 use crate::text::{script_of, tokenize};
 
 /// Deepest nesting of parentheses accepted (keeps recursion bounded).
@@ -105,7 +105,7 @@ fn bare_words_as_phrase(toks: Vec<(Tok, usize)>) -> Vec<(Tok, usize)> {
 }
 
 fn query_schemes(toks: &[(Tok, usize)]) -> Vec<Scheme> {
-    let mut votes = [0; 3];
+    let mut votes = Votes::default();
     for (tok, _) in toks {
         if let Tok::Word(w, _) | Tok::Phrase(w) = tok {
             for word in w.split_whitespace() {

@@ -49,9 +49,13 @@ struct PatternForm {
     skel_variants: Vec<Variant>,
     base: String,
     skel_base: String,
-    fleeting: Option<String>,
+    fleeting: Vec<String>,
     /// Snowball Russian stem of the query word.
     stem: String,
+    /// The Russian endings the query word may take.
+    endings: russian::Endings,
+    /// Other stems of a Russian noun, from the dictionary (дочь: дочер-).
+    changed: &'static [&'static str],
     keys: Vec<String>,
 }
 
@@ -80,6 +84,12 @@ impl PatternForm {
         let mut pf = PatternForm {
             fleeting: russian::without_fleeting(&base),
             stem: form.russian_stem(),
+            endings: russian::Endings::of(&form.norm),
+            changed: if morph {
+                russian::changed_stems(&form.norm)
+            } else {
+                &[]
+            },
             skel_base: skeleton(&base),
             base,
             keys: Vec::new(),
@@ -105,7 +115,8 @@ impl PatternForm {
                 if let Some((head, _)) = russian::fleeting_plural_head(&self.base) {
                     starts.push(skeleton(head));
                 }
-                starts.extend(self.fleeting.as_deref().map(skeleton));
+                starts.extend(self.fleeting.iter().map(|f| skeleton(f)));
+                starts.extend(self.changed.iter().map(|s| skeleton(s)));
             }
         }
         let mut keys: Vec<String> = starts
@@ -123,7 +134,7 @@ impl PatternForm {
     }
 
     fn russian(&self) -> bool {
-        self.chars >= 3 && russian::looks_russian(&self.form.norm)
+        self.chars >= 2 && russian::looks_russian(&self.form.norm)
     }
 
     fn matches(&self, kind: WordKind, text: &Form) -> bool {
@@ -146,7 +157,13 @@ impl PatternForm {
     }
 
     fn matches_plain(&self, text: &Form) -> bool {
-        if text.norm == self.form.norm || chain(&self.variants, &text.norm, false) {
+        if text.norm == self.form.norm {
+            return true;
+        }
+        if self.surname_of(text) {
+            return false;
+        }
+        if chain(&self.variants, &text.norm, false) {
             return true;
         }
         let russian = self.russian() && !text.kazakh;
@@ -155,22 +172,52 @@ impl PatternForm {
         }
         self.skeleton_ok(text)
             && (chain(&self.skel_variants, &text.skel, true)
-                || (!text.kazakh && self.chars >= 4 && ending(&text.skel, &self.skel_base, false)))
+                || (!text.kazakh
+                    && self.chars >= 4
+                    && ending(&text.skel, &self.skel_base, self.endings)))
     }
 
     fn russian_match(&self, text: &Form) -> bool {
         let short = self.chars <= 3;
         let stem = self.stem.as_str();
-        (!short && !stem.is_empty() && text.russian_stem() == stem && !undoubled(stem, self, text))
-            || ending(&text.norm, &self.base, short)
-            || (!short && self.fleeting_match(&text.norm))
+        (!short && !stem.is_empty() && self.same_stem(text))
+            || ending(&text.norm, &self.base, self.endings)
+            || self.fleeting_match(&text.norm, short)
+            || self.changed.iter().any(|s| {
+                text.norm
+                    .strip_prefix(s)
+                    .is_some_and(|r| !r.is_empty() && russian::is_noun_ending(r))
+            })
     }
 
-    fn fleeting_match(&self, text: &str) -> bool {
-        russian::is_fleeting_plural(text, &self.base)
-            || self.fleeting.as_ref().is_some_and(|f| {
+    /// A lower-case query meeting a capitalised word that is the query plus a surname
+    /// suffix (волк, Волков): a name, not the noun.
+    fn surname_of(&self, text: &Form) -> bool {
+        !self.form.capital
+            && text.capital
+            && text
+                .norm
+                .strip_prefix(self.base.as_str())
+                .is_some_and(|r| ["ов", "ев", "ин", "ын"].iter().any(|s| r.starts_with(s)))
+    }
+
+    /// Same Snowball stem, and what follows it in the text is an ending of the query's
+    /// kind: Snowball also strips derivational suffixes (митингующими → митинг), which
+    /// only `word*` may reach.
+    fn same_stem(&self, text: &Form) -> bool {
+        let stem = self.stem.as_str();
+        text.norm
+            .strip_prefix(stem)
+            .is_some_and(|rest| self.endings.accepts(rest) || self.endings.accepts_after_stem(rest))
+            && text.russian_stem() == stem
+            && !undoubled(stem, self, text)
+    }
+
+    fn fleeting_match(&self, text: &str, short: bool) -> bool {
+        (!short && russian::is_fleeting_plural(text, &self.base))
+            || self.fleeting.iter().any(|f| {
                 text.strip_prefix(f.as_str())
-                    .is_some_and(|r| !r.is_empty() && russian::is_case_ending(r, false))
+                    .is_some_and(|r| !r.is_empty() && self.endings.accepts(r))
             })
     }
 }
@@ -182,11 +229,8 @@ fn chain(variants: &[Variant], text: &str, fold: bool) -> bool {
     })
 }
 
-fn ending(text: &str, base: &str, short: bool) -> bool {
-    base.chars().count() >= 3
-        && text
-            .strip_prefix(base)
-            .is_some_and(|r| russian::is_case_ending(r, short))
+fn ending(text: &str, base: &str, endings: russian::Endings) -> bool {
+    base.chars().count() >= 2 && text.strip_prefix(base).is_some_and(|r| endings.accepts(r))
 }
 
 /// Snowball strips a doubled н (законными → закон); a query without нн must not take it.

@@ -317,6 +317,25 @@ pub fn is_ending_chain(rest: &str, prev: Class, start: Start, fold: bool) -> boo
     parse(rest, PLURAL, st, start, fold)
 }
 
+/// True if `word` (normalised) is on its own a chain of case or plural endings after some
+/// stem, as written after a hyphen: -ға, -ның, -тың, -дағы, -лар.
+pub fn is_kazakh_ending(word: &str) -> bool {
+    const CLASSES: [Class; 7] = [
+        Class::Vowel,
+        Class::Nasal,
+        Class::L,
+        Class::Sonorant,
+        Class::Sibilant,
+        Class::Voiced,
+        Class::Voiceless,
+    ];
+    !word.is_empty()
+        && word.chars().all(|c| c.is_alphabetic() && !c.is_ascii())
+        && CLASSES
+            .iter()
+            .any(|c| is_ending_chain(word, *c, Start::Any, false))
+}
+
 /// Like [`is_ending_chain`] after a stem that itself ends in the 3rd-person possessive
 /// (алды → алды-нда): the possessive's case shapes are allowed too.
 fn is_chain_after_third(rest: &str, fold: bool) -> bool {
