@@ -14,8 +14,8 @@ use scraper::{Html, Node};
 
 /// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes.
 const READABILITY_F1_FLOOR: f64 = 0.9884 - 0.01;
-/// Fundus F1 measured in-process when this floor was set (0.9312), minus 0.01 of slack.
-const FUNDUS_F1_FLOOR: f64 = 0.9312 - 0.01;
+/// Fundus F1 measured in-process when this floor was set (0.9350), minus 0.01 of slack.
+const FUNDUS_F1_FLOOR: f64 = 0.9350 - 0.01;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -134,6 +134,8 @@ const UNLIKELY: &[&str] = &[
     "cookie",
     "read-also",
     "readalso",
+    "modal",
+    "consent",
 ];
 
 /// Fragments that rescue an "unlikely" block because content often carries them too.

@@ -234,3 +234,17 @@ fn json_ld_article_body_drops_the_byline_the_markup_keeps() {
     assert!(!body.contains("Айгүл"), "{body}");
     assert!(body.ends_with("салтанатты жиында."), "{body}");
 }
+
+#[test]
+fn a_consent_dialog_longer_than_the_article_is_not_the_article() {
+    let consent = "<p>Біз сайтты жақсарту үшін cookie файлдарын, жарнама серіктестерін және талдау құралдарын қолданамыз, келісесіз бе, әлде баптауларды өзгертесіз бе?</p>"
+        .repeat(6);
+    let page = format!(
+        "<html><body><div class=\"article\">{PARAGRAPHS}{PARAGRAPHS}</div>\
+         <div id=\"cmp-modal\" class=\"modal fade\"><div class=\"modal-dialog\">{consent}</div></div>\
+         </body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("жаңа мектеп ашылды"), "{body}");
+    assert!(!body.contains("cookie"), "{body}");
+}
