@@ -155,11 +155,9 @@ fn a_followed_outlet_link_joins_the_outlets_own_copy_with_one_alert() {
         ),
         1
     );
-    assert_eq!(
-        server.hits("/ru/miting.html"),
-        1,
-        "the outlet page is fetched once"
-    );
+    // The feed and the channel are polled at once, so both may fetch the page before either
+    // stored it; dedup still makes it one article with one alert.
+    assert!(server.hits("/ru/miting.html") <= 2);
 }
 
 #[test]
