@@ -47,6 +47,7 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
             a.source_name
         );
         println!("    {}", a.url);
+        println!("    {}", ids_line(a.article_id, a.story_id));
         println!("    {}", a.snippet.replace('\n', " "));
         let summary = if a.deliveries.is_empty() {
             "no sinks"
@@ -59,6 +60,14 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where an alert leads: its article and story ids, as `article` and `story` take them.
+pub(super) fn ids_line(article_id: i64, story_id: Option<i64>) -> String {
+    match story_id {
+        Some(story) => format!("article {article_id}, story {story}"),
+        None => format!("article {article_id}"),
+    }
 }
 
 /// One delivery's state in words.

@@ -1,6 +1,7 @@
 //! Command-line commands: each is a thin layer over the library.
 
 mod alerts;
+mod demo;
 mod inspect;
 mod run;
 mod signals;
@@ -30,6 +31,12 @@ pub struct ConfigArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Try newswatch offline: poll a bundled sample site once and show the alerts.
+    Demo {
+        /// Keep the demo's config and database in this folder (default: a temporary one).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the daemon (until SIGTERM/SIGINT, or one pass with --once).
     Run {
         #[command(flatten)]
@@ -145,6 +152,7 @@ enum AlertsAction {
 /// Runs the parsed command.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Demo { dir } => demo::demo(dir.as_deref()),
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
         Command::Stats { config } => inspect::stats(&config.config),
