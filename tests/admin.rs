@@ -7,6 +7,8 @@
 #[allow(dead_code)]
 mod common;
 
+#[path = "admin/backup.rs"]
+mod backup;
 #[path = "admin/demo.rs"]
 mod demo;
 

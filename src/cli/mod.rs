@@ -1,6 +1,7 @@
 //! Command-line commands: each is a thin layer over the library.
 
 mod alerts;
+mod backup;
 mod demo;
 mod inspect;
 mod run;
@@ -49,6 +50,13 @@ enum Command {
     CheckConfig {
         #[command(flatten)]
         config: ConfigArg,
+    },
+    /// Copy the database to FILE while the daemon runs (SQLite online backup), checked.
+    Backup {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The backup file to create; it must not exist.
+        file: PathBuf,
     },
     /// Totals: sources, articles, alerts, deliveries.
     Stats {
@@ -155,6 +163,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { dir } => demo::demo(dir.as_deref()),
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
+        Command::Backup { config, file } => backup::backup(&config.config, &file),
         Command::Stats { config } => inspect::stats(&config.config),
         Command::Sources { config } => inspect::sources(&config.config),
         Command::Alerts {

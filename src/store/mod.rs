@@ -5,6 +5,7 @@
 //! no business rules: it stores what it is told, atomically.
 
 mod articles;
+mod backup;
 mod batch;
 mod deliveries;
 mod links;
@@ -27,6 +28,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
+pub use backup::{BackupError, BackupReport};
 pub use batch::Batch;
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use lock::{DaemonLock, LockError, daemon_running, lock_path};
