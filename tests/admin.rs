@@ -11,6 +11,8 @@ mod common;
 mod backup;
 #[path = "admin/demo.rs"]
 mod demo;
+#[path = "admin/json.rs"]
+mod json;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -4,6 +4,7 @@ mod alerts;
 mod backup;
 mod demo;
 mod inspect;
+mod json;
 mod run;
 mod signals;
 mod story;
@@ -62,11 +63,17 @@ enum Command {
     Stats {
         #[command(flatten)]
         config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Every source with its polling health.
     Sources {
         #[command(flatten)]
         config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Recent alerts with each sink's delivery state; `alerts retry` queues deliveries again.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -79,6 +86,9 @@ enum Command {
         /// At most this many alerts.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
         #[command(subcommand)]
         action: Option<AlertsAction>,
     },
@@ -91,6 +101,9 @@ enum Command {
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// A story with all its copies, the sources and URLs that delivered them, and their versions.
     Story {
@@ -101,6 +114,9 @@ enum Command {
         /// Treat ID as an article id and show that article's story.
         #[arg(long)]
         article: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Extract the article from a saved HTML page and print its text (or JSON).
     Extract {
@@ -138,6 +154,9 @@ enum Command {
         /// With --db: print at most this many matches.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -157,6 +176,16 @@ enum AlertsAction {
     },
 }
 
+impl Cli {
+    /// The config file a daemon run reads, whose `[log] format` picks the log format.
+    pub fn run_config(&self) -> Option<&std::path::Path> {
+        match &self.command {
+            Command::Run { config, .. } => Some(&config.config),
+            _ => None,
+        }
+    }
+}
+
 /// Runs the parsed command.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -164,8 +193,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
         Command::Backup { config, file } => backup::backup(&config.config, &file),
-        Command::Stats { config } => inspect::stats(&config.config),
-        Command::Sources { config } => inspect::sources(&config.config),
+        Command::Stats { config, json } => inspect::stats(&config.config, json),
+        Command::Sources { config, json } => inspect::sources(&config.config, json),
         Command::Alerts {
             action: Some(AlertsAction::Retry { config, id, dead }),
             ..
@@ -174,8 +203,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config: Some(config),
             since,
             limit,
+            json,
             action: None,
-        } => alerts::list(&config.config, since.as_deref(), limit),
+        } => alerts::list(&config.config, since.as_deref(), limit, json),
         Command::Alerts { .. } => {
             eprintln!("error: `newswatch alerts` needs --config FILE (or NEWSWATCH_CONFIG)");
             Ok(ExitCode::from(2))
@@ -184,12 +214,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config,
             query,
             limit,
-        } => inspect::search(&config.config, &query, limit),
+            json,
+        } => inspect::search(&config.config, &query, limit, json),
         Command::Story {
             config,
             id,
             article,
-        } => story::story(&config.config, id, article),
+            json,
+        } => story::story(&config.config, id, article, json),
         Command::Extract {
             file,
             url,
@@ -203,10 +235,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config,
             since,
             limit,
+            json,
         } => match (file, config) {
-            (Some(file), _) => tools::match_file(&query, &file),
+            (Some(file), _) => tools::match_file(&query, &file, json),
             (None, Some(config)) if db => {
-                inspect::match_stored(&config, &query, since.as_deref(), limit)
+                inspect::match_stored(&config, &query, since.as_deref(), limit, json)
             }
             _ => anyhow::bail!("match needs --file FILE, or --db with --config FILE"),
         },
