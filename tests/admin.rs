@@ -13,6 +13,8 @@ mod backup;
 mod demo;
 #[path = "admin/json.rs"]
 mod json;
+#[path = "admin/verbs.rs"]
+mod verbs;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Command-line commands: each is a thin layer over the library.
 
+mod admin;
 mod alerts;
 mod backup;
 mod demo;
@@ -118,6 +119,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Each watch rule: its query, scope and alerts in the last 24 hours and 7 days.
+    Rules {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered.
+    Sinks {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// One stored article: metadata, story, alerts and (with --text) its stored text.
+    Article {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The article id (as `alerts` and `search` show it).
+        id: i64,
+        /// Also print the stored text.
+        #[arg(long)]
+        text: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
     /// Extract the article from a saved HTML page and print its text (or JSON).
     Extract {
         /// The HTML file.
@@ -222,6 +252,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             article,
             json,
         } => story::story(&config.config, id, article, json),
+        Command::Rules { config, json } => admin::rules(&config.config, json),
+        Command::Sinks { config, json } => admin::sinks(&config.config, json),
+        Command::Article {
+            config,
+            id,
+            text,
+            json,
+        } => admin::article(&config.config, id, text, json),
         Command::Extract {
             file,
             url,
