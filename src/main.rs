@@ -8,11 +8,12 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use newswatch::config::LogFormat;
 
 fn main() -> ExitCode {
     newswatch::poll::limit_malloc_arenas();
     let args = cli::Cli::parse();
-    init_tracing();
+    init_tracing(log_format(&args));
     match cli::execute(args) {
         Ok(code) => code,
         Err(err) => {
@@ -22,19 +23,37 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr (journald collects them under systemd); `RUST_LOG` tunes the filter
-/// (see [`log_filter`]).
-fn init_tracing() {
+/// `NEWSWATCH_LOG_FORMAT` (`text` or `json`), else the run config's `[log] format`.
+fn log_format(args: &cli::Cli) -> LogFormat {
+    match std::env::var("NEWSWATCH_LOG_FORMAT") {
+        Ok(word) => LogFormat::from_word(word.trim()).unwrap_or_else(|| {
+            eprintln!(
+                "warning: NEWSWATCH_LOG_FORMAT={word:?} is not \"text\" or \"json\"; logging text"
+            );
+            LogFormat::Text
+        }),
+        Err(_) => args
+            .run_config()
+            .and_then(LogFormat::of_config)
+            .unwrap_or_default(),
+    }
+}
+
+/// Logs go to stderr (journald collects them under systemd), as text or one JSON object per
+/// line; `RUST_LOG` tunes the filter (see [`log_filter`]).
+fn init_tracing(format: LogFormat) {
     let filter = log_filter(std::env::var("RUST_LOG").ok().as_deref());
     let filter = tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|err| {
         eprintln!("warning: RUST_LOG={filter:?} is not a valid filter ({err}); using the default");
         tracing_subscriber::EnvFilter::new(log_filter(None))
     });
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
 }
 
 /// The log sink's events: alerts, never hidden by a level meant for diagnostics.

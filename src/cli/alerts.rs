@@ -8,6 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use newswatch::store::{DeliveryRow, Store};
 
+use super::json;
 use super::run::load_config;
 
 /// Opens the config's database: read-only to list, writable to requeue.
@@ -25,7 +26,12 @@ fn open_store(config_path: &Path, writable: bool) -> Result<Store, ExitCode> {
 }
 
 /// `newswatch alerts [--since DURATION] [--limit N]`.
-pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<ExitCode> {
+pub fn list(
+    config: &Path,
+    since: Option<&str>,
+    limit: usize,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
     let since = match since.map(parse_since).transpose() {
         Ok(since) => since.unwrap_or(DateTime::<Utc>::MIN_UTC),
         Err(err) => {
@@ -37,7 +43,17 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
         Ok(store) => store,
         Err(code) => return Ok(code),
     };
-    for a in store.alerts_since(since, limit)? {
+    let alerts = store.alerts_since(since, limit)?;
+    if as_json {
+        let mut listed = Vec::with_capacity(alerts.len());
+        for a in alerts {
+            let deliveries = store.deliveries_of(a.id)?;
+            listed.push(json::Alert::new(a, deliveries));
+        }
+        json::print(&serde_json::json!({ "alerts": listed }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for a in alerts {
         println!(
             "#{} {} [{}] {} ({})",
             a.id,
@@ -47,6 +63,7 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
             a.source_name
         );
         println!("    {}", a.url);
+        println!("    {}", ids_line(a.article_id, a.story_id));
         println!("    {}", a.snippet.replace('\n', " "));
         let summary = if a.deliveries.is_empty() {
             "no sinks"
@@ -59,6 +76,14 @@ pub fn list(config: &Path, since: Option<&str>, limit: usize) -> anyhow::Result<
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where an alert leads: its article and story ids, as `article` and `story` take them.
+pub(super) fn ids_line(article_id: i64, story_id: Option<i64>) -> String {
+    match story_id {
+        Some(story) => format!("article {article_id}, story {story}"),
+        None => format!("article {article_id}"),
+    }
 }
 
 /// One delivery's state in words.

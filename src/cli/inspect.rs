@@ -9,6 +9,7 @@ use newswatch::store::{Store, StoreError};
 use newswatch::watch::{Document, Query};
 
 use super::alerts::parse_since;
+use super::json;
 
 use super::run::load_config;
 
@@ -33,9 +34,13 @@ macro_rules! store_or_exit {
 }
 
 /// `newswatch stats`.
-pub fn stats(config: &Path) -> anyhow::Result<ExitCode> {
+pub fn stats(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     let store = store_or_exit!(config);
     let s = store.stats()?;
+    if as_json {
+        json::print(&s)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("sources:    {} ({} failing)", s.sources, s.failing_sources);
     println!(
         "articles:   {} ({} in the last 24h)",
@@ -50,13 +55,14 @@ pub fn stats(config: &Path) -> anyhow::Result<ExitCode> {
 }
 
 /// `newswatch sources`: one line per source with its health, then why it fails if it does.
-pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
+pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     let (config, store) = match open_with_config(config) {
         Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
     let details = store.polling_details()?;
     let ways = store.source_ways()?;
+    let mut listed = Vec::new();
     for s in store.source_rows()? {
         let detail = details.get(&s.name);
         let kind = detail.and_then(|d| d.failure_kind.as_deref());
@@ -67,12 +73,37 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
             (true, n, _) => format!("FAILING x{n} {}", kind.unwrap_or("")),
         };
         // Until the first success the adaptive interval is the configured one.
-        let every = detail
+        let interval = detail
             .and_then(|d| d.interval)
-            .or_else(|| config.source(&s.name).map(|c| c.interval))
-            .map_or("-".to_string(), |d| {
-                humantime::format_duration(d).to_string()
+            .or_else(|| config.source(&s.name).map(|c| c.interval));
+        if as_json {
+            listed.push(json::Source {
+                health: health_word(s.active, s.consecutive_failures, &s.last_success_at),
+                failure_kind: kind.map(str::to_string),
+                interval_seconds: interval.map(|d| d.as_secs()),
+                retry_after_at: detail.and_then(|d| d.retry_after_at.clone()),
+                watched_as: ways.get(&s.name).map(|way| json::Way {
+                    kind: way.kind.clone(),
+                    url: way.url.clone(),
+                    reason: way.reason.clone(),
+                    chosen_at: way.at.clone(),
+                }),
+                name: s.name,
+                url: s.url,
+                consecutive_failures: s.consecutive_failures,
+                last_status: s.last_status,
+                items_seen: s.items_seen,
+                last_attempt_at: s.last_attempt_at,
+                last_success_at: s.last_success_at,
+                next_due_at: s.next_due_at,
+                last_error: s.last_error.filter(|_| s.consecutive_failures > 0),
+                last_warning: s.last_warning,
             });
+            continue;
+        }
+        let every = interval.map_or("-".to_string(), |d| {
+            humantime::format_duration(d).to_string()
+        });
         println!(
             "{:<24} {:<20} status {:<4} every {:<8} items {:<6} last ok {:<20} next {:<20} {}",
             s.name,
@@ -98,11 +129,24 @@ pub fn sources(config: &Path) -> anyhow::Result<ExitCode> {
             println!("    watched as {kind} {url} ({reason}; chosen {})", way.at);
         }
     }
+    if as_json {
+        json::print(&serde_json::json!({ "sources": listed }))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A source's health in one word, for `--json`.
+fn health_word(active: bool, failures: i64, last_success: &Option<String>) -> &'static str {
+    match (active, failures, last_success) {
+        (false, _, _) => "removed",
+        (true, 0, Some(_)) => "ok",
+        (true, 0, None) => "new",
+        (true, _, _) => "failing",
+    }
+}
+
 /// `newswatch search QUERY`.
-pub fn search(config: &Path, query: &str, limit: usize) -> anyhow::Result<ExitCode> {
+pub fn search(config: &Path, query: &str, limit: usize, as_json: bool) -> anyhow::Result<ExitCode> {
     let store = store_or_exit!(config);
     let hits = match store.search(query, limit) {
         Ok(hits) => hits,
@@ -112,6 +156,13 @@ pub fn search(config: &Path, query: &str, limit: usize) -> anyhow::Result<ExitCo
         }
         Err(err) => return Err(err.into()),
     };
+    if as_json {
+        json::print(&json::Search {
+            query,
+            results: hits,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for h in &hits {
         println!(
             "#{} {} ({})",
@@ -134,7 +185,9 @@ pub fn match_stored(
     query: &str,
     since: Option<&str>,
     limit: usize,
+    as_json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let text = query;
     let query = match Query::parse(query) {
         Ok(query) => query,
         Err(err) => {
@@ -151,6 +204,7 @@ pub fn match_stored(
     };
     let store = store_or_exit!(config);
     let (mut after, mut scanned, mut found) = (0, 0, 0);
+    let mut matches = Vec::new();
     while found < limit {
         let batch = store.articles_since(since, after, 500)?;
         let Some(last) = batch.last() else { break };
@@ -160,6 +214,15 @@ pub fn match_stored(
             let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
             if let Some(hit) = query.find(&doc).filter(|_| found < limit) {
                 found += 1;
+                if as_json {
+                    matches.push(json::Match {
+                        article_id: Some(article.id),
+                        title: article.title.clone(),
+                        url: Some(article.url.clone()),
+                        snippet: hit.snippet,
+                    });
+                    continue;
+                }
                 println!(
                     "#{} {}",
                     article.id,
@@ -170,7 +233,15 @@ pub fn match_stored(
             }
         }
     }
-    eprintln!("{found} matching article(s) among {scanned} scanned");
+    if as_json {
+        json::print(&json::Matches {
+            query: text,
+            scanned,
+            matches,
+        })?;
+    } else {
+        eprintln!("{found} matching article(s) among {scanned} scanned");
+    }
     Ok(if found > 0 {
         ExitCode::SUCCESS
     } else {

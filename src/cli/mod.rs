@@ -1,8 +1,12 @@
 //! Command-line commands: each is a thin layer over the library.
 
+mod admin;
 mod alerts;
+mod backup;
+mod demo;
 mod discover;
 mod inspect;
+mod json;
 mod opml;
 mod run;
 mod signals;
@@ -32,6 +36,12 @@ pub struct ConfigArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Try newswatch offline: poll a bundled sample site once and show the alerts.
+    Demo {
+        /// Keep the demo's config and database in this folder (default: a temporary one).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the daemon (until SIGTERM/SIGINT, or one pass with --once).
     Run {
         #[command(flatten)]
@@ -45,15 +55,28 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Copy the database to FILE while the daemon runs (SQLite online backup), checked.
+    Backup {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The backup file to create; it must not exist.
+        file: PathBuf,
+    },
     /// Totals: sources, articles, alerts, deliveries.
     Stats {
         #[command(flatten)]
         config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Every source with its polling health.
     Sources {
         #[command(flatten)]
         config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Recent alerts with each sink's delivery state; `alerts retry` queues deliveries again.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -66,6 +89,9 @@ enum Command {
         /// At most this many alerts.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
         #[command(subcommand)]
         action: Option<AlertsAction>,
     },
@@ -78,6 +104,9 @@ enum Command {
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// A story with all its copies, the sources and URLs that delivered them, and their versions.
     Story {
@@ -88,6 +117,38 @@ enum Command {
         /// Treat ID as an article id and show that article's story.
         #[arg(long)]
         article: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each watch rule: its query, scope and alerts in the last 24 hours and 7 days.
+    Rules {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered.
+    Sinks {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// One stored article: metadata, story, alerts and (with --text) its stored text.
+    Article {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The article id (as `alerts` and `search` show it).
+        id: i64,
+        /// Also print the stored text.
+        #[arg(long)]
+        text: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Extract the article from a saved HTML page and print its text (or JSON).
     Extract {
@@ -125,6 +186,9 @@ enum Command {
         /// With --db: print at most this many matches.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Append the sources an OPML file names to the config (comments and layout kept).
     ImportOpml {
@@ -164,13 +228,25 @@ enum AlertsAction {
     },
 }
 
+impl Cli {
+    /// The config file a daemon run reads, whose `[log] format` picks the log format.
+    pub fn run_config(&self) -> Option<&std::path::Path> {
+        match &self.command {
+            Command::Run { config, .. } => Some(&config.config),
+            _ => None,
+        }
+    }
+}
+
 /// Runs the parsed command.
 pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Demo { dir } => demo::demo(dir.as_deref()),
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
-        Command::Stats { config } => inspect::stats(&config.config),
-        Command::Sources { config } => inspect::sources(&config.config),
+        Command::Backup { config, file } => backup::backup(&config.config, &file),
+        Command::Stats { config, json } => inspect::stats(&config.config, json),
+        Command::Sources { config, json } => inspect::sources(&config.config, json),
         Command::Alerts {
             action: Some(AlertsAction::Retry { config, id, dead }),
             ..
@@ -179,8 +255,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config: Some(config),
             since,
             limit,
+            json,
             action: None,
-        } => alerts::list(&config.config, since.as_deref(), limit),
+        } => alerts::list(&config.config, since.as_deref(), limit, json),
         Command::Alerts { .. } => {
             eprintln!("error: `newswatch alerts` needs --config FILE (or NEWSWATCH_CONFIG)");
             Ok(ExitCode::from(2))
@@ -189,12 +266,22 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config,
             query,
             limit,
-        } => inspect::search(&config.config, &query, limit),
+            json,
+        } => inspect::search(&config.config, &query, limit, json),
         Command::Story {
             config,
             id,
             article,
-        } => story::story(&config.config, id, article),
+            json,
+        } => story::story(&config.config, id, article, json),
+        Command::Rules { config, json } => admin::rules(&config.config, json),
+        Command::Sinks { config, json } => admin::sinks(&config.config, json),
+        Command::Article {
+            config,
+            id,
+            text,
+            json,
+        } => admin::article(&config.config, id, text, json),
         Command::Extract {
             file,
             url,
@@ -211,10 +298,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             config,
             since,
             limit,
+            json,
         } => match (file, config) {
-            (Some(file), _) => tools::match_file(&query, &file),
+            (Some(file), _) => tools::match_file(&query, &file, json),
             (None, Some(config)) if db => {
-                inspect::match_stored(&config, &query, since.as_deref(), limit)
+                inspect::match_stored(&config, &query, since.as_deref(), limit, json)
             }
             _ => anyhow::bail!("match needs --file FILE, or --db with --config FILE"),
         },

@@ -38,7 +38,7 @@ pub fn load_config(path: &Path) -> Result<Config, ExitCode> {
 
 /// Loads the config and checks that it can run here ([`preflight::check`]); on failure
 /// prints every problem and yields exit code 2.
-fn load_runnable(path: &Path) -> Result<Config, ExitCode> {
+pub(super) fn load_runnable(path: &Path) -> Result<Config, ExitCode> {
     let config = load_config(path)?;
     let problems = preflight::check(&config);
     if problems.is_empty() {

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use newswatch::store::{Store, StoryArticle, StoryView};
 
+use super::json;
 use super::run::load_config;
 
 /// Prints story `id` (or the story of article `id` with `by_article`); exit 1 if there is none.
-pub fn story(config: &Path, id: i64, by_article: bool) -> anyhow::Result<ExitCode> {
+pub fn story(config: &Path, id: i64, by_article: bool, as_json: bool) -> anyhow::Result<ExitCode> {
     let config = match load_config(config) {
         Ok(config) => config,
         Err(code) => return Ok(code),
@@ -24,7 +25,11 @@ pub fn story(config: &Path, id: i64, by_article: bool) -> anyhow::Result<ExitCod
         eprintln!("error: no {what} #{id} in {}", config.database.display());
         return Ok(ExitCode::from(1));
     };
-    print_story(&view);
+    if as_json {
+        json::print(&json::Story::from(view))?;
+    } else {
+        print_story(&view);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

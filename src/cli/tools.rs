@@ -9,6 +9,7 @@ use newswatch::files::{MAX_DOCUMENT_BYTES, read_capped};
 use newswatch::watch::{Document, Query};
 use url::Url;
 
+use super::json;
 use super::run::load_config;
 
 /// `newswatch extract --file PAGE.html [--url URL] [--json] [--config F]`.
@@ -47,7 +48,8 @@ pub fn extract(
 }
 
 /// `newswatch match --query Q --file F`.
-pub fn match_file(query: &str, file: &Path) -> anyhow::Result<ExitCode> {
+pub fn match_file(query: &str, file: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
+    let text_query = query;
     let query = match Query::parse(query) {
         Ok(query) => query,
         Err(err) => {
@@ -64,7 +66,29 @@ pub fn match_file(query: &str, file: &Path) -> anyhow::Result<ExitCode> {
     };
     let text = decode_text(&bytes, None);
     drop(bytes);
-    match query.find(&Document::new("", &text)) {
+    let hit = query.find(&Document::new("", &text));
+    let matched = hit.is_some();
+    if as_json {
+        json::print(&json::Matches {
+            query: text_query,
+            scanned: 1,
+            matches: hit
+                .into_iter()
+                .map(|h| json::Match {
+                    article_id: None,
+                    title: None,
+                    url: None,
+                    snippet: h.snippet,
+                })
+                .collect(),
+        })?;
+        return Ok(if matched {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    match hit {
         Some(hit) => {
             println!("{}", hit.snippet);
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 //! [`crate::files`]) and nothing else.
 
 mod kind;
+mod log;
 mod raw;
 mod sink;
 mod validate;
@@ -20,6 +21,7 @@ use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text_capped};
 use crate::watch::{Query, RuleScope};
 
 pub use kind::{PageSettings, SourceKind};
+pub use log::LogFormat;
 pub use sink::{
     CommandSpec, DeliveryMode, DigestSchedule, EmailSpec, RateLimit, RetryPolicy, Secret,
     SinkFilter, SinkKind, SinkSpec, SmtpTls, TelegramSpec, WebhookSpec,
@@ -45,6 +47,8 @@ pub struct Config {
     /// Per-site extraction rules (`[[site]]`), validated; they win over the generic extractor
     /// for their host and its subdomains.
     pub sites: Vec<SiteRule>,
+    /// The log line format (`[log] format`).
+    pub log_format: LogFormat,
 }
 
 /// HTTP client settings (`[fetch]`).

@@ -28,6 +28,15 @@ pub struct RawConfig {
     pub sinks: Vec<RawSink>,
     #[serde(default, rename = "site")]
     pub sites: Vec<Spanned<SiteRule>>,
+    #[serde(default)]
+    pub log: RawLog,
+}
+
+/// `[log]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    pub format: Option<Spanned<String>>,
 }
 
 /// `[storage]`.

@@ -7,8 +7,10 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{RawConfig, RawFetch, RawRule, RawSource, RawWatch, problem_at};
-use super::{Config, FetchSettings, Problem, RuleSpec, SinkSpec, SourceSpec, WatchSettings};
+use super::raw::{RawConfig, RawFetch, RawLog, RawRule, RawSource, RawWatch, problem_at};
+use super::{
+    Config, FetchSettings, LogFormat, Problem, RuleSpec, SinkSpec, SourceSpec, WatchSettings,
+};
 use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
@@ -164,6 +166,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .filter_map(|s| sinks::sink(&mut check, s, &mut known, path))
         .collect();
     let sites = site_rules(&mut check, raw.sites);
+    let log_format = log_format(&mut check, &raw.log);
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);
@@ -177,6 +180,23 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         watch,
         sinks,
         sites,
+        log_format,
+    })
+}
+
+fn log_format(check: &mut Checker, raw: &RawLog) -> LogFormat {
+    let Some(word) = &raw.format else {
+        return LogFormat::default();
+    };
+    LogFormat::from_word(word.get_ref()).unwrap_or_else(|| {
+        check.report(
+            word,
+            format!(
+                "log.format {:?} is not a format; write \"text\" or \"json\"",
+                word.get_ref()
+            ),
+        );
+        LogFormat::default()
     })
 }
 

@@ -4,7 +4,9 @@
 //! timeout so that admins can read it with `sqlite3` while the daemon writes. This module holds
 //! no business rules: it stores what it is told, atomically.
 
+mod admin;
 mod articles;
+mod backup;
 mod batch;
 mod deliveries;
 mod links;
@@ -27,7 +29,9 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags};
 
+pub use admin::{ArticleAlert, ArticleDetail, RuleActivity, SinkDeliveries};
 pub use articles::{NewAlert, NewArticle, StoreOutcome};
+pub use backup::{BackupError, BackupReport};
 pub use batch::Batch;
 pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery};
 pub use lock::{DaemonLock, LockError, daemon_running, lock_path};

@@ -56,6 +56,10 @@ pub struct SourceRow {
 pub struct AlertRow {
     /// Alert id.
     pub id: i64,
+    /// The matched article (`newswatch article ID`).
+    pub article_id: i64,
+    /// The article's story (`newswatch story ID`), when stories were recorded for it.
+    pub story_id: Option<i64>,
     /// When it was raised.
     pub created_at: String,
     /// Rule name.
@@ -148,7 +152,8 @@ impl Store {
     ) -> Result<Vec<AlertRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT al.id, al.created_at, al.rule_name, ar.title, ar.url, s.name, al.snippet,
-                    (SELECT group_concat(d.sink || '=' || d.state, ', ') FROM deliveries d WHERE d.alert_id = al.id)
+                    (SELECT group_concat(d.sink || '=' || d.state, ', ') FROM deliveries d WHERE d.alert_id = al.id),
+                    al.article_id, coalesce(al.story_id, ar.story_id)
              FROM alerts al
              JOIN articles ar ON ar.id = al.article_id
              JOIN sources s ON s.id = ar.source_id
@@ -223,5 +228,7 @@ fn alert_row(r: &Row) -> rusqlite::Result<AlertRow> {
         source_name: r.get(5)?,
         snippet: r.get(6)?,
         deliveries: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        article_id: r.get(8)?,
+        story_id: r.get(9)?,
     })
 }
