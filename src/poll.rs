@@ -239,16 +239,9 @@ impl Pipeline {
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<FeedPass, PollError> {
-        let validators = Validators {
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        };
-        let fetch_started = std::time::Instant::now();
-        let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Feed) => outcome?,
-            () = cancel.cancelled() => return Err(PollError::Interrupted),
-        };
-        self.stages.fetch.add(fetch_started.elapsed());
+        let outcome = self
+            .fetch_source(source, state, Expect::Feed, cancel)
+            .await?;
         let fetched = match outcome {
             FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,
@@ -337,6 +330,28 @@ impl Pipeline {
         let ingest = self.analyse(source, source_id, item, target, page).await?;
         let outcome = self.writer.store(ingest).await.map_err(store_err)?;
         Ok(report.count(outcome))
+    }
+
+    /// Fetches the source's own URL with the validators of its last complete poll, so an
+    /// unchanged document costs a 304; an interrupted fetch is dropped at once.
+    async fn fetch_source(
+        &self,
+        source: &SourceSpec,
+        state: &SourceState,
+        expect: Expect,
+        cancel: &CancellationToken,
+    ) -> Result<FetchOutcome, PollError> {
+        let validators = Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        };
+        let started = std::time::Instant::now();
+        let outcome = tokio::select! {
+            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, expect) => outcome?,
+            () = cancel.cancelled() => return Err(PollError::Interrupted),
+        };
+        self.stages.fetch.add(started.elapsed());
+        Ok(outcome)
     }
 
     /// Runs `f` on the store off the async threads (SQLite calls block).

@@ -11,7 +11,7 @@ use url::Url;
 use super::candidates::Candidate;
 use super::{FeedPass, Pipeline, PollError, PollReport};
 use crate::config::SourceSpec;
-use crate::fetch::{Expect, FetchOutcome, Origin, Validators};
+use crate::fetch::{Expect, FetchOutcome};
 use crate::sources::{
     FeedItem, Newest, SitemapEntry, SitemapItem, SourceError, is_plain_text, read_sitemap,
     robots_sitemaps,
@@ -80,14 +80,9 @@ impl Pipeline {
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<FeedPass, PollError> {
-        let validators = Validators {
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        };
-        let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Sitemap) => outcome?,
-            () = cancel.cancelled() => return Err(PollError::Interrupted),
-        };
+        let outcome = self
+            .fetch_source(source, state, Expect::Sitemap, cancel)
+            .await?;
         let mut fetched = match outcome {
             FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,

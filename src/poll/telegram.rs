@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 use super::candidates::Candidate;
 use super::{FeedPass, Pipeline, PollError, PollReport};
 use crate::config::SourceSpec;
-use crate::fetch::{Expect, FetchOutcome, Origin, Validators};
+use crate::fetch::{Expect, FetchOutcome};
 use crate::sources::{SourceError, TelegramPost, is_channel_page, parse_channel};
 use crate::store::SourceState;
 
@@ -24,14 +24,9 @@ impl Pipeline {
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<FeedPass, PollError> {
-        let validators = Validators {
-            etag: state.etag.clone(),
-            last_modified: state.last_modified.clone(),
-        };
-        let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, Expect::Page) => outcome?,
-            () = cancel.cancelled() => return Err(PollError::Interrupted),
-        };
+        let outcome = self
+            .fetch_source(source, state, Expect::Page, cancel)
+            .await?;
         let fetched = match outcome {
             FetchOutcome::NotModified { freshness } => return Ok(FeedPass::unchanged(freshness)),
             FetchOutcome::Fetched(f) => f,
