@@ -96,14 +96,15 @@ impl Stages {
 }
 
 impl fmt::Display for Stages {
-    /// `stage runs total` for each stage, then the page failures by reason.
+    /// Runs, total and mean per run for each stage, then the page failures by reason.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (name, stage) in self.all() {
+            let total = stage.total().as_secs_f64();
+            let mean = total * 1e3 / stage.runs().max(1) as f64;
             write!(
                 f,
-                "{name} {}x {:.3}s; ",
-                stage.runs(),
-                stage.total().as_secs_f64()
+                "{name} {}x {total:.3}s ({mean:.2} ms each); ",
+                stage.runs()
             )?;
         }
         write!(f, "page errors:")?;
