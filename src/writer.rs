@@ -121,7 +121,9 @@ pub fn write_batch(
         .collect();
     let started = thread_cpu();
     batch.commit()?;
-    stages.store.add_time(thread_cpu().saturating_sub(started));
+    let spent = thread_cpu().saturating_sub(started);
+    stages.store.add_time(spent);
+    stages.commit.add(spent);
     Ok(outcomes)
 }
 

@@ -62,6 +62,9 @@ pub struct Stages {
     pub dedup: Stage,
     /// Inserts and the (shared) commits.
     pub store: Stage,
+    /// The writer's transactions (their CPU time is in `store` too): stored articles divided
+    /// by these runs is the mean batch size.
+    pub commit: Stage,
     /// Pages whose text could not be had, by reason.
     page_errors: [AtomicU64; PageError::KINDS.len()],
 }
@@ -83,7 +86,7 @@ impl Stages {
             .collect()
     }
 
-    fn all(&self) -> [(&'static str, &Stage); 6] {
+    fn all(&self) -> [(&'static str, &Stage); 7] {
         [
             ("fetch", &self.fetch),
             ("parse", &self.parse),
@@ -91,6 +94,7 @@ impl Stages {
             ("match", &self.matching),
             ("dedup", &self.dedup),
             ("store", &self.store),
+            ("commit", &self.commit),
         ]
     }
 }
