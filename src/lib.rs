@@ -1,25 +1,40 @@
 //! newswatch: a news-monitoring daemon.
 //!
-//! The pipeline follows the data: fetch → sources → extract → dedup → store → watch → notify.
-//! `config` loads the file, `schedule` decides when, `poll` runs one source through the
-//! pipeline, `backfill` runs new rules over stored articles, and `daemon` wires it all together. `text` holds the language tools `watch` uses.
-//! `files` reads local files with a size cap, and `preflight` checks that a config can run here.
+//! Modules in the order data flows through them: `fetch` gets feeds and pages, `sources`
+//! parses feeds, `extract` takes the article out of a page, `watch` matches the rules,
+//! `dedup` fingerprints the text and decides its story, `writer` hands it to `store` (many
+//! articles per transaction), and `notify` delivers the alerts. Around them: `config` loads
+//! the file, `schedule` decides when, `poll` runs one source down that path, `revisit`
+//! re-fetches stored pages, `backfill` runs new rules over stored articles, and `daemon`
+//! wires it all together. `text` holds the language tools `watch` and `dedup` use. `files`
+//! reads local files with a size cap, and `preflight` checks that a config can run here.
+
+// The data path, in order (one group each, so the order is kept).
+pub mod fetch;
+
+pub mod sources;
+
+pub mod extract;
+
+pub mod watch;
+
+pub mod dedup;
+
+pub mod writer;
+
+pub mod store;
+
+pub mod notify;
+
+// Around it.
 
 pub mod backfill;
 pub mod config;
 pub mod daemon;
-pub mod dedup;
-pub mod extract;
-pub mod fetch;
 pub mod files;
-pub mod notify;
 pub mod poll;
 pub mod preflight;
 pub mod revisit;
 pub mod schedule;
 pub mod sd_notify;
-pub mod sources;
-pub mod store;
 pub mod text;
-pub mod watch;
-pub mod writer;

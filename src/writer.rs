@@ -121,7 +121,9 @@ pub fn write_batch(
         .collect();
     let started = thread_cpu();
     batch.commit()?;
-    stages.store.add_time(thread_cpu().saturating_sub(started));
+    let spent = thread_cpu().saturating_sub(started);
+    stages.store.add_time(spent);
+    stages.commit.add(spent);
     Ok(outcomes)
 }
 
@@ -158,7 +160,98 @@ fn write_one(
     let story = rule.pick(&keys, &candidates);
     let decided = thread_cpu();
     stages.dedup.add_time(decided.saturating_sub(started));
-    let outcome = batch.insert(article, &keys, story, alerts, sinks);
+    let outcome = batch.insert(article, &keys, story, alerts, sinks)?;
     stages.store.add(thread_cpu().saturating_sub(decided));
-    outcome
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "Специализированный административный суд Алматы арестовал на десять суток \
+        трёх участников мирного митинга у памятника Абаю, сообщили их адвокаты. Активистов \
+        задержали утром 12 января, когда они вышли с плакатами и требованием пересмотреть закон \
+        о мирных собраниях.";
+
+    fn ingest(source_id: i64, guid: &str, body: &str) -> Ingest {
+        let url = format!("https://x.kz/{guid}");
+        let article = NewArticle {
+            source_id,
+            guid: guid.into(),
+            url: url.clone(),
+            canonical_url: url.clone(),
+            title: Some("Митинг".into()),
+            author: None,
+            published_at: None,
+            language: Some("ru".into()),
+            summary: None,
+            body: body.into(),
+            extract_error: None,
+            fetched_at: Utc::now(),
+        };
+        Ingest {
+            fingerprint: Fingerprint::of(&url, body),
+            article,
+            alerts: vec![NewAlert {
+                rule_name: "rally".into(),
+                matched_terms: vec!["митинг".into()],
+                snippet: "**митинг**".into(),
+            }],
+            next_check_at: None,
+        }
+    }
+
+    #[test]
+    fn a_failing_article_is_rolled_back_alone_and_copies_in_one_batch_join_one_story() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let copy = format!("{BODY} Подписывайтесь на наш канал.");
+        let batch = [
+            ingest(src, "1", BODY),
+            ingest(src + 100, "2", "no such source: the foreign key fails"),
+            ingest(src, "3", &copy),
+            ingest(src, "1", BODY),
+        ];
+        let refs: Vec<&Ingest> = batch.iter().collect();
+        let sinks = ["log".to_string()];
+        let stages = Stages::default();
+        let outcomes =
+            write_batch(&mut store, &StoryRule::default(), &sinks, &refs, &stages).unwrap();
+        let Ok(StoreOutcome::Stored { story_id, .. }) = outcomes[0] else {
+            panic!("{:?}", outcomes[0])
+        };
+        assert!(outcomes[1].is_err(), "{:?}", outcomes[1]);
+        assert!(matches!(
+            outcomes[2],
+            Ok(StoreOutcome::Stored { joined: true, alerts: 0, story_id: s, .. }) if s == story_id
+        ));
+        assert!(matches!(outcomes[3], Ok(StoreOutcome::AlreadySeen)));
+        let view = store.story(story_id).unwrap().unwrap();
+        assert_eq!(view.articles.len(), 2);
+        assert_eq!(view.alerts.len(), 1);
+        assert_eq!(stages.store.runs(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_article_is_answered_only_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        let mut store = Store::open(&path).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let writer = Writer::spawn(
+            SharedStore::new(store),
+            Arc::new(Vec::new()),
+            Arc::new(Stages::default()),
+        )
+        .unwrap();
+        let outcome = writer.store(ingest(src, "1", BODY)).await.unwrap();
+        assert!(matches!(outcome, StoreOutcome::Stored { .. }));
+        let reader = rusqlite::Connection::open(&path).unwrap();
+        let stored: i64 = reader
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 1);
+    }
 }

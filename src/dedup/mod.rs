@@ -2,8 +2,9 @@
 //!
 //! Owns canonical URLs (and the `www.`/`m.` folded lookup key), body hashes for exact copies,
 //! MinHash signatures that leave out paragraphs learned to be boilerplate, and the similarity
-//! rule that joins near-copies into one story. It computes identities and decisions through
-//! the store's API; it never writes SQL.
+//! rule that joins near-copies into one story. It computes identities ([`Fingerprint`]) and
+//! decisions ([`StoryRule::pick`]); the writer (`crate::writer`) asks the store and stores.
+//! It never touches the database.
 
 mod canonical;
 mod fingerprint;

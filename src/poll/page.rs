@@ -116,3 +116,38 @@ impl Pipeline {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_robots_refusal_a_timeout_and_an_empty_page_count_apart() {
+        let url = "http://x.kz/a".to_string();
+        let errors = [
+            PageError::Robots {
+                url: url.clone(),
+                host: "x.kz:80".into(),
+                agent: "newswatch".into(),
+            },
+            PageError::Fetch(FetchError::Timeout {
+                url: url.clone(),
+                limit: crate::fetch::TimeLimit::Total,
+                secs: 30,
+            }),
+            PageError::Fetch(FetchError::Status {
+                url: url.clone(),
+                status: 404,
+                retry_after: None,
+            }),
+            PageError::Empty { url },
+        ];
+        let kinds: Vec<&str> = errors.iter().map(PageError::kind).collect();
+        assert_eq!(kinds, ["robots", "timeout", "fetch", "empty"]);
+        assert!(kinds.iter().all(|k| PageError::KINDS.contains(k)));
+        assert!(errors[0].to_string().contains("forbids http://x.kz/a"));
+        let stages = crate::poll::Stages::default();
+        stages.page_failed(errors[1].kind());
+        assert!(stages.to_string().contains("timeout 1"));
+    }
+}

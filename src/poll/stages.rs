@@ -62,6 +62,9 @@ pub struct Stages {
     pub dedup: Stage,
     /// Inserts and the (shared) commits.
     pub store: Stage,
+    /// The writer's transactions (their CPU time is in `store` too): stored articles divided
+    /// by these runs is the mean batch size.
+    pub commit: Stage,
     /// Pages whose text could not be had, by reason.
     page_errors: [AtomicU64; PageError::KINDS.len()],
 }
@@ -83,7 +86,7 @@ impl Stages {
             .collect()
     }
 
-    fn all(&self) -> [(&'static str, &Stage); 6] {
+    fn all(&self) -> [(&'static str, &Stage); 7] {
         [
             ("fetch", &self.fetch),
             ("parse", &self.parse),
@@ -91,19 +94,21 @@ impl Stages {
             ("match", &self.matching),
             ("dedup", &self.dedup),
             ("store", &self.store),
+            ("commit", &self.commit),
         ]
     }
 }
 
 impl fmt::Display for Stages {
-    /// `stage runs total` for each stage, then the page failures by reason.
+    /// Runs, total and mean per run for each stage, then the page failures by reason.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (name, stage) in self.all() {
+            let total = stage.total().as_secs_f64();
+            let mean = total * 1e3 / stage.runs().max(1) as f64;
             write!(
                 f,
-                "{name} {}x {:.3}s; ",
-                stage.runs(),
-                stage.total().as_secs_f64()
+                "{name} {}x {total:.3}s ({mean:.2} ms each); ",
+                stage.runs()
             )?;
         }
         write!(f, "page errors:")?;

@@ -290,4 +290,29 @@ mod tests {
             .unwrap();
         assert_eq!(row, (7, "https://x.kz/a".to_string(), 7));
     }
+
+    #[test]
+    fn migration_8_keeps_band_rows_with_their_keys_cut_to_32_bits() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for migration in &MIGRATIONS[..7] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+             INSERT INTO articles (id, source_id, url, canonical_url, body, fetched_at)
+                VALUES (7, 1, 'u', 'https://x.kz/a', 'b', '2026-01-01T00:00:00Z');
+             INSERT INTO story_bands (band_key, article_id, created_at)
+                VALUES (-1, 7, '2026-01-01T00:00:00Z'), (4294967297, 7, '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATION_8).unwrap();
+        let keys: Vec<i64> = conn
+            .prepare("SELECT band_key FROM story_bands WHERE article_id = 7 ORDER BY band_key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, [1, 4_294_967_295]);
+    }
 }
