@@ -103,3 +103,22 @@ fn a_bad_opml_file_changes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not OPML"));
     assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
 }
+
+#[test]
+fn an_opml_file_that_never_ends_is_refused_at_once() {
+    let dir = TestDir::new();
+    let config = dir.write_config(CONFIG);
+    let out = run_newswatch(
+        &[
+            "import-opml",
+            "/dev/zero",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        LIMIT,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+}

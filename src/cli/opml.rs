@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use newswatch::config::{Config, SourceKind};
+use newswatch::files::{MAX_CONFIG_BYTES, read_capped, read_text_capped};
 use newswatch::sources::{MAX_OPML_BYTES, OpmlSource, parse_opml, render_opml};
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -22,18 +23,13 @@ pub fn import(config_path: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read OPML file {}", file.display()))?
-        .len();
-    if size > MAX_OPML_BYTES as u64 {
-        eprintln!(
-            "error: {} is larger than {MAX_OPML_BYTES} bytes; split it",
-            file.display()
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let bytes =
-        std::fs::read(file).with_context(|| format!("cannot read OPML file {}", file.display()))?;
+    let bytes = match read_capped(file, MAX_OPML_BYTES as u64) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let opml = match parse_opml(&String::from_utf8_lossy(&bytes)) {
         Ok(sources) => sources,
         Err(reason) => {
@@ -41,8 +37,7 @@ pub fn import(config_path: &Path, file: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let text = std::fs::read_to_string(config_path)
-        .with_context(|| format!("cannot read config file {}", config_path.display()))?;
+    let text = read_text_capped(config_path, MAX_CONFIG_BYTES)?;
     let mut doc: DocumentMut = text
         .parse()
         .with_context(|| format!("cannot edit config file {}", config_path.display()))?;
