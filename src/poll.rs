@@ -136,6 +136,14 @@ enum PollError {
 }
 
 impl PollError {
+    /// Wraps a store failure met while polling `source`, so the error names the source.
+    fn store(source: &SourceSpec) -> impl Fn(StoreError) -> PollError + Copy + '_ {
+        move |error| PollError::Store {
+            source_name: source.name.clone(),
+            error,
+        }
+    }
+
     /// The failure kind for backoff; local failures retry at the normal pace.
     fn kind(&self) -> FailureKind {
         match self {
@@ -297,10 +305,7 @@ impl Pipeline {
         cancel: &CancellationToken,
         report: &mut PollReport,
     ) -> Result<bool, PollError> {
-        let store_err = |error| PollError::Store {
-            source_name: source.name.clone(),
-            error,
-        };
+        let store_err = PollError::store(source);
         let target = ItemTarget::of(source, item);
         let key = target.key();
         let _claim = loop {

@@ -25,10 +25,7 @@ impl Pipeline {
         report: &mut PollReport,
     ) -> Result<FeedPass, PollError> {
         let id = state.id;
-        let store_err = |error| PollError::Store {
-            source_name: source.name.clone(),
-            error,
-        };
+        let store_err = PollError::store(source);
         let stored = self
             .with_store(move |s| s.source_way(id))
             .await

@@ -144,9 +144,6 @@ impl Pipeline {
         let guid = guid.to_string();
         self.with_store(move |s| s.item_seen(source_id, &guid))
             .await
-            .map_err(|error| PollError::Store {
-                source_name: source.name.clone(),
-                error,
-            })
+            .map_err(PollError::store(source))
     }
 }

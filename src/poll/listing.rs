@@ -66,10 +66,7 @@ impl Pipeline {
         let offered = self
             .with_store(move |s| s.listing_poll(id, &links))
             .await
-            .map_err(|error| PollError::Store {
-                source_name: source.name.clone(),
-                error,
-            })?;
+            .map_err(PollError::store(source))?;
         let candidates = offered
             .iter()
             .filter_map(|u| Url::parse(u).ok())

@@ -110,10 +110,7 @@ impl Pipeline {
         let fresh: HashSet<String> = self
             .with_store(move |s| s.undelivered(id, &urls))
             .await
-            .map_err(|error| PollError::Store {
-                source_name: source.name.clone(),
-                error,
-            })?
+            .map_err(PollError::store(source))?
             .into_iter()
             .collect();
         let candidates = pages
@@ -138,10 +135,7 @@ impl Pipeline {
         walk: &mut Walk,
         cancel: &CancellationToken,
     ) -> Result<(), PollError> {
-        let store_err = |error| PollError::Store {
-            source_name: source.name.clone(),
-            error,
-        };
+        let store_err = PollError::store(source);
         let mut fetches = 1;
         while let Some(child) = walk.queue.pop_front() {
             if cancel.is_cancelled() {
