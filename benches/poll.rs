@@ -4,13 +4,16 @@
 //!
 //! Run: `cargo bench --bench poll -- 10000` (sources; default 1000). See docs/benchmarks.md.
 
+#[path = "common/process.rs"]
+mod process;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
+
+use process::{ChildServer, cpu_seconds, status_kb};
 
 /// Hosts (ports) the feeds are spread over; per-host limits apply to each.
 const HOSTS: usize = 50;
@@ -26,24 +29,11 @@ fn main() {
 }
 
 fn bench(n: usize) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut server = Command::new(exe)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the feed server");
-    let mut ports_line = String::new();
-    BufReader::new(server.stdout.take().expect("server stdout"))
-        .read_line(&mut ports_line)
-        .expect("read ports");
-    let ports: Vec<u16> = ports_line
-        .split_whitespace()
-        .filter_map(|p| p.parse().ok())
-        .collect();
+    let server = ChildServer::start();
+    let ports = &server.ports;
     let dir = tempfile::tempdir().expect("temp dir");
     let config_path = dir.path().join("bench.toml");
-    std::fs::write(&config_path, config(n, &ports)).expect("write config");
+    std::fs::write(&config_path, config(n, ports)).expect("write config");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -69,12 +59,10 @@ fn bench(n: usize) {
             summary.polled as f64 / secs,
             cpu,
             cpu * 1e6 / summary.polled.max(1) as f64,
-            peak_rss_kb() / 1024
+            status_kb("VmHWM:") / 1024
         );
     }
-    drop(server.stdin.take());
-    let _ = server.kill();
-    let _ = server.wait();
+    server.stop();
 }
 
 fn config(n: usize, ports: &[u16]) -> String {
@@ -89,30 +77,6 @@ fn config(n: usize, ports: &[u16]) -> String {
         ));
     }
     toml
-}
-
-/// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// Peak resident set size of this process (VmHWM), in KiB.
-fn peak_rss_kb() -> u64 {
-    let status = std::fs::read_to_string(Path::new("/proc/self/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The feed server: HOSTS listeners, keep-alive, one thread per connection, until stdin closes.

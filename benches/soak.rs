@@ -8,14 +8,17 @@
 //! Run: `cargo bench --bench soak -- 100000` (articles; default 100,000). See
 //! docs/benchmarks.md.
 
+#[path = "common/process.rs"]
+mod process;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
+
+use process::{ChildServer, cpu_seconds, status_kb};
 
 /// Feeds (sources), spread over [`HOSTS`] ports.
 const SITES: usize = 50;
@@ -40,24 +43,11 @@ fn main() {
 }
 
 fn soak(n: usize) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut server = Command::new(exe)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the farm");
-    let mut ports_line = String::new();
-    BufReader::new(server.stdout.take().expect("farm stdout"))
-        .read_line(&mut ports_line)
-        .expect("read ports");
-    let ports: Vec<u16> = ports_line
-        .split_whitespace()
-        .filter_map(|p| p.parse().ok())
-        .collect();
+    let server = ChildServer::start();
+    let ports = &server.ports;
     let dir = tempfile::tempdir().expect("temp dir");
     let config_path = dir.path().join("soak.toml");
-    std::fs::write(&config_path, config(&ports)).expect("write config");
+    std::fs::write(&config_path, config(ports)).expect("write config");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -88,8 +78,8 @@ fn soak(n: usize) {
             let cpu = cpu_seconds();
             println!(
                 "| {stored} | {passes} | {} | {} | {:.2} | {:.0} |",
-                rss_kb("VmRSS:") / 1024,
-                rss_kb("VmHWM:") / 1024,
+                status_kb("VmRSS:") / 1024,
+                status_kb("VmHWM:") / 1024,
                 (cpu - cpu_mark) * 1e3 / (stored - stored_mark).max(1) as f64,
                 started.elapsed().as_secs_f64()
             );
@@ -97,9 +87,7 @@ fn soak(n: usize) {
             next_report += REPORT_EVERY;
         }
     }
-    drop(server.stdin.take());
-    let _ = server.kill();
-    let _ = server.wait();
+    server.stop();
 }
 
 fn config(ports: &[u16]) -> String {
@@ -116,30 +104,6 @@ fn config(ports: &[u16]) -> String {
     toml.push_str("[[rule]]\nname = \"political-prisoners\"\nquery = '\"саяси тұтқын\"'\n\n");
     toml.push_str("[[sink]]\nkind = \"log\"\n");
     toml
-}
-
-/// User plus system CPU time of this process, from /proc (clock ticks of 10 ms).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// A memory figure of this process from /proc/self/status (`VmRSS:` now, `VmHWM:` peak), KiB.
-fn rss_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string(Path::new("/proc/self/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// A corpus page and where its longest paragraph's text starts.
