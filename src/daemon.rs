@@ -152,6 +152,7 @@ pub async fn run_prepared(
         concurrency,
         per_host,
     } = prepared;
+    crate::metrics::watch_scheduler(liveness.heartbeat(), &pipeline.sinks);
     let mut daemon = Daemon {
         sources: sync_sources(&pipeline, specs).await?,
         pipeline,

@@ -193,10 +193,15 @@ impl Pipeline {
         let started = Utc::now();
         let mut report = PollReport::default();
         let result = self.poll_kind(source, state, cancel, &mut report).await;
+        crate::metrics::articles(report.stored, report.linked);
         let record = match result {
-            Ok(pass) => success_record(source, state, started, pass),
+            Ok(pass) => {
+                crate::metrics::poll_done("ok", None);
+                success_record(source, state, started, pass)
+            }
             Err(PollError::Interrupted) => return report,
             Err(PollError::Fetch(FetchError::HostPaused { until, .. })) => {
+                crate::metrics::poll_done("deferred", None);
                 let id = state.id;
                 if let Err(err) = self.with_store(move |s| s.defer_source(id, until)).await {
                     tracing::error!(source = %source.name, error = %err, "cannot defer poll");
@@ -206,6 +211,7 @@ impl Pipeline {
             Err(err) => {
                 tracing::warn!(source = %source.name, error = %err, "poll failed");
                 report.failed = true;
+                crate::metrics::poll_done("failed", Some(err.kind().as_str()));
                 failure_record(source, state, started, &err)
             }
         };
@@ -352,9 +358,11 @@ impl Pipeline {
         };
         let started = std::time::Instant::now();
         let outcome = tokio::select! {
-            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, expect) => outcome?,
+            outcome = self.fetcher.get(&source.url, &validators, Origin::Configured, expect) => outcome,
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
+        crate::metrics::fetched(crate::metrics::Fetched::Source, started.elapsed());
+        let outcome = outcome?;
         self.stages.fetch.add(started.elapsed());
         Ok(outcome)
     }

@@ -12,12 +12,13 @@ use std::path::Path;
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::notify::Notifier;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, daemon_running};
 
 /// Every problem that would stop `config` from running here, each naming what to fix.
 pub fn check(config: &Config) -> Vec<String> {
     let mut problems = Vec::new();
     problems.extend(database(&config.database));
+    problems.extend(metrics_listen(config));
     if let Err(err) = Fetcher::new(&config.fetch) {
         problems.push(format!("[fetch]: {err}"));
     }
@@ -72,6 +73,24 @@ fn database(path: &Path) -> Option<String> {
     })
 }
 
+/// `[metrics] listen` must be an address this user may bind and no other program holds. In
+/// use while a daemon runs on this database is fine: that daemon holds it, and a reload that
+/// moves it binds the new address before letting go of the old one.
+fn metrics_listen(config: &Config) -> Option<String> {
+    let address = config.metrics.listen?;
+    match std::net::TcpListener::bind(address) {
+        Ok(_) => None,
+        Err(err)
+            if err.kind() == std::io::ErrorKind::AddrInUse && daemon_running(&config.database) =>
+        {
+            None
+        }
+        Err(err) => Some(format!(
+            "metrics.listen {address} cannot be listened on: {err}; pick a free address and port (ports below 1024 need privileges), or remove [metrics]"
+        )),
+    }
+}
+
 /// Creates and removes a probe file in `folder`: the only sure test of write access.
 fn folder_writable(folder: &Path) -> std::io::Result<()> {
     let probe = folder.join(format!(".newswatch-check-{}", std::process::id()));
@@ -111,5 +130,18 @@ mod tests {
             problem.contains("storage.database: cannot open database"),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn a_metrics_address_another_program_holds_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = held.local_addr().unwrap();
+        let text = format!("[storage]\ndatabase = \"n.db\"\n[metrics]\nlisten = \"{address}\"\n");
+        let config = Config::parse(&text, &dir.path().join("n.toml")).unwrap();
+        let problem = metrics_listen(&config).unwrap();
+        assert!(problem.contains("cannot be listened on"), "{problem}");
+        drop(held);
+        assert_eq!(metrics_listen(&config), None);
     }
 }

@@ -13,6 +13,10 @@ mod backup;
 mod demo;
 #[path = "admin/json.rs"]
 mod json;
+#[path = "admin/live.rs"]
+mod live;
+#[path = "admin/metrics.rs"]
+mod metrics;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

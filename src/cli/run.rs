@@ -1,11 +1,13 @@
 //! `run` and `check-config`.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use newswatch::config::{Config, ConfigError};
 use newswatch::daemon::{self, Prepared};
+use newswatch::metrics::{MetricsServer, ServeError};
 use newswatch::preflight;
 use newswatch::sd_notify;
 use newswatch::store::{DaemonLock, Store};
@@ -90,6 +92,7 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
         tracing::warn!("the config lists no [[source]]; nothing will be polled");
     }
     let database = config.database.clone();
+    let listen = config.metrics.listen;
     let prepared = daemon::prepare(config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -102,10 +105,10 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
         tokio::spawn(signals::listen(path.to_path_buf(), stop.clone(), reload_tx));
         if once {
             drop(reloads);
-            daemon::run_prepared(prepared, true, stop).await
-        } else {
-            supervise(prepared, &database, stop, reloads).await
+            return Ok(daemon::run_prepared(prepared, true, stop).await?);
         }
+        let endpoint = Endpoint::start(listen, &database).await?;
+        Ok::<_, anyhow::Error>(supervise(prepared, &database, endpoint, stop, reloads).await?)
     })?;
     drop(runtime);
     if let Err(err) = Store::release_wal(&database) {
@@ -138,6 +141,7 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
 async fn supervise(
     mut prepared: Prepared,
     database: &Path,
+    mut endpoint: Endpoint,
     stop: CancellationToken,
     mut reloads: mpsc::Receiver<Config>,
 ) -> Result<daemon::RunSummary, daemon::DaemonError> {
@@ -148,7 +152,7 @@ async fn supervise(
         prepared = loop {
             tokio::select! {
                 result = &mut running => return result,
-                Some(next) = reloads.recv() => match prepare_reload(next, database).await {
+                Some(next) = reloads.recv() => match reload(next, database, &mut endpoint).await {
                     Ok(next) => {
                         sd_notify::notify("RELOADING=1\nSTATUS=reloading the config");
                         round.cancel();
@@ -160,6 +164,42 @@ async fn supervise(
                 },
             }
         };
+    }
+}
+
+/// Prepares a reloaded config ([`prepare_reload`]), then moves the metrics endpoint if its
+/// address changed: the new address is bound before the old one is let go.
+async fn reload(
+    config: Config,
+    database: &Path,
+    endpoint: &mut Endpoint,
+) -> Result<Prepared, String> {
+    let listen = config.metrics.listen;
+    let prepared = prepare_reload(config, database).await?;
+    if listen != endpoint.listen {
+        *endpoint = Endpoint::start(listen, database)
+            .await
+            .map_err(|err| err.to_string())?;
+    }
+    Ok(prepared)
+}
+
+/// The metrics endpoint `[metrics] listen` asks for, if any.
+struct Endpoint {
+    listen: Option<SocketAddr>,
+    _server: Option<MetricsServer>,
+}
+
+impl Endpoint {
+    async fn start(listen: Option<SocketAddr>, database: &Path) -> Result<Endpoint, ServeError> {
+        let server = match listen {
+            Some(address) => Some(MetricsServer::start(address, database).await?),
+            None => None,
+        };
+        Ok(Endpoint {
+            listen,
+            _server: server,
+        })
     }
 }
 

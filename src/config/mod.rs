@@ -49,6 +49,15 @@ pub struct Config {
     pub sites: Vec<SiteRule>,
     /// The log line format (`[log] format`).
     pub log_format: LogFormat,
+    /// The metrics and health endpoint (`[metrics]`).
+    pub metrics: MetricsSettings,
+}
+
+/// The metrics and health endpoint (`[metrics]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetricsSettings {
+    /// Where `GET /metrics` and `GET /health` are served; `None` (the default) serves nothing.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// HTTP client settings (`[fetch]`).

@@ -30,6 +30,15 @@ pub struct RawConfig {
     pub sites: Vec<Spanned<SiteRule>>,
     #[serde(default)]
     pub log: RawLog,
+    #[serde(default)]
+    pub metrics: RawMetrics,
+}
+
+/// `[metrics]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetrics {
+    pub listen: Option<Spanned<String>>,
 }
 
 /// `[log]`; every key optional.

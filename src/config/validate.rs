@@ -14,6 +14,7 @@ use super::{
 use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
+mod metrics;
 mod sinks;
 mod sources;
 
@@ -167,6 +168,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .collect();
     let sites = site_rules(&mut check, raw.sites);
     let log_format = log_format(&mut check, &raw.log);
+    let metrics = metrics::settings(&mut check, &raw.metrics);
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);
@@ -181,6 +183,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         sinks,
         sites,
         log_format,
+        metrics,
     })
 }
 

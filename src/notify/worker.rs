@@ -308,8 +308,11 @@ impl Worker {
 
     async fn record(&self, outcomes: Vec<(i64, DeliveryOutcome)>) -> Result<(), StoreError> {
         let sink = self.spec.name.clone();
-        self.outbox
-            .run(move |s| s.record_deliveries(&sink, &outcomes))
-            .await
+        let recorded = self
+            .outbox
+            .run(move |s| s.record_deliveries(&sink, &outcomes).map(|()| outcomes))
+            .await?;
+        crate::metrics::deliveries_recorded(&self.spec.name, &recorded);
+        Ok(())
     }
 }

@@ -97,6 +97,7 @@ impl Pipeline {
             () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         self.stages.fetch.add(started.elapsed());
+        crate::metrics::fetched(crate::metrics::Fetched::Page, started.elapsed());
         Ok(page)
     }
 

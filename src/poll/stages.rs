@@ -72,6 +72,7 @@ pub struct Stages {
 impl Stages {
     /// Counts a page whose text could not be had, by [`PageError::kind`].
     pub fn page_failed(&self, kind: &str) {
+        crate::metrics::extraction_failed(kind);
         if let Some(i) = PageError::KINDS.iter().position(|k| *k == kind) {
             self.page_errors[i].fetch_add(1, Ordering::Relaxed);
         }

@@ -217,6 +217,7 @@ pub(super) fn insert_alert(
     if inserted == 0 {
         return Ok(false);
     }
+    crate::metrics::alert_written(&alert.rule_name);
     let alert_id = tx.last_insert_rowid();
     for sink in sinks {
         tx.execute(
