@@ -7,6 +7,8 @@
 //! here: what a poll does is `poll`, when it happens is `schedule`.
 
 mod liveness;
+mod one;
+mod requests;
 mod summary;
 
 use std::cmp::Reverse;
@@ -27,6 +29,8 @@ use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
 use liveness::Liveness;
+pub use one::{OnePoll, poll_one};
+use requests::Requests;
 pub use summary::RunSummary;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
@@ -255,9 +259,12 @@ impl Daemon {
         let mut running = InFlight::default();
         let mut summary = RunSummary::default();
         let mut revisits = Revisits::default();
+        let mut requests = Requests::new();
         while !cancel.is_cancelled() {
             liveness.heartbeat().beat();
             revisits.tick(&self.pipeline, cancel);
+            self.take_requests(&mut requests, &mut queue, &mut slots)
+                .await;
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()
                 && due <= now
@@ -273,7 +280,9 @@ impl Daemon {
             tokio::select! {
                 () = cancel.cancelled() => break,
                 Some(done) = running.polls.join_next_with_id() => {
+                    let report = done.as_ref().ok().map(|(_, (_, report))| report.clone());
                     if let Some(index) = self.finished(&mut running, done, &mut summary) {
+                        requests.answer(&self.pipeline, index, report.as_ref()).await;
                         slots.finish(&self.sources[index].host);
                         let source = &mut self.sources[index];
                         source.state = refreshed(&self.pipeline, source.state.clone()).await;
@@ -293,7 +302,12 @@ impl Daemon {
             liveness.heartbeat().beat();
             tokio::select! {
                 done = running.polls.join_next_with_id() => match done {
-                    Some(done) => { self.finished(&mut running, done, &mut summary); }
+                    Some(done) => {
+                        let report = done.as_ref().ok().map(|(_, (_, report))| report.clone());
+                        if let Some(index) = self.finished(&mut running, done, &mut summary) {
+                            requests.answer(&self.pipeline, index, report.as_ref()).await;
+                        }
+                    }
                     None => break,
                 },
                 () = tokio::time::sleep(TICK) => {}

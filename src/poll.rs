@@ -79,6 +79,8 @@ pub struct PollReport {
     pub alerts: usize,
     /// Failed polls (the error is on the source's row).
     pub failed: bool,
+    /// When the source's host asked every poll to wait: the poll was put off until then.
+    pub deferred_until: Option<chrono::DateTime<Utc>>,
 }
 
 impl PollReport {
@@ -202,6 +204,7 @@ impl Pipeline {
             Err(PollError::Interrupted) => return report,
             Err(PollError::Fetch(FetchError::HostPaused { until, .. })) => {
                 crate::metrics::poll_done("deferred", None);
+                report.deferred_until = Some(until);
                 let id = state.id;
                 if let Err(err) = self.with_store(move |s| s.defer_source(id, until)).await {
                     tracing::error!(source = %source.name, error = %err, "cannot defer poll");

@@ -17,6 +17,8 @@ mod json;
 mod live;
 #[path = "admin/metrics.rs"]
 mod metrics;
+#[path = "admin/poll.rs"]
+mod poll;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

@@ -8,6 +8,7 @@ mod discover;
 mod inspect;
 mod json;
 mod opml;
+mod poll;
 mod run;
 mod signals;
 mod story;
@@ -54,6 +55,19 @@ enum Command {
     CheckConfig {
         #[command(flatten)]
         config: ConfigArg,
+    },
+    /// Poll one source now (through the running daemon if one is up) and report what it found.
+    Poll {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The source's name, as in the config.
+        source: String,
+        /// How long to wait for a running daemon's answer.
+        #[arg(long, default_value = "5m")]
+        wait: String,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the database to FILE while the daemon runs (SQLite online backup), checked.
     Backup {
@@ -244,6 +258,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { dir } => demo::demo(dir.as_deref()),
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
+        Command::Poll {
+            config,
+            source,
+            wait,
+            json,
+        } => poll::poll(&config.config, &source, &wait, json),
         Command::Backup { config, file } => backup::backup(&config.config, &file),
         Command::Stats { config, json } => inspect::stats(&config.config, json),
         Command::Sources { config, json } => inspect::sources(&config.config, json),

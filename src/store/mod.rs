@@ -13,6 +13,7 @@ mod health;
 mod links;
 mod lock;
 mod reports;
+mod requests;
 mod robots;
 mod rules;
 mod schema;
@@ -38,6 +39,7 @@ pub use deliveries::{DeliveredVia, DeliveryOutcome, DeliveryRow, PendingDelivery
 pub use health::{OutboxDepth, SourceHealth};
 pub use lock::{DaemonLock, LockError, daemon_running, lock_path};
 pub use reports::{AlertRow, SearchHit, SourceRow, Stats};
+pub use requests::{PollAnswer, PollRequest};
 pub use robots::CachedRobots;
 pub use rules::ArticleText;
 pub use shared::SharedStore;

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -260,6 +261,23 @@ SELECT band_key & 4294967295, article_id FROM story_bands;
 DROP TABLE story_bands;
 ALTER TABLE story_bands_v6 RENAME TO story_bands;
 CREATE INDEX story_bands_article ON story_bands(article_id);
+"#;
+
+/// `newswatch poll SOURCE` asking a running daemon for a poll now, and the daemon's answer.
+const MIGRATION_9: &str = r#"
+CREATE TABLE poll_requests (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT NOT NULL,
+    requested_at    TEXT NOT NULL,
+    taken_at        TEXT,
+    answered_at     TEXT,
+    stored          INTEGER,
+    linked          INTEGER,
+    alerts          INTEGER,
+    failed          INTEGER,
+    deferred_until  TEXT,
+    error           TEXT
+);
 "#;
 
 #[cfg(test)]
