@@ -150,3 +150,50 @@ fn check_config_refuses_a_metrics_address_that_is_not_ip_and_port() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reload_moves_the_endpoint_or_is_rejected_when_the_new_address_is_taken() {
+    let server = TestServer::start();
+    serve_site(&server);
+    let dir = TestDir::new();
+    let first = free_address();
+    let listen = |address: SocketAddr| format!("\n[metrics]\nlisten = \"{address}\"\n");
+    let config = site_config(&dir, &server, &listen(first));
+    let daemon = spawn_newswatch(&["run", "--config", config.to_str().expect("UTF-8")]);
+    wait_for("the endpoint", || http(first, "GET", "/health").is_some());
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    site_config(&dir, &server, &listen(taken.local_addr().expect("address")));
+    assert!(signal(daemon.id(), "HUP"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        http(first, "GET", "/metrics").is_some_and(|(status, _)| status == 200),
+        "the rejected reload kept the running endpoint"
+    );
+
+    let second = free_address();
+    site_config(&dir, &server, &listen(second));
+    assert!(signal(daemon.id(), "HUP"));
+    wait_for("the moved endpoint", || {
+        http(second, "GET", "/health").is_some()
+    });
+    wait_for("the old address let go", || {
+        http(first, "GET", "/health").is_none()
+    });
+    let out = daemon.terminate(Duration::from_secs(20));
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{logs}");
+    assert!(
+        logs.contains("reload rejected") && logs.contains("cannot listen on metrics.listen"),
+        "{logs}"
+    );
+}
+
+/// Sends signal `name` (e.g. "HUP") to `pid`; whether it was delivered.
+fn signal(pid: u32, name: &str) -> bool {
+    std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("run kill(1)")
+        .success()
+}
