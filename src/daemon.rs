@@ -7,6 +7,7 @@
 //! here: what a poll does is `poll`, when it happens is `schedule`.
 
 mod liveness;
+mod retention;
 mod summary;
 
 use std::cmp::Reverse;
@@ -27,6 +28,7 @@ use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
 use liveness::Liveness;
+use retention::Retention;
 pub use summary::RunSummary;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
@@ -85,6 +87,7 @@ pub struct Prepared {
     rules: Vec<RuleSpec>,
     source_tags: HashMap<String, Vec<String>>,
     backfill_window: Duration,
+    keep_articles: Option<Duration>,
     concurrency: usize,
     per_host: usize,
 }
@@ -117,6 +120,7 @@ pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
         rules: config.rules,
         source_tags,
         backfill_window: config.watch.backfill_window,
+        keep_articles: config.keep_articles,
         concurrency: config.fetch.concurrency,
         per_host: config.fetch.per_host_concurrency,
     })
@@ -149,6 +153,7 @@ pub async fn run_prepared(
         rules,
         source_tags,
         backfill_window,
+        keep_articles,
         concurrency,
         per_host,
     } = prepared;
@@ -187,9 +192,15 @@ pub async fn run_prepared(
     let mut summary = if once {
         let summary = daemon.poll_all_once(&cancel).await;
         revisit::pass(&daemon.pipeline, &cancel).await;
+        if let Some(keep) = keep_articles {
+            retention::pass(&daemon.pipeline, keep, &cancel).await;
+        }
         summary
     } else {
-        daemon.run_until_cancelled(&cancel, &liveness).await
+        let retention = Retention::new(keep_articles);
+        daemon
+            .run_until_cancelled(&cancel, &liveness, retention)
+            .await
     };
     summary.backfill_alerts = backfilled.alerts;
     stop_delivery.cancel();
@@ -248,6 +259,7 @@ impl Daemon {
         &mut self,
         cancel: &CancellationToken,
         liveness: &Liveness,
+        mut retention: Retention,
     ) -> RunSummary {
         let mut queue = self.initial_queue();
         let mut slots = Slots::new(self.concurrency, self.per_host);
@@ -257,6 +269,7 @@ impl Daemon {
         while !cancel.is_cancelled() {
             liveness.heartbeat().beat();
             revisits.tick(&self.pipeline, cancel);
+            retention.tick(&self.pipeline, cancel);
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()
                 && due <= now
@@ -283,6 +296,7 @@ impl Daemon {
             }
         }
         revisits.finish().await;
+        retention.finish().await;
         tracing::info!(
             in_flight = running.polls.len(),
             waiting = slots.waiting(),

@@ -13,6 +13,8 @@ mod backup;
 mod demo;
 #[path = "admin/json.rs"]
 mod json;
+#[path = "admin/retention.rs"]
+mod retention;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

@@ -8,6 +8,7 @@ mod discover;
 mod inspect;
 mod json;
 mod opml;
+mod prune;
 mod run;
 mod signals;
 mod story;
@@ -61,6 +62,18 @@ enum Command {
         config: ConfigArg,
         /// The backup file to create; it must not exist.
         file: PathBuf,
+    },
+    /// Remove what `[storage] keep_articles` no longer keeps (refused while a daemon runs:
+    /// it prunes by itself); --dry-run shows what would go.
+    Prune {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Count what would go, change nothing (works beside a running daemon).
+        #[arg(long)]
+        dry_run: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Totals: sources, articles, alerts, deliveries.
     Stats {
@@ -245,6 +258,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { config, once } => run::run(&config.config, once),
         Command::CheckConfig { config } => run::check_config(&config.config),
         Command::Backup { config, file } => backup::backup(&config.config, &file),
+        Command::Prune {
+            config,
+            dry_run,
+            json,
+        } => prune::prune(&config.config, dry_run, json),
         Command::Stats { config, json } => inspect::stats(&config.config, json),
         Command::Sources { config, json } => inspect::sources(&config.config, json),
         Command::Alerts {

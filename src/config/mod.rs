@@ -34,6 +34,8 @@ pub struct Config {
     pub path: PathBuf,
     /// The SQLite database file, resolved against the config file's folder.
     pub database: PathBuf,
+    /// How long articles are kept (`[storage] keep_articles`); `None` keeps them forever.
+    pub keep_articles: Option<Duration>,
     /// HTTP client settings shared by every source.
     pub fetch: FetchSettings,
     /// The sources to poll, in file order.

@@ -44,6 +44,7 @@ pub struct RawLog {
 #[serde(deny_unknown_fields)]
 pub struct RawStorage {
     pub database: Spanned<String>,
+    pub keep_articles: Option<Spanned<String>>,
 }
 
 /// `[fetch]`; every key optional.
