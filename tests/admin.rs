@@ -15,6 +15,8 @@ mod demo;
 mod json;
 #[path = "admin/retention.rs"]
 mod retention;
+#[path = "admin/sinks_test.rs"]
+mod sinks_test;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

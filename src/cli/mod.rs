@@ -11,6 +11,7 @@ mod opml;
 mod prune;
 mod run;
 mod signals;
+mod sinks_test;
 mod story;
 mod tools;
 
@@ -142,13 +143,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered.
+    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered;
+    /// `sinks test NAME` sends a test message through one.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Sinks {
         #[command(flatten)]
-        config: ConfigArg,
+        config: Option<ConfigArg>,
         /// Print one JSON document instead (fields in docs/cli.md).
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        action: Option<SinksAction>,
     },
     /// One stored article: metadata, story, alerts and (with --text) its stored text.
     Article {
@@ -241,6 +246,22 @@ enum AlertsAction {
     },
 }
 
+/// `newswatch sinks` forms that act on a sink.
+#[derive(Debug, Subcommand)]
+enum SinksAction {
+    /// Send a clearly marked test message through sink NAME now (not through the outbox)
+    /// and report the outcome: exit 1 with the channel's error if it failed.
+    Test {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The sink's name (`newswatch sinks` lists them).
+        name: String,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 impl Cli {
     /// The config file a daemon run reads, whose `[log] format` picks the log format.
     pub fn run_config(&self) -> Option<&std::path::Path> {
@@ -293,7 +314,19 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => story::story(&config.config, id, article, json),
         Command::Rules { config, json } => admin::rules(&config.config, json),
-        Command::Sinks { config, json } => admin::sinks(&config.config, json),
+        Command::Sinks {
+            action: Some(SinksAction::Test { config, name, json }),
+            ..
+        } => sinks_test::sinks_test(&config.config, &name, json),
+        Command::Sinks {
+            config: Some(config),
+            json,
+            action: None,
+        } => admin::sinks(&config.config, json),
+        Command::Sinks { .. } => {
+            eprintln!("error: `newswatch sinks` needs --config FILE (or NEWSWATCH_CONFIG)");
+            Ok(ExitCode::from(2))
+        }
         Command::Article {
             config,
             id,

@@ -17,7 +17,7 @@ pub fn emit(sink: &str, message: &Outgoing<'_>) {
             snippet = %delivery.snippet,
             "alert"
         ),
-        Outgoing::Summary(_) | Outgoing::Digest(_) => tracing::info!(
+        Outgoing::Summary(_) | Outgoing::Digest(_) | Outgoing::Test(_) => tracing::info!(
             target: "newswatch::alert",
             sink,
             text = %message.text(),

@@ -21,6 +21,8 @@ pub enum Outgoing<'a> {
     Summary(&'a [PendingDelivery]),
     /// The period's alerts, listed.
     Digest(&'a [PendingDelivery]),
+    /// A made-up alert sent by `newswatch sinks test`, marked as a test in every form.
+    Test(&'a PendingDelivery),
 }
 
 /// Alerts of each rule, rules in name order, alerts in outbox order.
@@ -57,6 +59,12 @@ impl Outgoing<'_> {
             Outgoing::Alert(row) => {
                 let mut value = alert_json(row);
                 value["type"] = json!("alert");
+                value["sink"] = json!(sink);
+                value
+            }
+            Outgoing::Test(row) => {
+                let mut value = alert_json(row);
+                value["type"] = json!("test");
                 value["sink"] = json!(sink);
                 value
             }
@@ -99,13 +107,16 @@ impl Outgoing<'_> {
                 format!("{} (rate limit reached)", parts.join("; "))
             }
             Outgoing::Digest(rows) => format!("newswatch digest: {} alerts", rows.len()),
+            Outgoing::Test(row) => format!("[newswatch test] {}", title_of(row)),
         }
     }
 
     /// Plain text (e-mail body, logs).
     pub fn text(&self) -> String {
         match self {
-            Outgoing::Alert(row) => format!("{}\n\n{}", self.headline(), alert_text(row)),
+            Outgoing::Alert(row) | Outgoing::Test(row) => {
+                format!("{}\n\n{}", self.headline(), alert_text(row))
+            }
             Outgoing::Summary(rows) => {
                 let mut text = format!("{}\n", self.headline());
                 for row in rows.iter() {
@@ -136,6 +147,11 @@ impl Outgoing<'_> {
     pub fn telegram_html(&self, limit: usize) -> String {
         match self {
             Outgoing::Alert(row) => alert_html(row, true),
+            Outgoing::Test(row) => format!(
+                "<b>{}</b>\n{}",
+                escape(&self.headline()),
+                alert_html(row, false)
+            ),
             Outgoing::Summary(_) => format!("<b>{}</b>", escape(&self.headline())),
             Outgoing::Digest(rows) => {
                 let mut html = format!("<b>{}</b>", escape(&self.headline()));

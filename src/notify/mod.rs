@@ -14,6 +14,7 @@ mod command;
 mod email;
 mod log_sink;
 mod message;
+mod probe;
 mod telegram;
 mod timing;
 mod webhook;
@@ -26,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::SinkSpec;
 use crate::store::SharedStore;
+pub use probe::{ProbeError, send_test};
 
 /// Connection set-up limit for HTTP sinks; each sink's `timeout` caps the whole request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
