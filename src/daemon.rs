@@ -96,7 +96,12 @@ pub struct Prepared {
 /// nothing a running daemon uses, so a failure leaves a running config untouched.
 pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
     let store = SharedStore::new(Store::open(&config.database)?);
-    let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
+    let notifier = Notifier::new(
+        &config.sinks,
+        &config.fetch.user_agent,
+        config.display_zone(),
+        store.clone(),
+    )?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let source_tags = config
         .sources

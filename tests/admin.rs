@@ -17,6 +17,8 @@ mod json;
 mod retention;
 #[path = "admin/sinks_test.rs"]
 mod sinks_test;
+#[path = "admin/timezone.rs"]
+mod timezone;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use newswatch::config::Config;
+use newswatch::config::{Config, DisplayZone};
 use newswatch::store::{
     DaemonLock, LockError, PruneCounts, PruneCursor, PrunePreview, Store, db_time,
 };
@@ -65,7 +65,7 @@ pub fn prune(config_path: &Path, dry_run: bool, as_json: bool) -> anyhow::Result
     if as_json {
         json::print(&report)?;
     } else {
-        print_report(&report);
+        print_report(&report, &config.display_zone());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -121,16 +121,18 @@ fn report(
     }
 }
 
-fn print_report(r: &PruneReport) {
+fn print_report(r: &PruneReport, zone: &DisplayZone) {
     let keep = humantime::format_duration(Duration::from_secs(r.keep_articles_seconds));
     println!(
         "articles fetched before {} (keep_articles = {keep})",
-        &r.cutoff
+        zone.show(&r.cutoff)
     );
     let c = &r.removed;
     let verb = if r.dry_run { "would remove" } else { "removed" };
     let span = match (&r.oldest, &r.newest) {
-        (Some(oldest), Some(newest)) => format!(", fetched {} to {}", oldest, newest),
+        (Some(oldest), Some(newest)) => {
+            format!(", fetched {} to {}", zone.show(oldest), zone.show(newest))
+        }
         _ => String::new(),
     };
     println!("{verb}: {} articles{span}", c.articles);

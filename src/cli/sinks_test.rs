@@ -43,7 +43,11 @@ pub fn sinks_test(config_path: &Path, name: &str, as_json: bool) -> anyhow::Resu
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let sent = runtime.block_on(send_test(spec, &config.fetch.user_agent));
+    let sent = runtime.block_on(send_test(
+        spec,
+        &config.fetch.user_agent,
+        config.display_zone(),
+    ));
     let outcome = Outcome {
         sink: &spec.name,
         kind: spec.kind.word(),

@@ -5,6 +5,7 @@
 //! reports every problem with its line and column. This module reads the file (size-capped, see
 //! [`crate::files`]) and nothing else.
 
+mod display;
 mod kind;
 mod log;
 mod raw;
@@ -20,6 +21,7 @@ use crate::extract::SiteRule;
 use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text_capped};
 use crate::watch::{Query, RuleScope};
 
+pub use display::DisplayZone;
 pub use kind::{PageSettings, SourceKind};
 pub use log::LogFormat;
 pub use sink::{
@@ -51,6 +53,8 @@ pub struct Config {
     pub sites: Vec<SiteRule>,
     /// The log line format (`[log] format`).
     pub log_format: LogFormat,
+    /// The zone times are shown in (`[display] timezone`); `None` leaves it to `TZ`.
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 /// HTTP client settings (`[fetch]`).
@@ -185,6 +189,11 @@ impl Config {
                 Err(problems)
             }
         }
+    }
+
+    /// The zone the CLI and alert texts show times in (see [`DisplayZone::resolve`]).
+    pub fn display_zone(&self) -> DisplayZone {
+        DisplayZone::resolve(self.timezone)
     }
 
     /// Finds a source by name.

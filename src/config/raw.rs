@@ -30,6 +30,15 @@ pub struct RawConfig {
     pub sites: Vec<Spanned<SiteRule>>,
     #[serde(default)]
     pub log: RawLog,
+    #[serde(default)]
+    pub display: RawDisplay,
+}
+
+/// `[display]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisplay {
+    pub timezone: Option<Spanned<String>>,
 }
 
 /// `[log]`; every key optional.

@@ -177,6 +177,19 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         .collect();
     let sites = site_rules(&mut check, raw.sites);
     let log_format = log_format(&mut check, &raw.log);
+    let timezone = raw.display.timezone.as_ref().and_then(|name| {
+        let zone = super::display::parse_zone(name.get_ref());
+        if zone.is_none() {
+            check.report(
+                name,
+                format!(
+                    "display.timezone {:?} is not an IANA time zone name; write e.g. \"Asia/Almaty\", \"Europe/Moscow\" or \"UTC\"",
+                    name.get_ref()
+                ),
+            );
+        }
+        zone
+    });
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);
@@ -192,6 +205,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         sinks,
         sites,
         log_format,
+        timezone,
     })
 }
 

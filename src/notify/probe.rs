@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 
-use crate::config::SinkSpec;
+use crate::config::{DisplayZone, SinkSpec};
 use crate::store::{PendingDelivery, db_time};
 
 use super::message::Outgoing;
@@ -23,9 +23,14 @@ pub enum ProbeError {
 
 /// Sends a test message through `spec`'s channel, whatever its mode (a digest sink gets it
 /// at once too), and waits for the outcome.
-pub async fn send_test(spec: &SinkSpec, user_agent: &str) -> Result<(), ProbeError> {
+/// Its text shows times in `zone`.
+pub async fn send_test(
+    spec: &SinkSpec,
+    user_agent: &str,
+    zone: DisplayZone,
+) -> Result<(), ProbeError> {
     let http = http_client(user_agent).map_err(NotifyError::from)?;
-    let channel = Channel::new(spec, &http)?;
+    let channel = Channel::new(spec, &http, zone)?;
     let row = test_alert(&spec.name);
     channel
         .send(&spec.name, &Outgoing::Test(&row))
