@@ -9,6 +9,7 @@
 mod liveness;
 mod one;
 mod requests;
+mod retention;
 mod summary;
 
 use std::cmp::Reverse;
@@ -31,6 +32,7 @@ use crate::store::{SharedStore, SourceState, Store, StoreError};
 use liveness::Liveness;
 pub use one::{OnePoll, poll_one};
 use requests::Requests;
+use retention::Retention;
 pub use summary::RunSummary;
 
 /// How long the scheduler sleeps at most; it wakes earlier when a source is due.
@@ -89,6 +91,7 @@ pub struct Prepared {
     rules: Vec<RuleSpec>,
     source_tags: HashMap<String, Vec<String>>,
     backfill_window: Duration,
+    keep_articles: Option<Duration>,
     concurrency: usize,
     per_host: usize,
 }
@@ -97,7 +100,12 @@ pub struct Prepared {
 /// nothing a running daemon uses, so a failure leaves a running config untouched.
 pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
     let store = SharedStore::new(Store::open(&config.database)?);
-    let notifier = Notifier::new(&config.sinks, &config.fetch.user_agent, store.clone())?;
+    let notifier = Notifier::new(
+        &config.sinks,
+        &config.fetch.user_agent,
+        config.display_zone(),
+        store.clone(),
+    )?;
     let fetcher = Fetcher::new(&config.fetch)?;
     let source_tags = config
         .sources
@@ -121,6 +129,7 @@ pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
         rules: config.rules,
         source_tags,
         backfill_window: config.watch.backfill_window,
+        keep_articles: config.keep_articles,
         concurrency: config.fetch.concurrency,
         per_host: config.fetch.per_host_concurrency,
     })
@@ -153,6 +162,7 @@ pub async fn run_prepared(
         rules,
         source_tags,
         backfill_window,
+        keep_articles,
         concurrency,
         per_host,
     } = prepared;
@@ -192,9 +202,15 @@ pub async fn run_prepared(
     let mut summary = if once {
         let summary = daemon.poll_all_once(&cancel).await;
         revisit::pass(&daemon.pipeline, &cancel).await;
+        if let Some(keep) = keep_articles {
+            retention::pass(&daemon.pipeline, keep, &cancel).await;
+        }
         summary
     } else {
-        daemon.run_until_cancelled(&cancel, &liveness).await
+        let retention = Retention::new(keep_articles);
+        daemon
+            .run_until_cancelled(&cancel, &liveness, retention)
+            .await
     };
     summary.backfill_alerts = backfilled.alerts;
     stop_delivery.cancel();
@@ -253,6 +269,7 @@ impl Daemon {
         &mut self,
         cancel: &CancellationToken,
         liveness: &Liveness,
+        mut retention: Retention,
     ) -> RunSummary {
         let mut queue = self.initial_queue();
         let mut slots = Slots::new(self.concurrency, self.per_host);
@@ -265,6 +282,7 @@ impl Daemon {
             revisits.tick(&self.pipeline, cancel);
             self.take_requests(&mut requests, &mut queue, &mut slots)
                 .await;
+            retention.tick(&self.pipeline, cancel);
             let now = Utc::now();
             while let Some(Reverse((due, index))) = queue.peek().copied()
                 && due <= now
@@ -293,6 +311,7 @@ impl Daemon {
             }
         }
         revisits.finish().await;
+        retention.finish().await;
         tracing::info!(
             in_flight = running.polls.len(),
             waiting = slots.waiting(),

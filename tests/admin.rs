@@ -19,6 +19,12 @@ mod live;
 mod metrics;
 #[path = "admin/poll.rs"]
 mod poll;
+#[path = "admin/retention.rs"]
+mod retention;
+#[path = "admin/sinks_test.rs"]
+mod sinks_test;
+#[path = "admin/timezone.rs"]
+mod timezone;
 #[path = "admin/verbs.rs"]
 mod verbs;
 

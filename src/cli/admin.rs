@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use newswatch::config::{Config, DeliveryMode, RuleSpec, SinkSpec};
+use newswatch::config::{Config, DeliveryMode, DisplayZone, RuleSpec, SinkSpec};
 use newswatch::store::{ArticleDetail, RuleActivity, SinkDeliveries, Store};
 use serde::Serialize;
 
@@ -140,7 +140,7 @@ pub fn sinks(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
             d.pending, d.retrying, d.dead, d.delivered, d.skipped
         );
         if let Some(at) = &s.next_digest_at {
-            println!("    next digest: {at}");
+            println!("    next digest: {}", config.display_zone().show(at));
         }
         if d.dead > 0 {
             println!("    requeue the dead ones with `newswatch alerts retry --dead`");
@@ -201,12 +201,12 @@ pub fn article(config: &Path, id: i64, text: bool, as_json: bool) -> anyhow::Res
     if as_json {
         json::print(&a)?;
     } else {
-        print_article(&a, text);
+        print_article(&a, text, &config.display_zone());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_article(a: &ArticleDetail, text: bool) {
+fn print_article(a: &ArticleDetail, text: bool, zone: &DisplayZone) {
     println!(
         "article #{} {}",
         a.id,
@@ -219,9 +219,11 @@ fn print_article(a: &ArticleDetail, text: bool) {
     println!("    source:    {}", a.source);
     println!(
         "    published: {}",
-        a.published_at.as_deref().unwrap_or("undated")
+        a.published_at
+            .as_deref()
+            .map_or_else(|| "undated".to_string(), |at| zone.show(at))
     );
-    println!("    stored:    {}", a.fetched_at);
+    println!("    stored:    {}", zone.show(&a.fetched_at));
     println!(
         "    language:  {}",
         a.language.as_deref().unwrap_or("unknown")
@@ -236,12 +238,17 @@ fn print_article(a: &ArticleDetail, text: bool) {
         println!("    extraction failed, the feed's text was kept: {error}");
     }
     if let Some(at) = &a.removed_at {
-        println!("    REMOVED: the page answered 404/410 at {at}");
+        println!(
+            "    REMOVED: the page answered 404/410 at {}",
+            zone.show(at)
+        );
     }
     for alert in &a.alerts {
         println!(
             "    alert #{} [{}] at {}",
-            alert.id, alert.rule, alert.created_at
+            alert.id,
+            alert.rule,
+            zone.show(&alert.created_at)
         );
     }
     if text {

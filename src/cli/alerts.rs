@@ -6,23 +6,27 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use newswatch::config::DisplayZone;
 use newswatch::store::{DeliveryRow, Store};
 
 use super::json;
 use super::run::load_config;
 
-/// Opens the config's database: read-only to list, writable to requeue.
-fn open_store(config_path: &Path, writable: bool) -> Result<Store, ExitCode> {
+/// Opens the config's database (read-only to list, writable to requeue), with the zone its
+/// times are shown in.
+fn open_store(config_path: &Path, writable: bool) -> Result<(Store, DisplayZone), ExitCode> {
     let config = load_config(config_path)?;
     let opened = if writable {
         Store::open(&config.database)
     } else {
         Store::open_read_only(&config.database)
     };
-    opened.map_err(|err| {
-        eprintln!("error: {err}");
-        ExitCode::from(1)
-    })
+    opened
+        .map(|store| (store, config.display_zone()))
+        .map_err(|err| {
+            eprintln!("error: {err}");
+            ExitCode::from(1)
+        })
 }
 
 /// `newswatch alerts [--since DURATION] [--limit N]`.
@@ -39,8 +43,8 @@ pub fn list(
             return Ok(ExitCode::from(2));
         }
     };
-    let store = match open_store(config, false) {
-        Ok(store) => store,
+    let (store, zone) = match open_store(config, false) {
+        Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
     let alerts = store.alerts_since(since, limit)?;
@@ -57,7 +61,7 @@ pub fn list(
         println!(
             "#{} {} [{}] {} ({})",
             a.id,
-            a.created_at,
+            zone.show(&a.created_at),
             a.rule_name,
             a.title.as_deref().unwrap_or("(untitled)"),
             a.source_name
@@ -72,7 +76,7 @@ pub fn list(
         };
         println!("    delivery: {summary}");
         for d in store.deliveries_of(a.id)? {
-            println!("      {}", describe(&d));
+            println!("      {}", describe(&d, &zone));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -87,7 +91,7 @@ pub(super) fn ids_line(article_id: i64, story_id: Option<i64>) -> String {
 }
 
 /// One delivery's state in words.
-fn describe(d: &DeliveryRow) -> String {
+fn describe(d: &DeliveryRow, zone: &DisplayZone) -> String {
     let attempts = format!(
         "{} attempt{}",
         d.attempts,
@@ -97,7 +101,9 @@ fn describe(d: &DeliveryRow) -> String {
         "delivered" => format!(
             "{}: delivered {} as {} after {attempts}",
             d.sink,
-            d.delivered_at.as_deref().unwrap_or("?"),
+            d.delivered_at
+                .as_deref()
+                .map_or("?".to_string(), |at| zone.show(at)),
             d.delivered_via.as_deref().unwrap_or("message")
         ),
         "skipped" => format!("{}: skipped (the sink's rules/sources filter)", d.sink),
@@ -114,7 +120,8 @@ fn describe(d: &DeliveryRow) -> String {
                 .map_or(String::new(), |e| format!("; last error: {e}"));
             format!(
                 "{}: {state}, {attempts}, next attempt {}{error}",
-                d.sink, d.next_attempt_at
+                d.sink,
+                zone.show(&d.next_attempt_at)
             )
         }
     }
@@ -122,8 +129,8 @@ fn describe(d: &DeliveryRow) -> String {
 
 /// `newswatch alerts retry ID` or `newswatch alerts retry --dead`.
 pub fn retry(config: &Path, id: Option<i64>, dead: bool) -> anyhow::Result<ExitCode> {
-    let mut store = match open_store(config, true) {
-        Ok(store) => store,
+    let (mut store, _) = match open_store(config, true) {
+        Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
     if let Some(id) = id

@@ -60,6 +60,9 @@ pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
         Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
+    let zone = config.display_zone();
+    let shown =
+        |at: Option<&str>, none: &str| at.map_or_else(|| none.to_string(), |at| zone.show(at));
     let details = store.polling_details()?;
     let ways = store.source_ways()?;
     let mut listed = Vec::new();
@@ -111,8 +114,8 @@ pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
             s.last_status.map_or("-".into(), |c| c.to_string()),
             every,
             s.items_seen,
-            s.last_success_at.as_deref().unwrap_or("never"),
-            s.next_due_at.as_deref().unwrap_or("now"),
+            shown(s.last_success_at.as_deref(), "never"),
+            shown(s.next_due_at.as_deref(), "now"),
             s.url
         );
         if let Some(error) = s.last_error.filter(|_| s.consecutive_failures > 0) {
@@ -122,11 +125,14 @@ pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
             println!("    warning: {warning}");
         }
         if let Some(at) = detail.and_then(|d| d.retry_after_at.as_deref()) {
-            println!("    server asked us to wait until {at}");
+            println!("    server asked us to wait until {}", zone.show(at));
         }
         if let Some(way) = ways.get(&s.name) {
             let (kind, url, reason) = (&way.kind, &way.url, &way.reason);
-            println!("    watched as {kind} {url} ({reason}; chosen {})", way.at);
+            println!(
+                "    watched as {kind} {url} ({reason}; chosen {})",
+                zone.show(&way.at)
+            );
         }
     }
     if as_json {
@@ -147,7 +153,10 @@ fn health_word(active: bool, failures: i64, last_success: &Option<String>) -> &'
 
 /// `newswatch search QUERY`.
 pub fn search(config: &Path, query: &str, limit: usize, as_json: bool) -> anyhow::Result<ExitCode> {
-    let store = store_or_exit!(config);
+    let (config, store) = match open_with_config(config) {
+        Ok(opened) => opened,
+        Err(code) => return Ok(code),
+    };
     let hits = match store.search(query, limit) {
         Ok(hits) => hits,
         Err(err @ StoreError::BadSearch { .. }) => {
@@ -168,7 +177,10 @@ pub fn search(config: &Path, query: &str, limit: usize, as_json: bool) -> anyhow
             "#{} {} ({})",
             h.article_id,
             h.title.as_deref().unwrap_or("(untitled)"),
-            h.published_at.as_deref().unwrap_or("undated")
+            h.published_at.as_deref().map_or_else(
+                || "undated".to_string(),
+                |at| config.display_zone().show(at)
+            )
         );
         println!("    {}", h.url);
         println!("    {}", h.snippet.replace('\n', " "));

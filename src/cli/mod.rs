@@ -9,8 +9,10 @@ mod inspect;
 mod json;
 mod opml;
 mod poll;
+mod prune;
 mod run;
 mod signals;
+mod sinks_test;
 mod story;
 mod tools;
 
@@ -75,6 +77,18 @@ enum Command {
         config: ConfigArg,
         /// The backup file to create; it must not exist.
         file: PathBuf,
+    },
+    /// Remove what `[storage] keep_articles` no longer keeps (refused while a daemon runs:
+    /// it prunes by itself); --dry-run shows what would go.
+    Prune {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Count what would go, change nothing (works beside a running daemon).
+        #[arg(long)]
+        dry_run: bool,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Totals: sources, articles, alerts, deliveries.
     Stats {
@@ -143,13 +157,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered.
+    /// Each sink: its mode, state and deliveries pending, retrying, dead and delivered;
+    /// `sinks test NAME` sends a test message through one.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Sinks {
         #[command(flatten)]
-        config: ConfigArg,
+        config: Option<ConfigArg>,
         /// Print one JSON document instead (fields in docs/cli.md).
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        action: Option<SinksAction>,
     },
     /// One stored article: metadata, story, alerts and (with --text) its stored text.
     Article {
@@ -242,6 +260,22 @@ enum AlertsAction {
     },
 }
 
+/// `newswatch sinks` forms that act on a sink.
+#[derive(Debug, Subcommand)]
+enum SinksAction {
+    /// Send a clearly marked test message through sink NAME now (not through the outbox)
+    /// and report the outcome: exit 1 with the channel's error if it failed.
+    Test {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// The sink's name (`newswatch sinks` lists them).
+        name: String,
+        /// Print one JSON document instead (fields in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 impl Cli {
     /// The config file a daemon run reads, whose `[log] format` picks the log format.
     pub fn run_config(&self) -> Option<&std::path::Path> {
@@ -265,6 +299,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => poll::poll(&config.config, &source, &wait, json),
         Command::Backup { config, file } => backup::backup(&config.config, &file),
+        Command::Prune {
+            config,
+            dry_run,
+            json,
+        } => prune::prune(&config.config, dry_run, json),
         Command::Stats { config, json } => inspect::stats(&config.config, json),
         Command::Sources { config, json } => inspect::sources(&config.config, json),
         Command::Alerts {
@@ -295,7 +334,19 @@ pub fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => story::story(&config.config, id, article, json),
         Command::Rules { config, json } => admin::rules(&config.config, json),
-        Command::Sinks { config, json } => admin::sinks(&config.config, json),
+        Command::Sinks {
+            action: Some(SinksAction::Test { config, name, json }),
+            ..
+        } => sinks_test::sinks_test(&config.config, &name, json),
+        Command::Sinks {
+            config: Some(config),
+            json,
+            action: None,
+        } => admin::sinks(&config.config, json),
+        Command::Sinks { .. } => {
+            eprintln!("error: `newswatch sinks` needs --config FILE (or NEWSWATCH_CONFIG)");
+            Ok(ExitCode::from(2))
+        }
         Command::Article {
             config,
             id,

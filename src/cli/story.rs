@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use newswatch::config::DisplayZone;
 use newswatch::store::{Store, StoryArticle, StoryView};
 
 use super::json;
@@ -28,45 +29,48 @@ pub fn story(config: &Path, id: i64, by_article: bool, as_json: bool) -> anyhow:
     if as_json {
         json::print(&json::Story::from(view))?;
     } else {
-        print_story(&view);
+        print_story(&view, &config.display_zone());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_story(view: &StoryView) {
+fn print_story(view: &StoryView, zone: &DisplayZone) {
     println!(
         "story #{} (since {}): {} copies",
         view.id,
-        view.created_at,
+        zone.show(&view.created_at),
         view.articles.len()
     );
     for (rule, article) in &view.alerts {
         println!("alert [{rule}] raised by article #{article}");
     }
     for article in &view.articles {
-        print_article(article);
+        print_article(article, zone);
     }
 }
 
-fn print_article(article: &StoryArticle) {
+fn print_article(article: &StoryArticle, zone: &DisplayZone) {
     println!(
         "\narticle #{} {} (stored {})",
         article.id,
         article.title.as_deref().unwrap_or("(untitled)"),
-        article.fetched_at
+        zone.show(&article.fetched_at)
     );
     println!("    {}", article.canonical_url);
     if let Some(at) = &article.removed_at {
-        println!("    REMOVED: the page answered 404/410 at {at}");
+        println!(
+            "    REMOVED: the page answered 404/410 at {}",
+            zone.show(at)
+        );
     }
     for (source, url, seen) in &article.links {
-        println!("    via {source} at {seen}: {url}");
+        println!("    via {source} at {}: {url}", zone.show(seen));
     }
     for v in &article.versions {
         println!(
             "    version {} seen {}: {}",
             v.version,
-            v.seen_at,
+            zone.show(&v.seen_at),
             v.title.as_deref().unwrap_or("(untitled)")
         );
         for line in v.body.lines().filter(|l| !l.trim().is_empty()) {

@@ -5,6 +5,7 @@
 //! reports every problem with its line and column. This module reads the file (size-capped, see
 //! [`crate::files`]) and nothing else.
 
+mod display;
 mod kind;
 mod log;
 mod raw;
@@ -20,6 +21,7 @@ use crate::extract::SiteRule;
 use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text_capped};
 use crate::watch::{Query, RuleScope};
 
+pub use display::DisplayZone;
 pub use kind::{PageSettings, SourceKind};
 pub use log::LogFormat;
 pub use sink::{
@@ -34,6 +36,8 @@ pub struct Config {
     pub path: PathBuf,
     /// The SQLite database file, resolved against the config file's folder.
     pub database: PathBuf,
+    /// How long articles are kept (`[storage] keep_articles`); `None` keeps them forever.
+    pub keep_articles: Option<Duration>,
     /// HTTP client settings shared by every source.
     pub fetch: FetchSettings,
     /// The sources to poll, in file order.
@@ -51,6 +55,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The metrics and health endpoint (`[metrics]`).
     pub metrics: MetricsSettings,
+    /// The zone times are shown in (`[display] timezone`); `None` leaves it to `TZ`.
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 /// The metrics and health endpoint (`[metrics]`).
@@ -192,6 +198,11 @@ impl Config {
                 Err(problems)
             }
         }
+    }
+
+    /// The zone the CLI and alert texts show times in (see [`DisplayZone::resolve`]).
+    pub fn display_zone(&self) -> DisplayZone {
+        DisplayZone::resolve(self.timezone)
     }
 
     /// Finds a source by name.

@@ -32,6 +32,8 @@ pub struct RawConfig {
     pub log: RawLog,
     #[serde(default)]
     pub metrics: RawMetrics,
+    #[serde(default)]
+    pub display: RawDisplay,
 }
 
 /// `[metrics]`; every key optional.
@@ -39,6 +41,13 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub struct RawMetrics {
     pub listen: Option<Spanned<String>>,
+}
+
+/// `[display]`; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisplay {
+    pub timezone: Option<Spanned<String>>,
 }
 
 /// `[log]`; every key optional.
@@ -53,6 +62,7 @@ pub struct RawLog {
 #[serde(deny_unknown_fields)]
 pub struct RawStorage {
     pub database: Spanned<String>,
+    pub keep_articles: Option<Spanned<String>>,
 }
 
 /// `[fetch]`; every key optional.

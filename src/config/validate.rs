@@ -23,6 +23,10 @@ const MIN_INTERVAL: Duration = Duration::from_secs(30);
 const MAX_INTERVAL: Duration = Duration::from_secs(7 * 24 * 3600);
 const DEFAULT_BACKFILL: Duration = Duration::from_secs(7 * 24 * 3600);
 const MAX_BACKFILL: Duration = Duration::from_secs(365 * 24 * 3600);
+/// Shortest retention: the near-copy window (`revisit::BAND_WINDOW`), so pruning never cuts
+/// a story that can still gather copies, and feeds have long dropped what it removes.
+const MIN_KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+const MAX_KEEP: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Collects problems while validation goes on, so a user sees all of them at once.
 struct Checker<'a> {
@@ -129,6 +133,12 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         problems: Vec::new(),
     };
     let database = resolve_database(&mut check, raw.storage.get_ref().database.clone(), path);
+    let keep_articles = raw
+        .storage
+        .get_ref()
+        .keep_articles
+        .as_ref()
+        .and_then(|v| check.duration("storage.keep_articles", v, MIN_KEEP, MAX_KEEP));
     let fetch = fetch_settings(&mut check, &raw.fetch);
     let watch = watch_settings(&mut check, &raw.watch);
     let mut names = HashSet::new();
@@ -169,6 +179,19 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
     let sites = site_rules(&mut check, raw.sites);
     let log_format = log_format(&mut check, &raw.log);
     let metrics = metrics::settings(&mut check, &raw.metrics);
+    let timezone = raw.display.timezone.as_ref().and_then(|name| {
+        let zone = super::display::parse_zone(name.get_ref());
+        if zone.is_none() {
+            check.report(
+                name,
+                format!(
+                    "display.timezone {:?} is not an IANA time zone name; write e.g. \"Asia/Almaty\", \"Europe/Moscow\" or \"UTC\"",
+                    name.get_ref()
+                ),
+            );
+        }
+        zone
+    });
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);
@@ -176,6 +199,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
     Ok(Config {
         path: path.to_path_buf(),
         database: database.unwrap_or_default(),
+        keep_articles,
         fetch,
         sources,
         rules,
@@ -184,6 +208,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         sites,
         log_format,
         metrics,
+        timezone,
     })
 }
 

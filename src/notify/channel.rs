@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::config::{Secret, SinkKind, SinkSpec};
+use crate::config::{DisplayZone, Secret, SinkKind, SinkSpec};
 use crate::fetch::error_chain;
 use crate::files::{MAX_SECRET_BYTES, read_text_capped};
 
@@ -55,8 +55,8 @@ impl SendError {
 
 /// A sink ready to send.
 pub enum Channel {
-    /// Tracing events.
-    Log,
+    /// Tracing events (their text shows times in the zone).
+    Log(DisplayZone),
     /// JSON POST.
     Webhook(webhook::Webhook),
     /// Telegram Bot API.
@@ -68,22 +68,32 @@ pub enum Channel {
 }
 
 impl Channel {
-    /// Builds the channel for `spec`, reading its secrets.
-    pub fn new(spec: &SinkSpec, http: &reqwest::Client) -> Result<Channel, NotifyError> {
+    /// Builds the channel for `spec`, reading its secrets; texts show times in `zone`.
+    pub fn new(
+        spec: &SinkSpec,
+        http: &reqwest::Client,
+        zone: DisplayZone,
+    ) -> Result<Channel, NotifyError> {
         let secret = |s: &Secret| resolve(s, &spec.name);
         Ok(match &spec.kind {
-            SinkKind::Log => Channel::Log,
+            SinkKind::Log => Channel::Log(zone),
             SinkKind::Webhook(w) => {
                 let key = w.secret.as_ref().map(secret).transpose()?;
                 Channel::Webhook(webhook::Webhook::new(w, key, http.clone(), spec))
             }
             SinkKind::Telegram(t) => {
                 let token = secret(&t.token)?;
-                Channel::Telegram(telegram::Telegram::new(t, &token, http.clone(), spec)?)
+                Channel::Telegram(telegram::Telegram::new(
+                    t,
+                    &token,
+                    http.clone(),
+                    spec,
+                    zone,
+                )?)
             }
             SinkKind::Email(e) => {
                 let password = e.password.as_ref().map(secret).transpose()?;
-                Channel::Email(email::Email::new(e, password, spec)?)
+                Channel::Email(email::Email::new(e, password, spec, zone)?)
             }
             SinkKind::Command(c) => Channel::Command(command::Command::new(c, spec)),
         })
@@ -92,8 +102,8 @@ impl Channel {
     /// Sends one message.
     pub async fn send(&self, sink: &str, message: &Outgoing<'_>) -> Result<(), SendError> {
         match self {
-            Channel::Log => {
-                log_sink::emit(sink, message);
+            Channel::Log(zone) => {
+                log_sink::emit(sink, message, zone);
                 Ok(())
             }
             Channel::Webhook(w) => w.send(message).await,

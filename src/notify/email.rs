@@ -5,7 +5,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::{EmailSpec, SinkSpec, SmtpTls};
+use crate::config::{DisplayZone, EmailSpec, SinkSpec, SmtpTls};
 
 use super::NotifyError;
 use super::channel::{Scope, SendError};
@@ -18,6 +18,8 @@ pub struct Email {
     from: Mailbox,
     to: Vec<Mailbox>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// The zone the message's times are shown in.
+    zone: DisplayZone,
 }
 
 impl Email {
@@ -26,6 +28,7 @@ impl Email {
         spec: &EmailSpec,
         password: Option<String>,
         sink: &SinkSpec,
+        zone: DisplayZone,
     ) -> Result<Email, NotifyError> {
         let setup = |reason: String| NotifyError::Setup {
             sink: sink.name.clone(),
@@ -57,6 +60,7 @@ impl Email {
                 .map(|t| mailbox(t))
                 .collect::<Result<_, _>>()?,
             transport: builder.build(),
+            zone,
         })
     }
 
@@ -70,8 +74,8 @@ impl Email {
         }
         let email = builder
             .multipart(MultiPart::alternative_plain_html(
-                message.text(),
-                message.html(),
+                message.text(&self.zone),
+                message.html(&self.zone),
             ))
             .map_err(|err| {
                 SendError::message(format!(
@@ -149,7 +153,7 @@ mod tests {
         // reqwest and lettre share rustls; a second crypto provider would make this panic.
         for tls in [SmtpTls::Starttls, SmtpTls::Tls, SmtpTls::None] {
             let (email, sink) = spec(tls);
-            assert!(Email::new(&email, Some("pw".into()), &sink).is_ok());
+            assert!(Email::new(&email, Some("pw".into()), &sink, DisplayZone::default()).is_ok());
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The `log` sink: each alert becomes one structured tracing event (stderr, journald).
 
 use super::message::Outgoing;
+use crate::config::DisplayZone;
 
 /// Emits `message` as INFO events with target `newswatch::alert`.
-pub fn emit(sink: &str, message: &Outgoing<'_>) {
+pub fn emit(sink: &str, message: &Outgoing<'_>, zone: &DisplayZone) {
     match message {
         Outgoing::Alert(delivery) => tracing::info!(
             target: "newswatch::alert",
@@ -17,10 +18,10 @@ pub fn emit(sink: &str, message: &Outgoing<'_>) {
             snippet = %delivery.snippet,
             "alert"
         ),
-        Outgoing::Summary(_) | Outgoing::Digest(_) => tracing::info!(
+        Outgoing::Summary(_) | Outgoing::Digest(_) | Outgoing::Test(_) => tracing::info!(
             target: "newswatch::alert",
             sink,
-            text = %message.text(),
+            text = %message.text(zone),
             "{}",
             message.headline()
         ),

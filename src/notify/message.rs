@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::config::DisplayZone;
 use crate::store::PendingDelivery;
 
 /// Telegram rejects messages over 4096 characters; digests stop listing before that.
@@ -21,6 +22,8 @@ pub enum Outgoing<'a> {
     Summary(&'a [PendingDelivery]),
     /// The period's alerts, listed.
     Digest(&'a [PendingDelivery]),
+    /// A made-up alert sent by `newswatch sinks test`, marked as a test in every form.
+    Test(&'a PendingDelivery),
 }
 
 /// Alerts of each rule, rules in name order, alerts in outbox order.
@@ -57,6 +60,12 @@ impl Outgoing<'_> {
             Outgoing::Alert(row) => {
                 let mut value = alert_json(row);
                 value["type"] = json!("alert");
+                value["sink"] = json!(sink);
+                value
+            }
+            Outgoing::Test(row) => {
+                let mut value = alert_json(row);
+                value["type"] = json!("test");
                 value["sink"] = json!(sink);
                 value
             }
@@ -99,13 +108,16 @@ impl Outgoing<'_> {
                 format!("{} (rate limit reached)", parts.join("; "))
             }
             Outgoing::Digest(rows) => format!("newswatch digest: {} alerts", rows.len()),
+            Outgoing::Test(row) => format!("[newswatch test] {}", title_of(row)),
         }
     }
 
-    /// Plain text (e-mail body, logs).
-    pub fn text(&self) -> String {
+    /// Plain text (e-mail body, logs), times shown in `zone`.
+    pub fn text(&self, zone: &DisplayZone) -> String {
         match self {
-            Outgoing::Alert(row) => format!("{}\n\n{}", self.headline(), alert_text(row)),
+            Outgoing::Alert(row) | Outgoing::Test(row) => {
+                format!("{}\n\n{}", self.headline(), alert_text(row, zone))
+            }
             Outgoing::Summary(rows) => {
                 let mut text = format!("{}\n", self.headline());
                 for row in rows.iter() {
@@ -118,7 +130,7 @@ impl Outgoing<'_> {
                 for (rule, alerts) in by_rule(rows) {
                     text.push_str(&format!("\n\n== {rule} ({}) ==", alerts.len()));
                     for row in alerts {
-                        text.push_str(&format!("\n\n{}\n{}", title_of(row), alert_text(row)));
+                        text.push_str(&format!("\n\n{}\n{}", title_of(row), alert_text(row, zone)));
                     }
                 }
                 text
@@ -126,16 +138,22 @@ impl Outgoing<'_> {
         }
     }
 
-    /// An HTML document (e-mail alternative body).
-    pub fn html(&self) -> String {
-        let body = self.telegram_html(usize::MAX).replace('\n', "<br>\n");
+    /// An HTML document (e-mail alternative body), times shown in `zone`.
+    pub fn html(&self, zone: &DisplayZone) -> String {
+        let body = self.telegram_html(usize::MAX, zone).replace('\n', "<br>\n");
         format!("<!DOCTYPE html>\n<html><body>\n{body}\n</body></html>\n")
     }
 
-    /// Telegram's HTML subset (`<b>`, `<a>`), at most about `limit` characters.
-    pub fn telegram_html(&self, limit: usize) -> String {
+    /// Telegram's HTML subset (`<b>`, `<a>`), at most about `limit` characters, times shown
+    /// in `zone`.
+    pub fn telegram_html(&self, limit: usize, zone: &DisplayZone) -> String {
         match self {
-            Outgoing::Alert(row) => alert_html(row, true),
+            Outgoing::Alert(row) => alert_html(row, true, zone),
+            Outgoing::Test(row) => format!(
+                "<b>{}</b>\n{}",
+                escape(&self.headline()),
+                alert_html(row, false, zone)
+            ),
             Outgoing::Summary(_) => format!("<b>{}</b>", escape(&self.headline())),
             Outgoing::Digest(rows) => {
                 let mut html = format!("<b>{}</b>", escape(&self.headline()));
@@ -144,7 +162,7 @@ impl Outgoing<'_> {
                     let head = format!("\n\n<b>{}</b> ({})", escape(rule), alerts.len());
                     html.push_str(&head);
                     for row in alerts {
-                        let item = format!("\n\n{}", alert_html(row, false));
+                        let item = format!("\n\n{}", alert_html(row, false, zone));
                         if html.chars().count() + item.chars().count() > limit {
                             let rest = rows.len() - listed;
                             html.push_str(&format!("\n\n… and {rest} more (see newswatch alerts)"));
@@ -159,9 +177,9 @@ impl Outgoing<'_> {
         }
     }
 
-    /// Telegram text within its message size limit.
-    pub fn telegram(&self) -> String {
-        self.telegram_html(TELEGRAM_LIMIT)
+    /// Telegram text within its message size limit, times shown in `zone`.
+    pub fn telegram(&self, zone: &DisplayZone) -> String {
+        self.telegram_html(TELEGRAM_LIMIT, zone)
     }
 }
 
@@ -169,18 +187,25 @@ fn title_of(row: &PendingDelivery) -> &str {
     row.title.as_deref().unwrap_or("(untitled)")
 }
 
-fn alert_text(row: &PendingDelivery) -> String {
+/// When the article was published, in `zone`.
+fn published(row: &PendingDelivery, zone: &DisplayZone) -> String {
+    row.published_at
+        .as_deref()
+        .map_or_else(|| "undated".to_string(), |at| zone.show(at))
+}
+
+fn alert_text(row: &PendingDelivery, zone: &DisplayZone) -> String {
     format!(
         "{}\n{} · {}\n\n{}\n\nmatched: {}",
         row.url,
         row.source_name,
-        row.published_at.as_deref().unwrap_or("undated"),
+        published(row, zone),
         row.snippet,
         row.matched_terms.join(", ")
     )
 }
 
-fn alert_html(row: &PendingDelivery, with_rule: bool) -> String {
+fn alert_html(row: &PendingDelivery, with_rule: bool, zone: &DisplayZone) -> String {
     let rule = if with_rule {
         format!("<b>{}</b>\n", escape(&row.rule_name))
     } else {
@@ -191,7 +216,7 @@ fn alert_html(row: &PendingDelivery, with_rule: bool) -> String {
         escape(&row.url),
         escape(title_of(row)),
         escape(&row.source_name),
-        escape(row.published_at.as_deref().unwrap_or("undated")),
+        escape(&published(row, zone)),
         bold_hits(&escape(&row.snippet)),
     )
 }
@@ -252,7 +277,7 @@ mod tests {
     #[test]
     fn telegram_html_escapes_article_text_and_bolds_hits() {
         let r = row(1, "prisoners", "A <b>bold</b> & title");
-        let html = Outgoing::Alert(&r).telegram();
+        let html = Outgoing::Alert(&r).telegram(&DisplayZone::default());
         assert!(
             html.contains("A &lt;b&gt;bold&lt;/b&gt; &amp; title"),
             "{html}"
@@ -290,7 +315,7 @@ mod tests {
         let rows: Vec<_> = (0..200)
             .map(|i| row(i, "r", &"слово ".repeat(20)))
             .collect();
-        let html = Outgoing::Digest(&rows).telegram();
+        let html = Outgoing::Digest(&rows).telegram(&DisplayZone::default());
         assert!(
             html.chars().count() <= TELEGRAM_LIMIT + 60,
             "{}",

@@ -14,6 +14,7 @@ mod command;
 mod email;
 mod log_sink;
 mod message;
+mod probe;
 mod telegram;
 mod timing;
 mod webhook;
@@ -24,8 +25,9 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::SinkSpec;
+use crate::config::{DisplayZone, SinkSpec};
 use crate::store::SharedStore;
+pub use probe::{ProbeError, send_test};
 
 /// Connection set-up limit for HTTP sinks; each sink's `timeout` caps the whole request.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,16 +79,18 @@ pub struct Notifier {
 
 impl Notifier {
     /// Prepares every sink: reads secrets, builds clients. Fails naming the sink at fault.
+    /// Message texts show times in `zone`.
     pub fn new(
         sinks: &[SinkSpec],
         user_agent: &str,
+        zone: DisplayZone,
         store: SharedStore,
     ) -> Result<Notifier, NotifyError> {
         let http = http_client(user_agent)?;
         let workers = sinks
             .iter()
             .map(|spec| {
-                let channel = channel::Channel::new(spec, &http)?;
+                let channel = channel::Channel::new(spec, &http, zone)?;
                 tracing::debug!(sink = %spec.name, kind = spec.kind.word(), mode = ?spec.mode, "sink ready");
                 Ok(worker::Worker::new(spec.clone(), channel, store.clone()))
             })
@@ -103,7 +107,7 @@ impl Notifier {
         };
         sinks
             .iter()
-            .filter_map(|spec| channel::Channel::new(spec, &http).err())
+            .filter_map(|spec| channel::Channel::new(spec, &http, DisplayZone::default()).err())
             .collect()
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use url::Url;
 
-use crate::config::{SinkSpec, TelegramSpec};
+use crate::config::{DisplayZone, SinkSpec, TelegramSpec};
 
 use super::NotifyError;
 use super::channel::{Scope, SendError, describe, reply_text, retry_after, status_scope, tail};
@@ -20,6 +20,8 @@ pub struct Telegram {
     chat_id: String,
     timeout: Duration,
     client: reqwest::Client,
+    /// The zone the message's times are shown in.
+    zone: DisplayZone,
 }
 
 impl Telegram {
@@ -29,6 +31,7 @@ impl Telegram {
         token: &str,
         client: reqwest::Client,
         sink: &SinkSpec,
+        zone: DisplayZone,
     ) -> Result<Telegram, NotifyError> {
         let base = spec.api_url.as_str().trim_end_matches('/');
         let endpoint = Url::parse(&format!("{base}/bot{token}/sendMessage")).map_err(|_| {
@@ -43,6 +46,7 @@ impl Telegram {
             chat_id: spec.chat_id.clone(),
             timeout: sink.timeout,
             client,
+            zone,
         })
     }
 
@@ -50,7 +54,7 @@ impl Telegram {
     pub async fn send(&self, message: &Outgoing<'_>) -> Result<(), SendError> {
         let body = json!({
             "chat_id": self.chat_id,
-            "text": message.telegram(),
+            "text": message.telegram(&self.zone),
             "parse_mode": "HTML",
             "link_preview_options": { "is_disabled": true },
         });
