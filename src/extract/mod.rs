@@ -15,6 +15,7 @@ mod jsonld;
 mod language;
 mod metadata;
 mod open_elements;
+mod parse;
 mod prescan;
 mod render;
 mod shared;
@@ -60,9 +61,15 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Extracted {
 /// Extracts the article of a page; the valid rule whose host matches `page_url`'s host (or a
 /// parent domain of it) wins over the generic extractor for the fields it sets.
 pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]) -> Extracted {
-    let code_free = prescan::without_code(html);
-    let doc = Html::parse_document(&depth::flattened(&code_free, depth::MAX_DEPTH));
     let rule = site_rules::rule_for(rules, page_url);
+    let doc = {
+        // The emptied copy of the page is freed before the extraction's own work begins.
+        let code_free = prescan::without_code(html);
+        parse::document(
+            &depth::flattened(&code_free, depth::MAX_DEPTH),
+            rule.is_some(),
+        )
+    };
     let removed = rule
         .map(|r| matched_by(&doc, &r.remove))
         .unwrap_or_default();
