@@ -17,6 +17,7 @@ mod metadata;
 mod open_elements;
 mod prescan;
 mod render;
+mod several;
 mod shared;
 mod site_rules;
 mod stats;
