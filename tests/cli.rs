@@ -451,3 +451,28 @@ fn systemd_hears_ready_watchdog_and_stopping() {
     }
     assert!(stopping, "no STOPPING=1 after SIGTERM");
 }
+
+#[test]
+fn extract_reads_a_saved_utf8_page_as_utf8_whatever_its_meta_charset_says() {
+    let dir = TestDir::new();
+    let sentence = "人民网北京电，国务院新闻办公室今天举行发布会，介绍今年前三季度的经济运行情况。";
+    let body = format!("<p>{sentence}</p>").repeat(4);
+    let utf8 = format!(
+        "<html><head><meta charset=\"gb2312\"><title>新闻</title></head><body><article>{body}</article></body></html>"
+    );
+    let file = dir.write_file("utf8.html", &utf8);
+    let out = run_newswatch(&["extract", "--file", file.to_str().unwrap()], LIMIT);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(sentence));
+
+    let cyrillic = "Правозащитники требуют освободить политзаключённых, сообщили в Алматы.";
+    let page = format!(
+        "<html><head><meta charset=\"windows-1251\"></head><body><article>{}</article></body></html>",
+        format!("<p>{cyrillic}</p>").repeat(8)
+    );
+    let (legacy, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
+    let path = dir.path().join("cp1251.html");
+    std::fs::write(&path, &legacy).unwrap();
+    let out = run_newswatch(&["extract", "--file", path.to_str().unwrap()], LIMIT);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(cyrillic));
+}

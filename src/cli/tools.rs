@@ -37,7 +37,7 @@ pub fn extract(
             return Ok(ExitCode::from(2));
         }
     };
-    let html = decode_text(&bytes, Some("text/html"));
+    let html = decode_text(&bytes, Some(saved_page_type(&bytes)));
     let article = extract_with_rules(&html, url.as_ref(), &sites);
     if json {
         println!("{}", serde_json::to_string_pretty(&article)?);
@@ -45,6 +45,19 @@ pub fn extract(
         println!("{}", article.body);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The content type to decode a saved page with. A file has no HTTP header, and pages are
+/// often saved or re-encoded as UTF-8 while keeping their original `<meta charset>`; the
+/// daemon reads such a page as UTF-8 because its server says so in the header. Bytes that
+/// are valid UTF-8 are therefore read as UTF-8 here whatever the page declares (a page in a
+/// legacy charset with non-ASCII text is practically never valid UTF-8).
+fn saved_page_type(bytes: &[u8]) -> &'static str {
+    if std::str::from_utf8(bytes).is_ok() {
+        "text/html; charset=utf-8"
+    } else {
+        "text/html"
+    }
 }
 
 /// `newswatch match --query Q --file F`.

@@ -9,7 +9,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::stats::{self, Stats};
-use super::{dom, render};
+use super::{dom, render, several};
 
 /// Articles shorter than this (characters) trigger a retry with looser pruning.
 const MIN_ARTICLE_CHARS: usize = 500;
@@ -87,7 +87,9 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<Nod
     let stats = stats::compute(root, &skip);
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
     let parts = match pick_top(doc, &scores, &stats) {
-        Some(top) => with_siblings(doc, top, &scores, &stats, &skip),
+        Some(top) => {
+            several::own_article(doc, with_siblings(doc, top, &scores, &stats, &skip), title)
+        }
         None => vec![doc.root_element().id()],
     };
     let opts = render::Options {

@@ -1,8 +1,15 @@
 //! Line-level boilerplate that markup alone does not reveal: "read also" teasers embedded in
-//! the article and trailing "subscribe to us" lines, in Kazakh, Russian and English.
+//! the article and trailing "subscribe to us" lines, in Kazakh, Russian and English, and
+//! short lines the article repeats.
+
+use std::collections::HashSet;
 
 /// Teaser blocks longer than this (characters) are treated as real paragraphs.
 const TEASER_MAX_CHARS: usize = 250;
+/// A repeated block written without spaces needs this many characters to be widget text.
+const REPEAT_MIN_CHARS: usize = 15;
+/// Repeated blocks longer than this (characters) are kept: a widget line is short.
+const REPEAT_MAX_CHARS: usize = 100;
 /// Trailing promotional lines longer than this (characters) are kept.
 const TRAILER_MAX_CHARS: usize = 300;
 
@@ -68,13 +75,55 @@ const NETWORKS: &[&str] = &[
     "tiktok",
 ];
 
-/// The blocks without teasers anywhere and without trailing subscription lines.
+/// The blocks without teasers anywhere, without lines the page repeats and without trailing
+/// subscription lines.
 pub fn strip(blocks: Vec<String>) -> Vec<String> {
-    let mut kept: Vec<String> = blocks.into_iter().filter(|b| !is_teaser(b)).collect();
+    let repeated = repeated(&blocks);
+    let mut kept: Vec<String> = blocks
+        .into_iter()
+        .filter(|b| !is_teaser(b) && !repeated.contains(b))
+        .collect();
     while kept.last().is_some_and(|b| is_trailer(b)) {
         kept.pop();
     }
     kept
+}
+
+/// Short blocks that occur more than once in the article: a story says a thing once, while
+/// widgets repeated down the page (reaction prompts, paywall notes, "follow this topic")
+/// print the same line at every spot.
+/// When such lines make up more than a quarter of the text, the page printed its article
+/// twice (a print or mobile copy) and nothing is dropped.
+fn repeated(blocks: &[String]) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    let repeated: HashSet<String> = blocks
+        .iter()
+        .filter(|b| is_widget_sized(b))
+        .filter(|b| !seen.insert(b.as_str()))
+        .cloned()
+        .collect();
+    let chars = |b: &String| b.chars().count();
+    let total: usize = blocks.iter().map(chars).sum();
+    let in_repeats: usize = blocks
+        .iter()
+        .filter(|b| repeated.contains(*b))
+        .map(chars)
+        .sum();
+    if in_repeats * 4 > total {
+        return HashSet::new();
+    }
+    repeated
+}
+
+/// A one-line sentence of widget size: five words or more (or a run of 15 characters in a
+/// script written without spaces), up to 100 characters, nothing code-like. Shorter lines
+/// repeat in articles (tables of contents repeat their headings), and code repeats on purpose.
+fn is_widget_sized(block: &str) -> bool {
+    let chars = block.chars().count();
+    let words = block.split_whitespace().count();
+    chars <= REPEAT_MAX_CHARS
+        && !block.contains(['\n', '$', '=', '{', '}', ';'])
+        && (words >= 5 || (words == 1 && chars >= REPEAT_MIN_CHARS))
 }
 
 fn is_teaser(block: &str) -> bool {
@@ -136,6 +185,53 @@ mod tests {
             "Больше новостей в нашем Telegram-канале",
         ]);
         assert_eq!(strip(blocks).len(), 2);
+    }
+
+    #[test]
+    fn drops_every_copy_of_a_line_the_article_repeats_but_keeps_headings_and_code() {
+        let blocks = owned(&[
+            "Contents",
+            "How the vote went",
+            "The council voted on Monday to raise the budget for schools.",
+            "Subscribe now to read the latest news in your city.",
+            "How the vote went",
+            "$ council --vote yes --budget schools",
+            "The mayor promised a report before the end of the year.",
+            "記事に『リアクション』ができます。ご利用には会員登録が必要です。",
+            "Subscribe now to read the latest news in your city.",
+            "$ council --vote yes --budget schools",
+            "記事に『リアクション』ができます。ご利用には会員登録が必要です。",
+            "Teachers said the council voted on Monday, as promised.",
+            "The budget rise is the first in six years, the clerk added. Parents and teachers had asked for it at every meeting since the schools reopened, and the council had promised it twice before the vote.",
+            "A second rise, the first in six years, the clerk added. Parents and teachers had asked for it at every meeting since the schools reopened, and the council had promised it twice before the vote.",
+        ]);
+        let kept = strip(blocks);
+        assert_eq!(
+            kept,
+            owned(&[
+                "Contents",
+                "How the vote went",
+                "The council voted on Monday to raise the budget for schools.",
+                "How the vote went",
+                "$ council --vote yes --budget schools",
+                "The mayor promised a report before the end of the year.",
+                "$ council --vote yes --budget schools",
+                "Teachers said the council voted on Monday, as promised.",
+                "The budget rise is the first in six years, the clerk added. Parents and teachers had asked for it at every meeting since the schools reopened, and the council had promised it twice before the vote.",
+                "A second rise, the first in six years, the clerk added. Parents and teachers had asked for it at every meeting since the schools reopened, and the council had promised it twice before the vote.",
+            ])
+        );
+    }
+
+    #[test]
+    fn an_article_printed_twice_is_kept_whole() {
+        let story = owned(&[
+            "The council voted on Monday to raise the budget for schools.",
+            "The mayor promised a report before the end of the year.",
+            "Subscribe now to read the latest news in your city.",
+        ]);
+        let twice = [story.clone(), story].concat();
+        assert_eq!(strip(twice.clone()), twice);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod open_elements;
 mod parse;
 mod prescan;
 mod render;
+mod several;
 mod shared;
 mod site_rules;
 mod stats;

@@ -58,6 +58,12 @@ fn title_heading(
         .map(|n| n.id())
 }
 
+/// Whether a heading's text repeats the page title (at most a quarter of the words differ).
+pub fn repeats_title(title: &str, heading: &str) -> bool {
+    let title = words(title);
+    !title.is_empty() && similar(&title, &words(heading))
+}
+
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
