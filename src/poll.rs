@@ -12,6 +12,7 @@ mod auto;
 mod candidates;
 mod claims;
 mod discover;
+mod items;
 mod listing;
 mod page;
 mod record;
@@ -31,10 +32,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{SourceKind, SourceSpec};
 use crate::extract::SiteRule;
 use crate::fetch::{Expect, FailureKind, FetchError, FetchOutcome, Fetcher, Origin, Validators};
-use crate::sources::{FeedItem, parse_feed};
+use crate::sources::parse_feed;
 use crate::store::{SharedStore, SourceState, Store, StoreError, StoreOutcome};
 use crate::writer::Writer;
-use article::{ItemTarget, Known};
+use candidates::Candidate;
 use claims::Claims;
 pub use discover::{Discovery, discover};
 pub use page::PageError;
@@ -275,75 +276,23 @@ impl Pipeline {
             .into_iter()
             .flatten()
             .reduce(|a, b| format!("{a}; {b}"));
-        let mut pass = FeedPass {
-            status: Some(fetched.status),
-            validators: Validators::default(),
-            new_items: 0,
-            complete: false,
-            hint: feed.poll_hint.max(fetched.freshness),
-            warning,
-        };
         // Feeds list newest first; storing oldest first keeps ids and alerts in story order.
-        for item in feed.items.iter().rev() {
-            if cancel.is_cancelled() {
-                return Ok(pass);
-            }
-            match self
-                .process_item(source, state.id, item, source.extract, cancel, report)
-                .await
-            {
-                Ok(new) => pass.new_items += u64::from(new),
-                Err(PollError::Interrupted) => return Ok(pass),
-                Err(err) => return Err(err),
-            }
-        }
-        pass.validators = fetched.validators;
-        pass.complete = !cancel.is_cancelled();
-        Ok(pass)
-    }
-
-    /// Handles one item; returns whether it was new to this source. Its page is fetched and
-    /// extracted when `fetch_page` is set (a feed's `extract`; a Telegram post only when it
-    /// leads to an outlet's article).
-    async fn process_item(
-        &self,
-        source: &SourceSpec,
-        source_id: i64,
-        item: &FeedItem,
-        fetch_page: bool,
-        cancel: &CancellationToken,
-        report: &mut PollReport,
-    ) -> Result<bool, PollError> {
-        let store_err = PollError::store(source);
-        let target = ItemTarget::of(source, item);
-        let key = target.key();
-        let _claim = loop {
-            match self.known(source_id, &target).await.map_err(store_err)? {
-                Known::Seen => return Ok(false),
-                Known::Stored(article_id) => {
-                    self.link(source_id, &target, article_id)
-                        .await
-                        .map_err(store_err)?;
-                    report.linked += 1;
-                    return Ok(true);
-                }
-                Known::New => {}
-            }
-            // Another poll may be storing this very URL: wait for it, then look again.
-            tokio::select! {
-                claim = self.claims.claim(&key) => if let Some(claim) = claim {
-                    break claim;
-                },
-                () = cancel.cancelled() => return Err(PollError::Interrupted),
-            }
-        };
-        let page = match (&item.link, fetch_page) {
-            (Some(link), true) => Some(self.fetch_page(link, source.obey_robots, cancel).await?),
-            _ => None,
-        };
-        let ingest = self.analyse(source, source_id, item, target, page).await?;
-        let outcome = self.writer.store(ingest).await.map_err(store_err)?;
-        Ok(report.count(outcome))
+        let candidates = feed
+            .items
+            .into_iter()
+            .rev()
+            .map(|item| Candidate {
+                item,
+                fetch_page: true,
+            })
+            .collect();
+        let handled = self
+            .process_candidates(source, state.id, candidates, None, cancel, report)
+            .await?;
+        Ok(FeedPass {
+            warning,
+            ..FeedPass::after(&fetched, handled, feed.poll_hint)
+        })
     }
 
     /// Fetches the source's own URL with the validators of its last complete poll, so an

@@ -59,16 +59,25 @@ impl Writer {
         Ok(Writer { jobs })
     }
 
-    /// Stores `ingest` and returns what happened, once it is committed.
-    pub async fn store(&self, ingest: Ingest) -> Result<StoreOutcome, StoreError> {
+    /// Queues `ingest` for the writer at once (articles are written in the order they are
+    /// submitted) and returns what happened once it is committed, when awaited.
+    pub fn submit(
+        &self,
+        ingest: Ingest,
+    ) -> impl Future<Output = Result<StoreOutcome, StoreError>> + Send + use<> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job { ingest, reply })
-            .map_err(|_| StoreError::Task("the writer has stopped".into()))?;
-        answer
-            .await
-            .unwrap_or_else(|_| Err(StoreError::Task("the writer has stopped".into())))
+        let sent = self.jobs.send(Job { ingest, reply }).is_ok();
+        async move {
+            if !sent {
+                return Err(stopped());
+            }
+            answer.await.unwrap_or_else(|_| Err(stopped()))
+        }
     }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Task("the writer has stopped".into())
 }
 
 fn run(
@@ -246,7 +255,7 @@ mod tests {
             Arc::new(Stages::default()),
         )
         .unwrap();
-        let outcome = writer.store(ingest(src, "1", BODY)).await.unwrap();
+        let outcome = writer.submit(ingest(src, "1", BODY)).await.unwrap();
         assert!(matches!(outcome, StoreOutcome::Stored { .. }));
         let reader = rusqlite::Connection::open(&path).unwrap();
         let stored: i64 = reader

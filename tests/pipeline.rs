@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::article::{
     KAZAKH_PARAGRAPHS, KAZAKH_TITLE, RUSSIAN_PARAGRAPHS, RUSSIAN_TITLE, article_page,
+    distinct_paragraphs,
 };
 use common::feeds::{FeedItem, atom_feed, rss_feed};
 use common::process::{TestDir, count, run_newswatch};
@@ -602,4 +603,71 @@ sources = [\"azattyq\"]
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [[source]] is named \"nowhere\""));
+}
+
+#[test]
+fn later_items_are_fetched_while_an_earlier_one_is_slow_and_stored_in_feed_order() {
+    let server = TestServer::start();
+    let urls: Vec<String> = (0..3)
+        .map(|i| server.url(&format!("/a/{i}.html")))
+        .collect();
+    let titles = ["Первая", "Вторая", "Третья"];
+    for (i, title) in titles.iter().enumerate() {
+        let paragraphs = distinct_paragraphs(title);
+        let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+        let page = article_page(title, "Автор", "2026-01-12T18:00:00+05:00", &refs, "ru");
+        let response = if i == 0 {
+            // About 1.5 s for the oldest item's page: the next ones must not wait for it.
+            let chunk = page.len() / 15 + 1;
+            Response::slow_drip(page, chunk, Duration::from_millis(100))
+        } else {
+            Response::ok("text/html; charset=utf-8", page)
+        };
+        server.route(&format!("/a/{i}.html"), response);
+    }
+    // Feeds list newest first: the slow page is the oldest item, stored first.
+    let items: Vec<FeedItem> = (0..3)
+        .rev()
+        .map(|i| FeedItem {
+            title: titles[i],
+            link: &urls[i],
+            guid: ["g0", "g1", "g2"][i],
+            pub_date: "2026-01-12T18:00:00+05:00",
+            description: "Кратко.",
+        })
+        .collect();
+    server.route(
+        "/rss",
+        Response::ok(
+            "application/rss+xml; charset=utf-8",
+            rss_feed("Лента", &items),
+        ),
+    );
+    let dir = TestDir::new();
+    let config = dir.write_config(&config(&[("lenta", server.url("/rss"))]));
+    run_once(&config);
+
+    let requests = server.requests();
+    let received = |path: &str| {
+        requests
+            .iter()
+            .find(|r| r.path == path)
+            .map(|r| r.received)
+            .unwrap_or_else(|| panic!("{path} was not requested"))
+    };
+    let ahead = received("/a/1.html").saturating_duration_since(received("/a/0.html"));
+    assert!(
+        ahead < Duration::from_millis(1000),
+        "the second page waited {ahead:?} for the slow first one"
+    );
+    let conn = rusqlite::Connection::open(dir.path().join("news.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT url FROM articles ORDER BY id")
+        .unwrap();
+    let stored: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored, urls, "articles are stored in feed order");
 }

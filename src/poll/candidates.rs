@@ -1,12 +1,12 @@
-//! The loop every source kind shares: its candidate items go one by one through the per-article
-//! path, with the per-poll budget of new pages a listing, sitemap or followed link may cost.
+//! What every source kind hands the article path (`items`): its candidate items, and how a
+//! pass over them ended, with the per-poll budget of new pages a listing, sitemap or followed
+//! link may cost.
 
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::{FeedPass, Pipeline, PollError, PollReport, Validators};
+use super::{FeedPass, Pipeline, PollError, Validators};
 use crate::config::SourceSpec;
 use crate::fetch::{Expect, FetchOutcome, Fetched, Origin};
 use crate::sources::FeedItem;
@@ -62,54 +62,6 @@ impl FeedPass {
 }
 
 impl Pipeline {
-    /// Runs `candidates` in order through the article path; at most `source.max_new_pages`
-    /// new items whose page is fetched are handled per poll.
-    pub(super) async fn process_candidates(
-        &self,
-        source: &SourceSpec,
-        source_id: i64,
-        candidates: Vec<Candidate>,
-        cancel: &CancellationToken,
-        report: &mut PollReport,
-    ) -> Result<Handled, PollError> {
-        let mut handled = Handled {
-            new_items: 0,
-            interrupted: false,
-            capped: false,
-        };
-        let mut fetched_pages = 0;
-        for candidate in candidates {
-            if cancel.is_cancelled() {
-                handled.interrupted = true;
-                return Ok(handled);
-            }
-            let fetches = candidate.fetch_page && source.extract;
-            if fetches && fetched_pages >= source.max_new_pages {
-                tracing::info!(source = %source.name, limit = source.max_new_pages,
-                    "new-page budget of this poll spent; the rest waits for the next poll");
-                handled.capped = true;
-                return Ok(handled);
-            }
-            let item = &candidate.item;
-            match self
-                .process_item(source, source_id, item, fetches, cancel, report)
-                .await
-            {
-                Ok(true) => {
-                    handled.new_items += 1;
-                    fetched_pages += usize::from(fetches);
-                }
-                Ok(false) => {}
-                Err(PollError::Interrupted) => {
-                    handled.interrupted = true;
-                    return Ok(handled);
-                }
-                Err(err) => return Err(err),
-            }
-        }
-        Ok(handled)
-    }
-
     /// Fetches a document a source found by itself (an older page, a pagination link, a child
     /// sitemap): guarded like any URL from content, and only where robots.txt allows.
     pub(super) async fn fetch_found(

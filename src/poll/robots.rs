@@ -108,10 +108,17 @@ impl Pipeline {
     }
 
     async fn robots_for(&self, link: &Url, host: &str) -> Result<Robots, String> {
+        // Items of one poll are fetched a few at a time: one of them asks for the host's
+        // robots.txt, the others wait for its answer.
+        let _claim = loop {
+            if let Some(robots) = self.robots.remembered(host, Utc::now()) {
+                return Ok(robots);
+            }
+            if let Some(claim) = self.claims.claim(&format!("robots.txt of {host}")).await {
+                break claim;
+            }
+        };
         let now = Utc::now();
-        if let Some(robots) = self.robots.remembered(host, now) {
-            return Ok(robots);
-        }
         let key = host.to_string();
         let cached = self
             .with_store(move |s| s.cached_robots(&key, now))

@@ -73,7 +73,14 @@ impl Pipeline {
             })
             .collect();
         let handled = self
-            .process_candidates(source, state.id, candidates, cancel, report)
+            .process_candidates(
+                source,
+                state.id,
+                candidates,
+                Some(source.max_new_pages),
+                cancel,
+                report,
+            )
             .await?;
         Ok(FeedPass::after(&fetched, handled, None))
     }
