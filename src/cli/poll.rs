@@ -135,10 +135,13 @@ fn through_daemon(config: &Config, source: &str, wait: Duration) -> Result<PollA
             "{err}; the running daemon is older than this newswatch: restart it first (systemctl restart newswatch)"
         ));
     }
-    let mut store = Store::open(database).map_err(|err| err.to_string())?;
-    let id = store
-        .request_poll(source)
-        .map_err(|err| format!("cannot ask the running daemon for a poll: {err}; run `newswatch poll` as the service's user"))?;
+    let cannot_ask = |err: StoreError| {
+        format!(
+            "cannot ask the running daemon for a poll: {err}; run `newswatch poll` as the service's user, who may write the database"
+        )
+    };
+    let mut store = Store::open(database).map_err(cannot_ask)?;
+    let id = store.request_poll(source).map_err(cannot_ask)?;
     let deadline = Instant::now() + wait;
     loop {
         std::thread::sleep(LOOK_EVERY);
