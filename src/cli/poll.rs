@@ -194,7 +194,7 @@ fn direct(config: Config, source: &str, _lock: DaemonLock) -> anyhow::Result<One
         daemon::poll_one(prepared, source, cancel).await
     })?;
     drop(runtime);
-    if let Err(err) = Store::release_wal(&database) {
+    if let Err(err) = super::run::release_wal(&database) {
         tracing::warn!(error = %err, "the database stays in WAL mode until the next clean stop");
     }
     polled.ok_or_else(|| anyhow::anyhow!("the config has no source named {source:?}"))
