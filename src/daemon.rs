@@ -397,6 +397,7 @@ impl Daemon {
                 let source = index.and_then(|i| self.sources.get(i));
                 let name = source.map_or("?", |s| s.spec.name.as_str());
                 tracing::error!(source = name, error = %err, "a poll task failed");
+                crate::metrics::poll_done("crashed", None);
                 summary.add_crashed_poll();
                 index
             }

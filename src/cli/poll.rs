@@ -135,10 +135,13 @@ fn through_daemon(config: &Config, source: &str, wait: Duration) -> Result<PollA
             "{err}; the running daemon is older than this newswatch: restart it first (systemctl restart newswatch)"
         ));
     }
-    let mut store = Store::open(database).map_err(|err| err.to_string())?;
-    let id = store
-        .request_poll(source)
-        .map_err(|err| format!("cannot ask the running daemon for a poll: {err}; run `newswatch poll` as the service's user"))?;
+    let cannot_ask = |err: StoreError| {
+        format!(
+            "cannot ask the running daemon for a poll: {err}; run `newswatch poll` as the service's user, who may write the database"
+        )
+    };
+    let mut store = Store::open(database).map_err(cannot_ask)?;
+    let id = store.request_poll(source).map_err(cannot_ask)?;
     let deadline = Instant::now() + wait;
     loop {
         std::thread::sleep(LOOK_EVERY);
@@ -191,7 +194,7 @@ fn direct(config: Config, source: &str, _lock: DaemonLock) -> anyhow::Result<One
         daemon::poll_one(prepared, source, cancel).await
     })?;
     drop(runtime);
-    if let Err(err) = Store::release_wal(&database) {
+    if let Err(err) = super::run::release_wal(&database) {
         tracing::warn!(error = %err, "the database stays in WAL mode until the next clean stop");
     }
     polled.ok_or_else(|| anyhow::anyhow!("the config has no source named {source:?}"))

@@ -10,7 +10,7 @@ use newswatch::daemon::{self, Prepared};
 use newswatch::metrics::{MetricsServer, ServeError};
 use newswatch::preflight;
 use newswatch::sd_notify;
-use newswatch::store::{DaemonLock, Store};
+use newswatch::store::{DaemonLock, Store, StoreError};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +19,10 @@ use super::signals;
 /// Threads for blocking work (SQLite, extraction, matching) at most; more wait in a queue.
 /// Bounded so the unit's `TasksMax=` is never hit (tokio's default is 512).
 const MAX_BLOCKING_THREADS: usize = 128;
+
+/// Attempts at leaving WAL mode at a clean stop, and the pause between two.
+const RELEASE_TRIES: u32 = 20;
+const RELEASE_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What `run --once` says when no source could be polled.
 const ALL_FAILED: &str = "no source could be polled — is the network up?";
@@ -111,7 +115,7 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
         Ok::<_, anyhow::Error>(supervise(prepared, &database, endpoint, stop, reloads).await?)
     })?;
     drop(runtime);
-    if let Err(err) = Store::release_wal(&database) {
+    if let Err(err) = release_wal(&database) {
         tracing::warn!(error = %err, "the database stays in WAL mode; admins reading it need write access to its folder until the next clean stop");
     }
     if !once {
@@ -132,6 +136,22 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Leaves the database out of WAL mode at a clean stop ([`Store::release_wal`]). The writer
+/// thread closes its connection a moment after the runtime has stopped, so while another
+/// connection is still open the attempt is repeated for up to a second.
+pub(super) fn release_wal(database: &Path) -> Result<(), StoreError> {
+    let mut tries = 0;
+    loop {
+        match Store::release_wal(database) {
+            Err(StoreError::JournalMode { .. } | StoreError::Sql(_)) if tries < RELEASE_TRIES => {
+                tries += 1;
+                std::thread::sleep(RELEASE_PAUSE);
+            }
+            done => return done,
+        }
+    }
 }
 
 /// Runs the daemon until `stop`. A reloaded config is first prepared beside the running one

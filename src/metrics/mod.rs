@@ -52,7 +52,7 @@ impl Counters {
         let polls = Family::default();
         registry.register(
             "polls",
-            "Polls of sources by outcome (ok, failed, deferred) and failure kind",
+            "Polls of sources by outcome (ok, failed, deferred, crashed) and failure kind",
             polls.clone(),
         );
         let fetch_seconds =
@@ -94,7 +94,7 @@ impl Counters {
     }
 }
 
-/// A poll ended: `outcome` is `ok`, `failed` or `deferred`; `failure` the failure kind
+/// A poll ended: `outcome` is `ok`, `failed`, `deferred` or `crashed`; `failure` the failure kind
 /// (`network`, `timeout`, … as `newswatch sources` shows it) of a failed poll.
 pub fn poll_done(outcome: &'static str, failure: Option<&'static str>) {
     let mut labels = vec![("outcome", outcome.to_string())];
