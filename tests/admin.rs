@@ -13,6 +13,8 @@ mod backup;
 mod demo;
 #[path = "admin/json.rs"]
 mod json;
+#[path = "admin/pipes.rs"]
+mod pipes;
 #[path = "admin/retention.rs"]
 mod retention;
 #[path = "admin/sinks_test.rs"]

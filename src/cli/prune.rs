@@ -123,7 +123,7 @@ fn report(
 
 fn print_report(r: &PruneReport, zone: &DisplayZone) {
     let keep = humantime::format_duration(Duration::from_secs(r.keep_articles_seconds));
-    println!(
+    outln!(
         "articles fetched before {} (keep_articles = {keep})",
         zone.show(&r.cutoff)
     );
@@ -135,19 +135,25 @@ fn print_report(r: &PruneReport, zone: &DisplayZone) {
         }
         _ => String::new(),
     };
-    println!("{verb}: {} articles{span}", c.articles);
-    println!(
+    outln!("{verb}: {} articles{span}", c.articles);
+    outln!(
         "    with {} stories, {} alerts, {} deliveries, {} versions, {} band rows, {} source links, {} paragraph rows",
-        c.stories, c.alerts, c.deliveries, c.versions, c.band_rows, c.source_links, c.paragraphs
+        c.stories,
+        c.alerts,
+        c.deliveries,
+        c.versions,
+        c.band_rows,
+        c.source_links,
+        c.paragraphs
     );
     if r.kept > 0 {
-        println!(
+        outln!(
             "kept: {} older articles (their story has an alert waiting for delivery, or they carry the alert of a story still alive)",
             r.kept
         );
     }
     if !r.dry_run {
-        println!(
+        outln!(
             "{} free pages in the file: new articles reuse them; the file does not shrink (docs/operations.md)",
             r.free_pages
         );
