@@ -30,6 +30,8 @@ struct PruneReport {
     kept: u64,
     /// Free pages in the file after pruning (reused by new rows).
     free_pages: u64,
+    /// Pages in the file.
+    pages: u64,
 }
 
 /// `newswatch prune [--dry-run] [--json]`.
@@ -55,10 +57,10 @@ pub fn prune(config_path: &Path, dry_run: bool, as_json: bool) -> anyhow::Result
             }
         };
         let preview = store.prune_preview(cutoff)?;
-        report(true, keep, cutoff, preview, store.free_pages()?)
+        report(true, keep, cutoff, preview, &store)?
     } else {
         match prune_now(&config, cutoff)? {
-            Ok((preview, store)) => report(false, keep, cutoff, preview, store.free_pages()?),
+            Ok((preview, store)) => report(false, keep, cutoff, preview, &store)?,
             Err(code) => return Ok(code),
         }
     };
@@ -107,9 +109,9 @@ fn report(
     keep: Duration,
     cutoff: DateTime<Utc>,
     preview: PrunePreview,
-    free_pages: u64,
-) -> PruneReport {
-    PruneReport {
+    store: &Store,
+) -> anyhow::Result<PruneReport> {
+    Ok(PruneReport {
         dry_run,
         keep_articles_seconds: keep.as_secs(),
         cutoff: db_time(cutoff),
@@ -117,8 +119,9 @@ fn report(
         oldest: preview.oldest,
         newest: preview.newest,
         kept: preview.kept,
-        free_pages,
-    }
+        free_pages: store.free_pages()?,
+        pages: store.page_count()?,
+    })
 }
 
 fn print_report(r: &PruneReport, zone: &DisplayZone) {
@@ -154,8 +157,9 @@ fn print_report(r: &PruneReport, zone: &DisplayZone) {
     }
     if !r.dry_run {
         outln!(
-            "{} free pages in the file: new articles reuse them; the file does not shrink (docs/operations.md)",
-            r.free_pages
+            "{} of the file's {} pages are free: new articles reuse them; the file does not shrink (docs/operations.md)",
+            r.free_pages,
+            r.pages
         );
     }
 }
