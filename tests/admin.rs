@@ -19,6 +19,8 @@ mod live;
 mod metrics;
 #[path = "admin/poll.rs"]
 mod poll;
+#[path = "admin/pipes.rs"]
+mod pipes;
 #[path = "admin/retention.rs"]
 mod retention;
 #[path = "admin/sinks_test.rs"]

@@ -52,15 +52,15 @@ pub fn rules(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for r in &lines {
-        println!(
+        outln!(
             "{:<28} alerts: {} in 24h, {} in 7d, {} in all",
             r.name,
             r.activity.alerts_last_day,
             r.activity.alerts_last_week,
             r.activity.alerts_total
         );
-        println!("    query: {}", r.query);
-        println!("    scope: {}", scope_words(r));
+        outln!("    query: {}", r.query);
+        outln!("    scope: {}", scope_words(r));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -128,22 +128,26 @@ pub fn sinks(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     }
     for s in &lines {
         let d = &s.deliveries;
-        println!(
+        outln!(
             "{:<20} {:<9} {:<20} {}",
             s.name,
             s.kind,
             s.mode,
             s.state.to_uppercase()
         );
-        println!(
+        outln!(
             "    deliveries: {} pending, {} retrying, {} dead, {} delivered, {} skipped",
-            d.pending, d.retrying, d.dead, d.delivered, d.skipped
+            d.pending,
+            d.retrying,
+            d.dead,
+            d.delivered,
+            d.skipped
         );
         if let Some(at) = &s.next_digest_at {
-            println!("    next digest: {}", config.display_zone().show(at));
+            outln!("    next digest: {}", config.display_zone().show(at));
         }
         if d.dead > 0 {
-            println!("    requeue the dead ones with `newswatch alerts retry --dead`");
+            outln!("    requeue the dead ones with `newswatch alerts retry --dead`");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -207,44 +211,44 @@ pub fn article(config: &Path, id: i64, text: bool, as_json: bool) -> anyhow::Res
 }
 
 fn print_article(a: &ArticleDetail, text: bool, zone: &DisplayZone) {
-    println!(
+    outln!(
         "article #{} {}",
         a.id,
         a.title.as_deref().unwrap_or("(untitled)")
     );
-    println!("    url:       {}", a.url);
+    outln!("    url:       {}", a.url);
     if a.canonical_url != a.url {
-        println!("    canonical: {}", a.canonical_url);
+        outln!("    canonical: {}", a.canonical_url);
     }
-    println!("    source:    {}", a.source);
-    println!(
+    outln!("    source:    {}", a.source);
+    outln!(
         "    published: {}",
         a.published_at
             .as_deref()
             .map_or_else(|| "undated".to_string(), |at| zone.show(at))
     );
-    println!("    stored:    {}", zone.show(&a.fetched_at));
-    println!(
+    outln!("    stored:    {}", zone.show(&a.fetched_at));
+    outln!(
         "    language:  {}",
         a.language.as_deref().unwrap_or("unknown")
     );
     if let Some(author) = &a.author {
-        println!("    author:    {author}");
+        outln!("    author:    {author}");
     }
     if let Some(story) = a.story_id {
-        println!("    story:     {story} (`newswatch story {story}`)");
+        outln!("    story:     {story} (`newswatch story {story}`)");
     }
     if let Some(error) = &a.extract_error {
-        println!("    extraction failed, the feed's text was kept: {error}");
+        outln!("    extraction failed, the feed's text was kept: {error}");
     }
     if let Some(at) = &a.removed_at {
-        println!(
+        outln!(
             "    REMOVED: the page answered 404/410 at {}",
             zone.show(at)
         );
     }
     for alert in &a.alerts {
-        println!(
+        outln!(
             "    alert #{} [{}] at {}",
             alert.id,
             alert.rule,
@@ -252,7 +256,7 @@ fn print_article(a: &ArticleDetail, text: bool, zone: &DisplayZone) {
         );
     }
     if text {
-        println!();
-        println!("{}", a.body);
+        outln!();
+        outln!("{}", a.body);
     }
 }

@@ -58,7 +58,7 @@ pub fn list(
         return Ok(ExitCode::SUCCESS);
     }
     for a in alerts {
-        println!(
+        outln!(
             "#{} {} [{}] {} ({})",
             a.id,
             zone.show(&a.created_at),
@@ -66,17 +66,17 @@ pub fn list(
             a.title.as_deref().unwrap_or("(untitled)"),
             a.source_name
         );
-        println!("    {}", a.url);
-        println!("    {}", ids_line(a.article_id, a.story_id));
-        println!("    {}", a.snippet.replace('\n', " "));
+        outln!("    {}", a.url);
+        outln!("    {}", ids_line(a.article_id, a.story_id));
+        outln!("    {}", a.snippet.replace('\n', " "));
         let summary = if a.deliveries.is_empty() {
             "no sinks"
         } else {
             &a.deliveries
         };
-        println!("    delivery: {summary}");
+        outln!("    delivery: {summary}");
         for d in store.deliveries_of(a.id)? {
-            println!("      {}", describe(&d, &zone));
+            outln!("      {}", describe(&d, &zone));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -149,7 +149,7 @@ pub fn retry(config: &Path, id: Option<i64>, dead: bool) -> anyhow::Result<ExitC
             return Ok(ExitCode::from(2));
         }
     };
-    println!(
+    outln!(
         "queued {queued} deliveries ({what}); a running daemon sends them within seconds, or run `newswatch run --once`"
     );
     if queued == 0 && id.is_some() {

@@ -30,7 +30,7 @@ pub fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     };
     match store.backup_to(file) {
         Ok(report) => {
-            println!(
+            outln!(
                 "backed up {} to {} ({} bytes, schema version {}); PRAGMA integrity_check: ok",
                 config.database.display(),
                 report.path.display(),

@@ -78,13 +78,13 @@ pub fn demo(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let config_path = folder.path.join(CONFIG_FILE);
     std::fs::write(&config_path, demo_config(site.base()))
         .with_context(|| format!("cannot write {}", config_path.display()))?;
-    println!(
+    outln!(
         "newswatch demo: a sample news site on {} ({} feeds, {} articles in Kazakh and Russian)",
         site.base(),
         site::FEEDS.len(),
         site::ARTICLES
     );
-    println!("config {}", config_path.display());
+    outln!("config {}", config_path.display());
     let config = match load_runnable(&config_path) {
         Ok(config) => config,
         Err(code) => return Ok(code),
@@ -102,13 +102,16 @@ pub fn demo(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
         tracing::debug!(error = %err, "the demo database stays in WAL mode");
     }
     drop(lock);
-    println!(
+    outln!(
         "polled {} sources ({} failed): {} new articles, {} alerts",
-        summary.polled, summary.failed, summary.stored, summary.alerts
+        summary.polled,
+        summary.failed,
+        summary.stored,
+        summary.alerts
     );
     let store = Store::open_read_only(&database)?;
     print_alerts(&store)?;
-    print!("{}", explore_hint(&folder, &store)?);
+    out!("{}", explore_hint(&folder, &store)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -138,17 +141,17 @@ fn demo_config(base: &str) -> String {
 fn print_alerts(store: &Store) -> anyhow::Result<()> {
     let mut alerts = store.alerts_since(DateTime::<Utc>::MIN_UTC, 100)?;
     alerts.reverse();
-    println!();
+    outln!();
     for a in &alerts {
-        println!(
+        outln!(
             "alert #{} [{}] {} ({})",
             a.id,
             a.rule_name,
             a.title.as_deref().unwrap_or("(untitled)"),
             a.source_name
         );
-        println!("    {}", ids_line(a.article_id, a.story_id));
-        println!("    {}", a.snippet.replace('\n', " "));
+        outln!("    {}", ids_line(a.article_id, a.story_id));
+        outln!("    {}", a.snippet.replace('\n', " "));
     }
     Ok(())
 }

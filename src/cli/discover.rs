@@ -37,22 +37,22 @@ pub fn discover(url: &str, config: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    println!("{url}");
+    outln!("{url}");
     for note in &found.notes {
-        println!("  {note}");
+        outln!("  {note}");
     }
     match found.way {
         Some(way) => {
-            println!(
+            outln!(
                 "chosen: kind = \"{}\", url = \"{}\"",
                 way.kind.name(),
                 way.url
             );
-            println!("  because {}", way.reason);
+            outln!("  because {}", way.reason);
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            println!(
+            outln!(
                 "nothing to watch found; give the source a kind and, for a page, a links selector"
             );
             Ok(ExitCode::from(1))

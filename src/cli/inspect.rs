@@ -41,15 +41,17 @@ pub fn stats(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
         json::print(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("sources:    {} ({} failing)", s.sources, s.failing_sources);
-    println!(
+    outln!("sources:    {} ({} failing)", s.sources, s.failing_sources);
+    outln!(
         "articles:   {} ({} in the last 24h)",
-        s.articles, s.articles_last_day
+        s.articles,
+        s.articles_last_day
     );
-    println!("alerts:     {}", s.alerts);
-    println!(
+    outln!("alerts:     {}", s.alerts);
+    outln!(
         "deliveries: {} waiting, {} dead",
-        s.deliveries_waiting, s.deliveries_dead
+        s.deliveries_waiting,
+        s.deliveries_dead
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -107,7 +109,7 @@ pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
         let every = interval.map_or("-".to_string(), |d| {
             humantime::format_duration(d).to_string()
         });
-        println!(
+        outln!(
             "{:<24} {:<20} status {:<4} every {:<8} items {:<6} last ok {:<20} next {:<20} {}",
             s.name,
             health.trim_end(),
@@ -119,17 +121,17 @@ pub fn sources(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
             s.url
         );
         if let Some(error) = s.last_error.filter(|_| s.consecutive_failures > 0) {
-            println!("    last error: {error}");
+            outln!("    last error: {error}");
         }
         if let Some(warning) = s.last_warning {
-            println!("    warning: {warning}");
+            outln!("    warning: {warning}");
         }
         if let Some(at) = detail.and_then(|d| d.retry_after_at.as_deref()) {
-            println!("    server asked us to wait until {}", zone.show(at));
+            outln!("    server asked us to wait until {}", zone.show(at));
         }
         if let Some(way) = ways.get(&s.name) {
             let (kind, url, reason) = (&way.kind, &way.url, &way.reason);
-            println!(
+            outln!(
                 "    watched as {kind} {url} ({reason}; chosen {})",
                 zone.show(&way.at)
             );
@@ -173,7 +175,7 @@ pub fn search(config: &Path, query: &str, limit: usize, as_json: bool) -> anyhow
         return Ok(ExitCode::SUCCESS);
     }
     for h in &hits {
-        println!(
+        outln!(
             "#{} {} ({})",
             h.article_id,
             h.title.as_deref().unwrap_or("(untitled)"),
@@ -182,8 +184,8 @@ pub fn search(config: &Path, query: &str, limit: usize, as_json: bool) -> anyhow
                 |at| config.display_zone().show(at)
             )
         );
-        println!("    {}", h.url);
-        println!("    {}", h.snippet.replace('\n', " "));
+        outln!("    {}", h.url);
+        outln!("    {}", h.snippet.replace('\n', " "));
     }
     if hits.is_empty() {
         eprintln!("no articles match {query:?}");
@@ -235,13 +237,13 @@ pub fn match_stored(
                     });
                     continue;
                 }
-                println!(
+                outln!(
                     "#{} {}",
                     article.id,
                     article.title.as_deref().unwrap_or("(untitled)")
                 );
-                println!("    {}", article.url);
-                println!("    {}", hit.snippet.replace('\n', " "));
+                outln!("    {}", article.url);
+                outln!("    {}", hit.snippet.replace('\n', " "));
             }
         }
     }

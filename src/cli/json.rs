@@ -8,16 +8,14 @@ use std::io::Write as _;
 use serde::Serialize;
 
 /// Prints `value` as one pretty-printed JSON document on stdout. A reader that went away
-/// (`| head`) is not an error.
+/// (`| head`) ends the command quietly, as for text ([`super::output`]).
 pub fn print<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let written = serde_json::to_writer_pretty(&mut out, value)
+    serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out));
-    match written {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
-        _ => Ok(()),
-    }
+        .and_then(|()| writeln!(out))
+        .unwrap_or_else(|err| super::output::stop(&err));
+    Ok(())
 }
 
 /// One source in `sources --json`.

@@ -1,4 +1,9 @@
-//! Command-line commands: each is a thin layer over the library.
+//! Command-line commands: each is a thin layer over the library. Their text goes to stdout
+//! through [`output`] (`outln!`), never `println!`, so a closed pipe ends them quietly.
+#![deny(clippy::print_stdout)]
+
+#[macro_use]
+mod output;
 
 mod admin;
 mod alerts;

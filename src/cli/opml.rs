@@ -54,7 +54,7 @@ pub fn import(config_path: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     }
     let skipped = opml.len() - added;
     if added == 0 {
-        println!(
+        outln!(
             "nothing to add: all {skipped} sources of {} are in the config",
             file.display()
         );
@@ -71,7 +71,7 @@ pub fn import(config_path: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     write_whole(config_path, &new_text)?;
-    println!(
+    outln!(
         "{added} sources added to {} ({skipped} already there); check them with `newswatch check-config`",
         config_path.display()
     );
@@ -94,7 +94,7 @@ pub fn export(config_path: &Path) -> anyhow::Result<ExitCode> {
             tags: s.tags.clone(),
         })
         .collect();
-    print!("{}", render_opml("newswatch sources", &sources));
+    out!("{}", render_opml("newswatch sources", &sources));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -30,6 +30,8 @@ struct PruneReport {
     kept: u64,
     /// Free pages in the file after pruning (reused by new rows).
     free_pages: u64,
+    /// Pages in the file.
+    pages: u64,
 }
 
 /// `newswatch prune [--dry-run] [--json]`.
@@ -55,10 +57,10 @@ pub fn prune(config_path: &Path, dry_run: bool, as_json: bool) -> anyhow::Result
             }
         };
         let preview = store.prune_preview(cutoff)?;
-        report(true, keep, cutoff, preview, store.free_pages()?)
+        report(true, keep, cutoff, preview, &store)?
     } else {
         match prune_now(&config, cutoff)? {
-            Ok((preview, store)) => report(false, keep, cutoff, preview, store.free_pages()?),
+            Ok((preview, store)) => report(false, keep, cutoff, preview, &store)?,
             Err(code) => return Ok(code),
         }
     };
@@ -107,9 +109,9 @@ fn report(
     keep: Duration,
     cutoff: DateTime<Utc>,
     preview: PrunePreview,
-    free_pages: u64,
-) -> PruneReport {
-    PruneReport {
+    store: &Store,
+) -> anyhow::Result<PruneReport> {
+    Ok(PruneReport {
         dry_run,
         keep_articles_seconds: keep.as_secs(),
         cutoff: db_time(cutoff),
@@ -117,13 +119,14 @@ fn report(
         oldest: preview.oldest,
         newest: preview.newest,
         kept: preview.kept,
-        free_pages,
-    }
+        free_pages: store.free_pages()?,
+        pages: store.page_count()?,
+    })
 }
 
 fn print_report(r: &PruneReport, zone: &DisplayZone) {
     let keep = humantime::format_duration(Duration::from_secs(r.keep_articles_seconds));
-    println!(
+    outln!(
         "articles fetched before {} (keep_articles = {keep})",
         zone.show(&r.cutoff)
     );
@@ -135,21 +138,28 @@ fn print_report(r: &PruneReport, zone: &DisplayZone) {
         }
         _ => String::new(),
     };
-    println!("{verb}: {} articles{span}", c.articles);
-    println!(
+    outln!("{verb}: {} articles{span}", c.articles);
+    outln!(
         "    with {} stories, {} alerts, {} deliveries, {} versions, {} band rows, {} source links, {} paragraph rows",
-        c.stories, c.alerts, c.deliveries, c.versions, c.band_rows, c.source_links, c.paragraphs
+        c.stories,
+        c.alerts,
+        c.deliveries,
+        c.versions,
+        c.band_rows,
+        c.source_links,
+        c.paragraphs
     );
     if r.kept > 0 {
-        println!(
+        outln!(
             "kept: {} older articles (their story has an alert waiting for delivery, or they carry the alert of a story still alive)",
             r.kept
         );
     }
     if !r.dry_run {
-        println!(
-            "{} free pages in the file: new articles reuse them; the file does not shrink (docs/operations.md)",
-            r.free_pages
+        outln!(
+            "{} of the file's {} pages are free: new articles reuse them; the file does not shrink (docs/operations.md)",
+            r.free_pages,
+            r.pages
         );
     }
 }

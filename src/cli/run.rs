@@ -67,7 +67,7 @@ pub fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
         Ok(config) => config,
         Err(code) => return Ok(code),
     };
-    println!(
+    outln!(
         "{}: OK ({} sources, {} rules, {} sinks; database {})",
         path.display(),
         config.sources.len(),
@@ -121,7 +121,7 @@ pub fn run(path: &Path, once: bool) -> anyhow::Result<ExitCode> {
     if !once {
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "polled {} sources ({} failed): {} new articles, {} linked, {} alerts, {} backfill alerts, {} deliveries",
         summary.polled,
         summary.failed,

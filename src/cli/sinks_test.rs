@@ -62,7 +62,7 @@ pub fn sinks_test(config_path: &Path, name: &str, as_json: bool) -> anyhow::Resu
             outcome.kind
         );
     } else {
-        println!(
+        outln!(
             "sent a test message through sink {name:?} ({}); check that it arrived",
             outcome.kind
         );

@@ -35,14 +35,14 @@ pub fn story(config: &Path, id: i64, by_article: bool, as_json: bool) -> anyhow:
 }
 
 fn print_story(view: &StoryView, zone: &DisplayZone) {
-    println!(
+    outln!(
         "story #{} (since {}): {} copies",
         view.id,
         zone.show(&view.created_at),
         view.articles.len()
     );
     for (rule, article) in &view.alerts {
-        println!("alert [{rule}] raised by article #{article}");
+        outln!("alert [{rule}] raised by article #{article}");
     }
     for article in &view.articles {
         print_article(article, zone);
@@ -50,31 +50,31 @@ fn print_story(view: &StoryView, zone: &DisplayZone) {
 }
 
 fn print_article(article: &StoryArticle, zone: &DisplayZone) {
-    println!(
+    outln!(
         "\narticle #{} {} (stored {})",
         article.id,
         article.title.as_deref().unwrap_or("(untitled)"),
         zone.show(&article.fetched_at)
     );
-    println!("    {}", article.canonical_url);
+    outln!("    {}", article.canonical_url);
     if let Some(at) = &article.removed_at {
-        println!(
+        outln!(
             "    REMOVED: the page answered 404/410 at {}",
             zone.show(at)
         );
     }
     for (source, url, seen) in &article.links {
-        println!("    via {source} at {}: {url}", zone.show(seen));
+        outln!("    via {source} at {}: {url}", zone.show(seen));
     }
     for v in &article.versions {
-        println!(
+        outln!(
             "    version {} seen {}: {}",
             v.version,
             zone.show(&v.seen_at),
             v.title.as_deref().unwrap_or("(untitled)")
         );
         for line in v.body.lines().filter(|l| !l.trim().is_empty()) {
-            println!("        {line}");
+            outln!("        {line}");
         }
     }
 }

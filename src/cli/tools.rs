@@ -40,9 +40,9 @@ pub fn extract(
     let html = decode_text(&bytes, Some(saved_page_type(&bytes)));
     let article = extract_with_rules(&html, url.as_ref(), &sites);
     if json {
-        println!("{}", serde_json::to_string_pretty(&article)?);
+        outln!("{}", serde_json::to_string_pretty(&article)?);
     } else {
-        println!("{}", article.body);
+        outln!("{}", article.body);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -103,7 +103,7 @@ pub fn match_file(query: &str, file: &Path, as_json: bool) -> anyhow::Result<Exi
     }
     match hit {
         Some(hit) => {
-            println!("{}", hit.snippet);
+            outln!("{}", hit.snippet);
             Ok(ExitCode::SUCCESS)
         }
         None => Ok(ExitCode::from(1)),

@@ -14,6 +14,7 @@ use super::{
 use crate::extract::SiteRule;
 use crate::watch::{Query, RuleScope};
 
+mod admin;
 mod metrics;
 mod sinks;
 mod sources;
@@ -23,10 +24,6 @@ const MIN_INTERVAL: Duration = Duration::from_secs(30);
 const MAX_INTERVAL: Duration = Duration::from_secs(7 * 24 * 3600);
 const DEFAULT_BACKFILL: Duration = Duration::from_secs(7 * 24 * 3600);
 const MAX_BACKFILL: Duration = Duration::from_secs(365 * 24 * 3600);
-/// Shortest retention: the near-copy window (`revisit::BAND_WINDOW`), so pruning never cuts
-/// a story that can still gather copies, and feeds have long dropped what it removes.
-const MIN_KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
-const MAX_KEEP: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Collects problems while validation goes on, so a user sees all of them at once.
 struct Checker<'a> {
@@ -133,12 +130,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
         problems: Vec::new(),
     };
     let database = resolve_database(&mut check, raw.storage.get_ref().database.clone(), path);
-    let keep_articles = raw
-        .storage
-        .get_ref()
-        .keep_articles
-        .as_ref()
-        .and_then(|v| check.duration("storage.keep_articles", v, MIN_KEEP, MAX_KEEP));
+    let keep_articles = admin::keep_articles(&mut check, raw.storage.get_ref());
     let fetch = fetch_settings(&mut check, &raw.fetch);
     let watch = watch_settings(&mut check, &raw.watch);
     let mut names = HashSet::new();
@@ -179,19 +171,7 @@ pub fn validate(raw: RawConfig, text: &str, path: &Path) -> Result<Config, Vec<P
     let sites = site_rules(&mut check, raw.sites);
     let log_format = log_format(&mut check, &raw.log);
     let metrics = metrics::settings(&mut check, &raw.metrics);
-    let timezone = raw.display.timezone.as_ref().and_then(|name| {
-        let zone = super::display::parse_zone(name.get_ref());
-        if zone.is_none() {
-            check.report(
-                name,
-                format!(
-                    "display.timezone {:?} is not an IANA time zone name; write e.g. \"Asia/Almaty\", \"Europe/Moscow\" or \"UTC\"",
-                    name.get_ref()
-                ),
-            );
-        }
-        zone
-    });
+    let timezone = admin::timezone(&mut check, &raw.display);
     if !check.problems.is_empty() {
         check.problems.sort_by_key(|p| (p.line, p.column));
         return Err(check.problems);

@@ -253,6 +253,12 @@ impl Store {
         Ok((deleted as u64, Some(last)))
     }
 
+    /// Pages in the file (`PRAGMA page_count`).
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     /// Pages on the free list: space pruning freed inside the file, which new rows reuse.
     pub fn free_pages(&self) -> Result<u64, StoreError> {
         let n: i64 = self
