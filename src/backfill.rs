@@ -16,7 +16,6 @@ use crate::config::RuleSpec;
 use crate::poll::{Pipeline, Rules};
 use crate::sd_notify::Heartbeat;
 use crate::store::{ArticleText, NewAlert, StoreError};
-use crate::watch::Document;
 
 /// Articles matched per batch; the store is free for polls between batches.
 const BATCH: usize = 500;
@@ -104,7 +103,7 @@ fn match_batch(
 ) -> Vec<(i64, i64, NewAlert)> {
     let mut alerts = Vec::new();
     for article in batch {
-        let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
+        let doc = rules.document(article.title.as_deref().unwrap_or(""), &article.body);
         let tags = source_tags
             .get(&article.source_name)
             .map_or(&[][..], Vec::as_slice);

@@ -4,7 +4,7 @@
 //! sentences gathered and labelled before the matcher was run on them (2017 apostrophe,
 //! 2018, 2021 and informal Latin Kazakh, English-style names, Russian stem changes).
 
-use newswatch::watch::{Document, Query};
+use newswatch::watch::{Document, Query, RuleSet};
 
 const OLD: &str = include_str!("fixtures/matching/eval.tsv");
 const NEW: &str = include_str!("fixtures/matching/eval_new.tsv");
@@ -37,6 +37,10 @@ fn score(name: &str, data: &'static str) -> (f64, f64) {
     for r in &rows {
         let q = Query::parse(r.query).unwrap_or_else(|e| panic!("{}: {e}", r.query));
         let got = q.find(&Document::new("", r.text)).is_some();
+        // The daemon's path: a document prepared for the rule set decides the same.
+        let set = RuleSet::new(vec![q]);
+        let lean = !set.matches(&set.document("", r.text)).is_empty();
+        assert_eq!(lean, got, "{}: {}", r.query, r.text);
         match (r.expected, got) {
             (true, true) => tp += 1,
             (false, true) => fp += 1,

@@ -15,7 +15,6 @@ use crate::fetch::Fetched;
 use crate::revisit::first_check;
 use crate::sources::FeedItem;
 use crate::store::{NewArticle, StoreError};
-use crate::watch::Document;
 use crate::writer::Ingest;
 
 /// Where a feed item points: its link as given and in canonical form.
@@ -134,7 +133,7 @@ impl Pipeline {
                     tracing::debug!(url = %article.url, error = %error, "page text not used");
                 }
                 let alerts = stages.matching.time(|| {
-                    let doc = Document::new(article.title.as_deref().unwrap_or(""), &article.body);
+                    let doc = rules.document(article.title.as_deref().unwrap_or(""), &article.body);
                     rules.alerts(
                         &doc,
                         &source.name,

@@ -53,6 +53,11 @@ impl Rules {
         self.rules.iter().map(|r| r.name.clone()).collect()
     }
 
+    /// Prepares an article for these rules: only words some rule may match are analysed.
+    pub fn document(&self, title: &str, body: &str) -> Document {
+        self.set.document(title, body)
+    }
+
     /// The alerts for `doc`: every rule that matches and whose scope takes an article from
     /// `source` (carrying `tags`) in `language`.
     pub fn alerts(

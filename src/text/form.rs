@@ -3,9 +3,12 @@
 //! A Cyrillic word has one form; a Latin-script word has its lower-case Latin form plus one
 //! Cyrillic form per plausible Kazakh spelling scheme. Must not decide what matches.
 
-use super::normalize::{clean, has_kazakh_letter, is_latin, lower, normalise, skeleton};
+use super::normalize::{
+    clean, each_lower, each_normalised, has_kazakh_letter, is_kazakh_letter, is_latin, lower,
+    normalise, skeleton, skeleton_of,
+};
 use super::russian;
-use super::script::{Scheme, Script, repair, to_cyrillic};
+use super::script::{Scheme, Script, repair, to_cyrillic, transliterate};
 
 /// One reading of a word: normalised text, its skeleton and where it came from.
 #[derive(Clone, Debug)]
@@ -85,6 +88,96 @@ fn readings(raw: &str, schemes: &[Scheme]) -> Vec<Form> {
     forms
 }
 
+/// Characters of a reading's skeleton that [`glance`] shows.
+pub const HEAD_CHARS: usize = 5;
+
+/// The first characters of a reading's skeleton, shown one more at a time to a `step`
+/// that answers whether it wants to see more.
+struct Head<S> {
+    chars: [char; HEAD_CHARS],
+    len: usize,
+    /// Still showing (the step wanted more and the head is not full).
+    open: bool,
+    step: S,
+}
+
+impl<S: FnMut(&[char]) -> bool> Head<S> {
+    fn new(step: S) -> Head<S> {
+        Head {
+            chars: ['\0'; HEAD_CHARS],
+            len: 0,
+            open: true,
+            step,
+        }
+    }
+
+    /// Starts the next reading.
+    fn restart(&mut self) {
+        self.len = 0;
+        self.open = true;
+    }
+
+    /// Shows one more character of the skeleton; false once no more is wanted.
+    fn push(&mut self, c: char) -> bool {
+        if let Some(slot) = self.chars.get_mut(self.len).filter(|_| self.open) {
+            *slot = c;
+            self.len += 1;
+            let shown = self.chars.get(..self.len).unwrap_or_default();
+            self.open = (self.step)(shown) && self.len < HEAD_CHARS;
+        }
+        self.open
+    }
+}
+
+/// What [`glance`] tells of a word's first reading (as counted to tell a Kazakh text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Glance {
+    /// The first reading is not Latin script (`!latin`).
+    pub cyrillic: bool,
+    /// The first reading holds a Kazakh-only letter (`kazakh` before any text-wide marking).
+    pub kazakh: bool,
+}
+
+/// Looks at a raw word as [`analyse`]`(raw, schemes)` reads it, without building its forms:
+/// shows `step` the start of each reading's skeleton, one character more at a time (up to
+/// [`HEAD_CHARS`]) for as long as `step` returns true, and returns the first reading's
+/// flags. Far cheaper than `analyse` (no stems, transliteration stops early, no allocation
+/// for a Cyrillic word), so a matcher can analyse only the words some rule may need.
+pub fn glance(raw: &str, schemes: &[Scheme], step: impl FnMut(&[char]) -> bool) -> Glance {
+    let mut head = Head::new(step);
+    let mut kazakh = false;
+    let mut take = |c: char, head: &mut Head<_>| {
+        kazakh |= is_kazakh_letter(c);
+        if let Some(s) = skeleton_of(c) {
+            head.push(s);
+        }
+    };
+    if !raw.chars().any(is_latin) {
+        each_normalised(raw, |c| take(c, &mut head));
+        return Glance {
+            cyrillic: true,
+            kazakh,
+        };
+    }
+    let (fixed, script) = repair(&clean(raw));
+    // The trailing apostrophes `readings` trims are not in a skeleton and not Kazakh letters.
+    fixed
+        .chars()
+        .for_each(|c| each_lower(c, |l| take(l, &mut head)));
+    if script == Script::Latin {
+        for scheme in schemes {
+            head.restart();
+            transliterate(&fixed, *scheme, |piece| {
+                piece.chars().filter_map(skeleton_of).all(|c| head.push(c))
+            });
+        }
+    }
+    Glance {
+        cyrillic: script != Script::Latin,
+        kazakh,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +204,56 @@ mod tests {
         );
         let all = norms("zauyt", &ALL_SCHEMES);
         assert!(all.contains(&"зауыт".to_string()));
+    }
+
+    #[test]
+    fn a_glance_sees_what_analyse_builds() {
+        let words = [
+            "Тұтқындарды",
+            "AлмaтЫ",
+            "Qañtarda",
+            "zauyt",
+            "Nazarbayev",
+            "ken'",
+            "Twitter'де",
+            "Нұр-Сұлтан",
+            "е\u{0308}ще",
+            "тұт\u{00AD}қын",
+            "İslam",
+            "shahar",
+            "a'li'",
+            "2024",
+            "ӘҒҢӨҰҮҺІ",
+            "COVID-19-ға",
+        ];
+        let schemes: [&[Scheme]; 3] = [&ALL_SCHEMES, &[Scheme::Y2017], &[Scheme::Informal]];
+        for raw in words {
+            for s in schemes {
+                let forms = analyse(raw, s);
+                let mut heads: Vec<String> = Vec::new();
+                let g = glance(raw, s, |h| {
+                    if h.len() == 1 {
+                        heads.push(String::new());
+                    }
+                    if let Some(last) = heads.last_mut() {
+                        *last = h.iter().collect();
+                    }
+                    true
+                });
+                let mut want: Vec<String> = forms
+                    .iter()
+                    .map(|f| f.skel.chars().take(HEAD_CHARS).collect())
+                    .filter(|h: &String| !h.is_empty())
+                    .collect();
+                for list in [&mut heads, &mut want] {
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                assert_eq!(heads, want, "{raw} {s:?}");
+                assert_eq!(g.cyrillic, !forms[0].latin, "{raw}");
+                assert_eq!(g.kazakh, forms[0].kazakh, "{raw}");
+            }
+        }
     }
 
     #[test]

@@ -11,5 +11,5 @@ pub mod russian;
 pub mod script;
 pub mod tokenize;
 
-pub use form::{Form, analyse, script_of};
+pub use form::{Form, Glance, analyse, glance, script_of};
 pub use tokenize::{Token, TokenRef, for_each_token, tokenize};

@@ -62,23 +62,28 @@ pub fn fix_letter(c: char) -> char {
     }
 }
 
-/// Pushes the lower-case form of `c`; `İ` becomes a plain `i` (Rust would add a combining dot).
-pub fn push_lower(c: char, out: &mut String) {
+/// Hands the lower-case form of `c` to `emit`; `İ` becomes a plain `i` (Rust would add a
+/// combining dot).
+pub fn each_lower(c: char, mut emit: impl FnMut(char)) {
     match c {
-        'İ' => out.push('i'),
-        'ё' | 'Ё' => out.push('е'),
-        c if c.is_lowercase() => out.push(c),
-        c => out.extend(c.to_lowercase()),
+        'İ' => emit('i'),
+        'ё' | 'Ё' => emit('е'),
+        c if c.is_lowercase() => emit(c),
+        c => c.to_lowercase().for_each(emit),
     }
 }
 
-/// Full normalisation of one word: NFC, invisible characters removed, apostrophes and
-/// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
-pub fn normalise(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
+/// Pushes the lower-case form of `c` (see [`each_lower`]).
+pub fn push_lower(c: char, out: &mut String) {
+    each_lower(c, |l| out.push(l));
+}
+
+/// The characters of [`normalise`]`(word)`, handed one by one to `emit` without building
+/// the string.
+pub fn each_normalised(word: &str, mut emit: impl FnMut(char)) {
     let mut push = |c: char| {
         if !is_ignorable(c) {
-            push_lower(fix_letter(unify_punct(c)), &mut out);
+            each_lower(fix_letter(unify_punct(c)), &mut emit);
         }
     };
     if unicode_normalization::is_nfc_quick(word.chars()) == IsNormalized::Yes {
@@ -86,6 +91,13 @@ pub fn normalise(word: &str) -> String {
     } else {
         word.nfc().for_each(&mut push);
     }
+}
+
+/// Full normalisation of one word: NFC, invisible characters removed, apostrophes and
+/// hyphens unified, look-alike Latin letters fixed, lower case, ё→е.
+pub fn normalise(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    each_normalised(word, |c| out.push(c));
     out
 }
 
@@ -111,7 +123,12 @@ pub fn clean(word: &str) -> String {
 
 /// True if the (lower-case) word holds a letter that only Kazakh uses.
 pub fn has_kazakh_letter(word: &str) -> bool {
-    word.chars().any(|c| KAZAKH_LETTERS.contains(c))
+    word.chars().any(is_kazakh_letter)
+}
+
+/// True for a (lower-case) letter that only Kazakh uses.
+pub fn is_kazakh_letter(c: char) -> bool {
+    KAZAKH_LETTERS.contains(c)
 }
 
 /// Cyrillic letter (Russian or Kazakh).
@@ -151,10 +168,13 @@ pub fn skeleton_char(c: char) -> char {
 /// Skeleton of a normalised word (see [`skeleton_char`]); in-word hyphens and apostrophes
 /// are dropped too, so Нұр-Сұлтан meets Нурсултан.
 pub fn skeleton(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '-' | '\''))
-        .map(skeleton_char)
-        .collect()
+    word.chars().filter_map(skeleton_of).collect()
+}
+
+/// What one character of a normalised word becomes in its [`skeleton`]: nothing for an
+/// in-word hyphen or apostrophe.
+pub fn skeleton_of(c: char) -> Option<char> {
+    (!matches!(c, '-' | '\'')).then(|| skeleton_char(c))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Owns the look-alike tables and the three Latin spelling schemes (2021 official, 2018
 //! "latyn", informal). It must not lowercase Cyrillic words (see `normalize`) nor match words.
 
-use super::normalize::{is_cyrillic, is_latin, is_vowel, push_lower};
+use super::normalize::{each_lower, is_cyrillic, is_latin, is_vowel};
 
 /// A Latin spelling scheme of Kazakh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +122,11 @@ const CONTRACTIONS: [&str; 7] = ["'t", "'s", "'ll", "'re", "'ve", "'d", "'m"];
 
 /// Votes for a scheme from the letters of one Latin-script word (any case).
 pub fn scheme_votes(word: &str, votes: &mut Votes) {
+    let gh = |w: &[u8]| w.eq_ignore_ascii_case(b"gh");
+    if word.is_ascii() && !word.contains(['\'', '`']) && !word.as_bytes().windows(2).any(gh) {
+        // Only accented letters, apostrophes and gh vote: a plain English word says nothing.
+        return;
+    }
     let lower = word.to_lowercase();
     for c in lower.chars() {
         match c {
@@ -258,59 +263,95 @@ fn single(scheme: Scheme, c: char) -> Option<&'static str> {
     Some(specific)
 }
 
-fn lower_for(scheme: Scheme, word: &str) -> Vec<char> {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
+/// The letters of `word` in lower case as `scheme` reads them (the 2021 alphabet's capital
+/// I is its dotless ı), one at a time.
+fn letters(scheme: Scheme, word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars().flat_map(move |c| {
+        let mut buf = ['\0'; 3];
+        let mut n = 0;
         match (scheme, c) {
-            (Scheme::Y2021, 'I') => out.push('ı'),
-            _ => push_lower(c, &mut out),
+            (Scheme::Y2021, 'I') => {
+                buf[0] = 'ı';
+                n = 1;
+            }
+            _ => each_lower(c, |l| {
+                if let Some(slot) = buf.get_mut(n) {
+                    *slot = l;
+                    n += 1;
+                }
+            }),
         }
-    }
-    out.chars().collect()
+        buf.into_iter().take(n)
+    })
 }
 
 /// Transliterates a Latin-script Kazakh word (any case) into lower-case Cyrillic.
 /// Letters outside the scheme pass through unchanged.
 pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
-    let chars = lower_for(scheme, word);
     let mut out = String::with_capacity(word.len() * 2);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+    transliterate(word, scheme, |piece| {
+        out.push_str(piece);
+        true
+    });
+    out
+}
+
+/// The text of [`to_cyrillic`] handed piece by piece (never empty) to `emit`, which returns
+/// false to stop early (the matcher's prefilter only needs the first letters).
+pub fn transliterate(word: &str, scheme: Scheme, mut emit: impl FnMut(&str) -> bool) {
+    let mut letters = letters(scheme, word);
+    // The current letter and the two after it.
+    let mut ahead = [letters.next(), letters.next(), letters.next()];
+    let mut advance = |by: usize, ahead: &mut [Option<char>; 3]| {
+        for _ in 0..by {
+            *ahead = [ahead[1], ahead[2], letters.next()];
+        }
+    };
+    let mut last: Option<char> = None;
+    let mut put = |piece: &str, last: &mut Option<char>| {
+        *last = piece.chars().next_back().or(*last);
+        emit(piece)
+    };
+    let mut buf = [0u8; 4];
+    while let [Some(c), next, third] = ahead {
         if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
-            out.push_str(d);
-            i += 2;
+            if !put(d, &mut last) {
+                return;
+            }
+            advance(2, &mut ahead);
             continue;
         }
-        let after_vowel = out.chars().next_back().is_some_and(is_vowel);
+        let after_vowel = last.is_some_and(is_vowel);
         let before_vowel = next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
         let glide = after_vowel && !before_vowel;
         if scheme == Scheme::Y2017 && c == 'i' && next == Some('\'') {
-            let before_vowel = chars.get(i + 2).is_some_and(|n| "aeiouy".contains(*n));
-            out.push(if after_vowel && !before_vowel {
-                'й'
+            let before_vowel = third.is_some_and(|n| "aeiouy".contains(n));
+            let letter = if after_vowel && !before_vowel {
+                "й"
             } else {
-                'и'
-            });
-            i += 2;
+                "и"
+            };
+            if !put(letter, &mut last) {
+                return;
+            }
+            advance(2, &mut ahead);
             continue;
         }
-        match (scheme, c) {
-            (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => {
-                out.push('й')
-            }
+        let piece: &str = match (scheme, c) {
+            (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => "й",
             // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
-            (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => out.push('с'),
-            (_, 'c') => out.push('к'),
+            (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => "с",
+            (_, 'c') => "к",
             _ => match single(scheme, c) {
-                Some(s) => out.push_str(s),
-                None => out.push(c),
+                Some(s) => s,
+                None => c.encode_utf8(&mut buf),
             },
+        };
+        if !put(piece, &mut last) {
+            return;
         }
-        i += 1;
+        advance(1, &mut ahead);
     }
-    out
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use super::ast::Field;
+use super::keys::Keys;
 use crate::text::kazakh::is_kazakh_ending;
 use crate::text::normalize::normalise;
 use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
-use crate::text::{Form, TokenRef, analyse, for_each_token, script_of};
+use crate::text::{Form, TokenRef, analyse, for_each_token, glance, script_of};
 
 /// Longest field matched, in bytes; text beyond it is not looked at (articles are far
 /// smaller; the bound keeps offsets in 32 bits).
@@ -44,10 +45,13 @@ pub(crate) struct FieldText {
 pub struct Document {
     pub(crate) title: FieldText,
     pub(crate) body: FieldText,
-    /// Readings of every distinct word, word after word.
+    /// Readings of every analysed distinct word, word after word.
     forms: Vec<Form>,
-    /// `forms[offsets[w]..offsets[w + 1]]` are the readings of word `w`.
+    /// `forms[offsets[w]..offsets[w + 1]]` are the readings of word `w` (none when the
+    /// word was left unanalysed because no query word of the rule set can match it).
     offsets: Vec<u32>,
+    /// The rule set the words were chosen for; `None` when every word is analysed.
+    prepared_for: Option<u64>,
 }
 
 fn has_latin(s: &str) -> bool {
@@ -55,16 +59,18 @@ fn has_latin(s: &str) -> bool {
         .any(|c| c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
 }
 
-/// Picks the Latin-Kazakh scheme(s) from the document's own Latin-script words.
-fn document_schemes(fields: [&str; 2]) -> Vec<Scheme> {
+/// Picks the Latin-Kazakh scheme(s) from the document's own Latin-script tokens (each
+/// distinct token looked at once, its votes counted as often as it occurs).
+fn document_schemes(words: &[Written<'_>]) -> Vec<Scheme> {
     let mut votes = Votes::default();
-    for text in fields {
-        for_each_token(text, |t| {
-            let word = text.get(t.start..t.end).unwrap_or_default();
-            if has_latin(word) && script_of(word) == Script::Latin {
-                scheme_votes(word, &mut votes);
+    for w in words.iter().filter(|w| w.tokens > 0 && has_latin(w.raw)) {
+        let mut one = Votes::default();
+        scheme_votes(w.raw, &mut one);
+        if one.iter().any(|&v| v > 0) && script_of(w.raw) == Script::Latin {
+            for (v, o) in votes.iter_mut().zip(one) {
+                *v = v.saturating_add(o.saturating_mul(w.tokens as usize));
             }
-        });
+        }
     }
     pick_scheme(&votes).map_or_else(|| ALL_SCHEMES.to_vec(), |s| vec![s])
 }
@@ -78,15 +84,21 @@ fn bounded(text: &str) -> &str {
     &text[..end]
 }
 
-/// Interns written words while the fields are scanned.
+/// One distinct written word and how often it occurs.
+struct Written<'t> {
+    raw: &'t str,
+    /// Occurrences as a whole token (these vote for the Latin spelling scheme).
+    tokens: u32,
+    /// Occurrences as a token part (these count for telling a Kazakh text).
+    parts: u32,
+}
+
+/// Interns written words while the fields are scanned; they are analysed afterwards, once
+/// the text's spelling scheme is known.
+#[derive(Default)]
 struct Builder<'t> {
     ids: HashMap<&'t str, u32>,
-    forms: Vec<Form>,
-    offsets: Vec<u32>,
-    schemes: Vec<Scheme>,
-    /// Cyrillic words and those of them with a Kazakh-only letter (occurrences).
-    cyrillic: usize,
-    kazakh: usize,
+    words: Vec<Written<'t>>,
 }
 
 impl<'t> Builder<'t> {
@@ -94,19 +106,20 @@ impl<'t> Builder<'t> {
         if let Some(id) = self.ids.get(raw) {
             return *id;
         }
-        let id = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        self.forms.extend(analyse(raw, &self.schemes));
-        self.offsets
-            .push(u32::try_from(self.forms.len()).unwrap_or(u32::MAX));
+        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        self.words.push(Written {
+            raw,
+            tokens: 0,
+            parts: 0,
+        });
         self.ids.insert(raw, id);
         id
     }
 
-    fn count_script(&mut self, word: u32) {
-        let from = self.offsets.get(word as usize).copied().unwrap_or(0) as usize;
-        if let Some(f) = self.forms.get(from).filter(|f| !f.latin) {
-            self.cyrillic += 1;
-            self.kazakh += usize::from(f.kazakh);
+    fn count(&mut self, word: u32, token: bool, part: bool) {
+        if let Some(w) = self.words.get_mut(word as usize) {
+            w.tokens = w.tokens.saturating_add(u32::from(token));
+            w.parts = w.parts.saturating_add(u32::from(part));
         }
     }
 
@@ -116,8 +129,10 @@ impl<'t> Builder<'t> {
         for_each_token(text, |t: TokenRef<'_>| {
             let n = u32::try_from(t.parts.len()).unwrap_or(u32::MAX);
             let last = pos.saturating_add(n - 1);
-            if t.parts.len() > 1 {
+            let whole = t.parts.len() > 1;
+            if whole {
                 let word = self.word(text.get(t.start..t.end).unwrap_or_default());
+                self.count(word, true, false);
                 units.push(unit((pos, last), t.sentence, (t.start, t.end), word));
             }
             if let Some(head_end) = ending_after_head(text, t.parts) {
@@ -127,7 +142,7 @@ impl<'t> Builder<'t> {
             }
             for (i, &(start, end)) in (0u32..).zip(t.parts) {
                 let word = self.word(text.get(start..end).unwrap_or_default());
-                self.count_script(word);
+                self.count(word, !whole, true);
                 let at = pos.saturating_add(i);
                 units.push(unit((at, at), t.sentence, (start, end), word));
             }
@@ -136,6 +151,55 @@ impl<'t> Builder<'t> {
         units.shrink_to_fit();
         units
     }
+}
+
+/// The readings of the distinct words (only of those `keys` may want, when given), with
+/// whether the text is Kazakh marked on them.
+struct Analysed {
+    forms: Vec<Form>,
+    offsets: Vec<u32>,
+}
+
+fn analyse_words(words: &[Written<'_>], keys: Option<&Keys>) -> Analysed {
+    let schemes = document_schemes(words);
+    let mut forms: Vec<Form> = Vec::new();
+    let mut offsets: Vec<u32> = Vec::with_capacity(words.len() + 1);
+    offsets.push(0);
+    // Cyrillic word parts and those of them with a Kazakh-only letter (occurrences).
+    let (mut cyrillic, mut kazakh) = (0usize, 0usize);
+    for w in words {
+        let from = forms.len();
+        let flags = match keys {
+            None => {
+                forms.extend(analyse(w.raw, &schemes));
+                forms.get(from).map(|f| (!f.latin, f.kazakh))
+            }
+            Some(keys) => {
+                let mut wanted = false;
+                let g = glance(w.raw, &schemes, |head| match keys.wants(head) {
+                    Some(yes) => {
+                        wanted |= yes;
+                        false
+                    }
+                    None => !wanted,
+                });
+                if wanted {
+                    forms.extend(analyse(w.raw, &schemes));
+                }
+                Some((g.cyrillic, g.kazakh))
+            }
+        };
+        if let Some((true, kz)) = flags {
+            cyrillic = cyrillic.saturating_add(w.parts as usize);
+            kazakh = kazakh.saturating_add(if kz { w.parts as usize } else { 0 });
+        }
+        offsets.push(u32::try_from(forms.len()).unwrap_or(u32::MAX));
+    }
+    if kazakh >= 2 && kazakh.saturating_mul(KAZAKH_SHARE) >= cyrillic {
+        forms.iter_mut().for_each(Form::mark_kazakh);
+    }
+    forms.shrink_to_fit();
+    Analysed { forms, offsets }
 }
 
 /// A token of three or more parts whose last part is a hyphenated Kazakh ending
@@ -165,32 +229,20 @@ fn unit(span: (u32, u32), sentence: u32, bytes: (usize, usize), word: u32) -> Un
 const KAZAKH_SHARE: usize = 8;
 
 impl Document {
-    /// Prepares an article for matching. Never panics, whatever the input; each field is
-    /// read up to [`MAX_FIELD_BYTES`].
+    /// Prepares an article for matching, every word analysed. Never panics, whatever the
+    /// input; each field is read up to [`MAX_FIELD_BYTES`].
     pub fn new(title: &str, body: &str) -> Document {
+        Document::prepare(title, body, None)
+    }
+
+    /// Prepares an article, analysing only the words `keys` may want when given (with the
+    /// number of the rule set they belong to).
+    pub(crate) fn prepare(title: &str, body: &str, keys: Option<(&Keys, u64)>) -> Document {
         let (title, body) = (bounded(title), bounded(body));
-        let mut b = Builder {
-            ids: HashMap::new(),
-            forms: Vec::new(),
-            offsets: vec![0],
-            schemes: document_schemes([title, body]),
-            cyrillic: 0,
-            kazakh: 0,
-        };
+        let mut b = Builder::default();
         let title_units = b.field(title);
         let body_units = b.field(body);
-        let Builder {
-            mut forms,
-            mut offsets,
-            cyrillic,
-            kazakh,
-            ..
-        } = b;
-        if kazakh >= 2 && kazakh * KAZAKH_SHARE >= cyrillic {
-            forms.iter_mut().for_each(Form::mark_kazakh);
-        }
-        forms.shrink_to_fit();
-        offsets.shrink_to_fit();
+        let Analysed { forms, offsets } = analyse_words(&b.words, keys.map(|(k, _)| k));
         Document {
             title: FieldText {
                 units: title_units,
@@ -202,7 +254,13 @@ impl Document {
             },
             forms,
             offsets,
+            prepared_for: keys.map(|(_, id)| id),
         }
+    }
+
+    /// The rule set this document's words were chosen for, if not all were analysed.
+    pub(crate) fn prepared_for(&self) -> Option<u64> {
+        self.prepared_for
     }
 
     /// The field's prepared words.

@@ -8,6 +8,7 @@ mod ast;
 mod document;
 mod eval;
 mod found;
+mod keys;
 mod lexer;
 mod parser;
 mod pattern;
@@ -69,7 +70,11 @@ impl Query {
 
     /// Matches one document; `Some` with the matched words and snippet if the rule fires.
     /// Each distinct word of the document is compared once with each distinct query word.
+    /// A document prepared for a rule set ([`RuleSet::document`]) is prepared again in full.
     pub fn find(&self, doc: &Document) -> Option<Match> {
+        if doc.prepared_for().is_some() {
+            return self.find(&Document::new(&doc.title.text, &doc.body.text));
+        }
         let found = Found::build(doc.words(), |w, out| {
             let forms = doc.forms(w);
             for (id, p) in (0u32..).zip(&self.patterns) {

@@ -12,8 +12,9 @@ use crate::text::normalize::{is_latin, skeleton};
 use crate::text::script::Scheme;
 use crate::text::{Form, analyse, russian};
 
-/// Longest prefilter key, in characters.
-pub(crate) const KEY_CHARS: usize = 5;
+/// Longest prefilter key, in characters: what a text word's [`glance`](crate::text::glance)
+/// shows of each reading.
+pub(crate) const KEY_CHARS: usize = crate::text::form::HEAD_CHARS;
 /// Shortest query word for which skeletons may be compared on Cyrillic text.
 const SKELETON_MIN_CHARS: usize = 4;
 

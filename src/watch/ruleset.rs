@@ -3,50 +3,21 @@
 //! Every query word has a skeleton key (up to 5 letters) that all its matching text words
 //! start with. The rule set maps keys to distinct query words; an article looks up each
 //! distinct word's 1..5-letter skeleton prefixes once, verifies only those candidate pairs,
-//! and evaluates only rules with at least one word found.
+//! and evaluates only rules with at least one word found. A document prepared for the set
+//! ([`RuleSet::document`]) does not even analyse the words whose prefixes hit no key.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::ast::Field;
 use super::document::{Document, Unit};
 use super::found::Found;
-use super::pattern::{KEY_CHARS, WordPattern};
+use super::keys::Keys;
+use super::pattern::WordPattern;
 use super::{Match, Query};
 
-/// A fast hasher for the packed keys (they are not attacker-controlled in a useful way:
-/// a bad spread only costs speed).
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 =
-                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u32(&mut self, v: u32) {
-        self.0 = (self.0.rotate_left(32) ^ u64::from(v)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn write_u128(&mut self, v: u128) {
-        let folded = (v as u64) ^ ((v >> 64) as u64).rotate_left(29);
-        self.0 = (folded ^ (folded >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-type KeyMap<V> = HashMap<u128, V, BuildHasherDefault<KeyHasher>>;
-
-/// Packs up to 6 characters into one number; distinct strings give distinct keys.
-fn pack(prefix: impl Iterator<Item = char>) -> u128 {
-    prefix.fold(0u128, |k, c| (k << 21) | u128::from(u32::from(c)))
-}
+/// Numbers rule sets, so a document knows which set it was prepared for.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Many queries sharing one prefilter over their distinct words.
 #[derive(Debug)]
@@ -58,10 +29,9 @@ pub struct RuleSet {
     global: Vec<Vec<u32>>,
     /// Per pattern id, the queries using it.
     users: Vec<Vec<u32>>,
-    keyed: KeyMap<Vec<u32>>,
-    /// `key_lens[n]`: some key has n characters (skips useless lookups).
-    key_lens: [bool; KEY_CHARS + 1],
-    unkeyed: Vec<u32>,
+    keys: Keys,
+    /// This set's number (see [`RuleSet::document`]).
+    id: u64,
 }
 
 impl RuleSet {
@@ -73,9 +43,8 @@ impl RuleSet {
             patterns: Vec::new(),
             global: Vec::new(),
             users: Vec::new(),
-            keyed: KeyMap::default(),
-            key_lens: [false; KEY_CHARS + 1],
-            unkeyed: Vec::new(),
+            keys: Keys::default(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
         let mut ids: HashMap<&WordPattern, u32> = HashMap::new();
         for (qi, q) in (0u32..).zip(&queries) {
@@ -85,7 +54,7 @@ impl RuleSet {
                     Some(id) => *id,
                     None => {
                         let id = u32::try_from(set.patterns.len()).unwrap_or(u32::MAX);
-                        set.add_keys(id, p);
+                        set.keys.add(id, p);
                         set.patterns.push((qi, pi));
                         set.users.push(Vec::new());
                         ids.insert(p, id);
@@ -106,32 +75,24 @@ impl RuleSet {
         set
     }
 
-    fn add_keys(&mut self, id: u32, p: &WordPattern) {
-        let mut keys: Vec<u128> = Vec::new();
-        for key in p.keys() {
-            let len = key.chars().count();
-            if len == 0 {
-                self.unkeyed.push(id);
-            } else {
-                self.key_lens[len.min(KEY_CHARS)] = true;
-                keys.push(pack(key.chars()));
-            }
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            self.keyed.entry(k).or_default().push(id);
-        }
-        self.unkeyed.dedup();
-    }
-
     fn pattern(&self, id: u32) -> Option<&WordPattern> {
         let &(qi, pi) = self.patterns.get(id as usize)?;
         self.queries.get(qi as usize)?.patterns.get(pi as usize)
     }
 
+    /// Prepares an article for this set: only the words that may match one of its query
+    /// words (by their skeleton's first letters) are analysed, so the cost follows the rules
+    /// and not the text's vocabulary. Matching it gives what a fully prepared document gives.
+    pub fn document(&self, title: &str, body: &str) -> Document {
+        Document::prepare(title, body, Some((&self.keys, self.id)))
+    }
+
     /// The rules that fire on `doc`, as (index into the queries, match), in rule order.
+    /// A document prepared for another set is prepared again for this one.
     pub fn matches(&self, doc: &Document) -> Vec<(usize, Match)> {
+        if doc.prepared_for().is_some_and(|id| id != self.id) {
+            return self.matches(&self.document(&doc.title.text, &doc.body.text));
+        }
         let found = self.found(doc);
         let mut fired: Vec<u32> = Vec::new();
         let mut seen = vec![false; self.patterns.len()];
@@ -168,25 +129,17 @@ impl RuleSet {
     /// Which patterns each distinct word of `doc` matches: the word's skeleton prefixes
     /// pick the candidates, which are then verified.
     fn found(&self, doc: &Document) -> Found {
+        let mut cands: Vec<u32> = Vec::new();
         Found::build(doc.words(), |w, out| {
             let forms = doc.forms(w);
-            let mut cands: Vec<u32> = self.unkeyed.clone();
-            for f in forms {
-                let mut key = 0u128;
-                for (i, c) in f.skel.chars().take(KEY_CHARS).enumerate() {
-                    key = (key << 21) | u128::from(u32::from(c));
-                    if self.key_lens[i + 1]
-                        && let Some(ids) = self.keyed.get(&key)
-                    {
-                        cands.extend(ids);
-                    }
-                }
-            }
+            cands.clear();
+            self.keys.candidates(forms, &mut cands);
             cands.sort_unstable();
             cands.dedup();
             out.extend(
                 cands
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|&id| self.pattern(id).is_some_and(|p| p.matches_word(forms))),
             );
         })

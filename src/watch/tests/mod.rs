@@ -4,6 +4,7 @@ use super::*;
 
 mod forms;
 mod guide;
+mod prepared;
 mod robustness;
 
 fn fires(query: &str, title: &str, body: &str) -> bool {
