@@ -17,10 +17,10 @@ mod json;
 mod live;
 #[path = "admin/metrics.rs"]
 mod metrics;
-#[path = "admin/poll.rs"]
-mod poll;
 #[path = "admin/pipes.rs"]
 mod pipes;
+#[path = "admin/poll.rs"]
+mod poll;
 #[path = "admin/retention.rs"]
 mod retention;
 #[path = "admin/sinks_test.rs"]
