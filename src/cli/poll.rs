@@ -119,9 +119,11 @@ fn print_text(source: &str, answer: &PollAnswer, delivered: Option<usize>) {
             Some(n) => format!("here, no daemon running; {n} deliveries made"),
             None => "by the running daemon".into(),
         };
-        println!(
+        outln!(
             "polled {source} ({via}): {} new articles, {} linked, {} alerts",
-            answer.stored, answer.linked, answer.alerts
+            answer.stored,
+            answer.linked,
+            answer.alerts
         );
     }
 }
