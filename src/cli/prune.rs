@@ -78,6 +78,13 @@ fn prune_now(
     config: &Config,
     cutoff: DateTime<Utc>,
 ) -> anyhow::Result<Result<(PrunePreview, Store), ExitCode>> {
+    if !config.database.exists() {
+        eprintln!(
+            "error: there is no database at {} yet; nothing to prune",
+            config.database.display()
+        );
+        return Ok(Err(ExitCode::from(1)));
+    }
     let _lock = match DaemonLock::acquire(&config.database) {
         Ok(lock) => lock,
         Err(LockError::Held { database, .. }) => {

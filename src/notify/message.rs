@@ -311,6 +311,29 @@ mod tests {
     }
 
     #[test]
+    fn digest_texts_show_times_in_the_display_zone_and_json_keeps_utc() {
+        let rows = vec![row(1, "r", "x"), row(2, "r", "y")];
+        let almaty = DisplayZone::resolve(Some(chrono_tz::Asia::Almaty));
+        let digest = Outgoing::Digest(&rows);
+        assert!(
+            digest
+                .text(&almaty)
+                .contains("azattyq · 2026-01-08T14:30:00+05:00")
+        );
+        assert!(digest.html(&almaty).contains("2026-01-08T14:30:00+05:00"));
+        assert!(
+            digest
+                .telegram(&almaty)
+                .contains("2026-01-08T14:30:00+05:00")
+        );
+        let json = digest.json("d");
+        assert_eq!(
+            json["rules"][0]["alerts"][0]["article"]["published_at"],
+            "2026-01-08T09:30:00Z"
+        );
+    }
+
+    #[test]
     fn a_long_telegram_digest_is_cut_with_a_count_of_the_rest() {
         let rows: Vec<_> = (0..200)
             .map(|i| row(i, "r", &"слово ".repeat(20)))
