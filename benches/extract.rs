@@ -12,8 +12,10 @@
 //! markup betrays (the articles: the first 30 fundus texts), and counts the template lines
 //! and article paragraphs kept without and with the memory.
 //!
-//! `-- --memory tags|prose` extracts one synthetic 10 MiB page (tiny link rows, or long
-//! paragraphs) and prints the peak memory it added (`VmHWM`) as a multiple of the page size.
+//! `-- --memory tags|prose|comments|PATH` extracts one page — synthetic 10 MiB pages of tiny
+//! link rows, long paragraphs, or paragraphs with comments and unread attributes, or the page
+//! at PATH — and prints the peak memory it added (`VmHWM`) as a multiple of the page size
+//! (one page per run: the peak is the process's).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -243,29 +245,44 @@ fn templated_site() {
     );
 }
 
-/// Peak memory one extraction of a synthetic 10 MiB page adds, in multiples of the page.
+/// Peak memory one extraction of a page adds, in multiples of the page.
 fn memory(kind: &str) {
     let row = match kind {
         "tags" => "<div class=\"item\"><a href=\"/x/1\">link</a> <span>word</span></div>\n",
         "prose" => {
             "<p>Саяси тұтқындарға қатысты жаңалық, деді ол. The council met and voted.</p>\n"
         }
-        other => panic!("--memory takes tags or prose, not {other}"),
+        "comments" => {
+            "<p data-track=\"paragraph-body-text\" onclick=\"track(this)\" data-index=\"1\">\
+             Саяси тұтқындарға<!-- paragraph end marker --> қатысты.</p>\n"
+        }
+        _ => "",
     };
-    let mut page = String::with_capacity((10 << 20) + 100);
-    page.push_str("<html><body><article>");
-    for _ in 0..(10 << 20) / row.len() {
-        page.push_str(row);
-    }
-    page.push_str("</article></body></html>");
+    let page = if row.is_empty() {
+        read(Path::new(kind))
+    } else {
+        let mut page = String::with_capacity((10 << 20) + 100);
+        page.push_str("<html><body><article>");
+        for _ in 0..(10 << 20) / row.len() {
+            page.push_str(row);
+        }
+        page.push_str("</article></body></html>");
+        page
+    };
+    assert!(
+        !page.is_empty(),
+        "--memory takes tags, prose, comments or a page's path"
+    );
+    // Resets the peak to the current resident set, so reading the page does not count.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = peak_kib();
-    let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let body = newswatch::extract::extract(&page, None).body;
-    let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_start.zip(cpu_seconds()).map_or(0.0, |(a, b)| b - a);
     if let Some((a, b)) = before.zip(peak_kib()) {
         let added = (b.saturating_sub(a) * 1024) as f64;
         println!(
-            "extract memory ({kind}): {:.1} MB page, peak +{:.1} MB = {:.1}x the page, {secs:.2}s, {} chars kept",
+            "extract memory ({kind}): {:.1} MB page, peak +{:.1} MB = {:.1}x the page, {cpu:.2} CPU-s, {} chars kept",
             page.len() as f64 / 1e6,
             added / 1e6,
             added / page.len() as f64,
