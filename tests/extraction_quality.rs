@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use scraper::{Html, Node};
 
-/// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes.
+/// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes
+/// (0.9865 since the rules for repeated lines and bylines: still above this floor, which
+/// stays where it was, never lower).
 const READABILITY_F1_FLOOR: f64 = 0.9884 - 0.01;
-/// Fundus F1 measured in-process when this floor was set (0.9350), minus 0.01 of slack.
-const FUNDUS_F1_FLOOR: f64 = 0.9350 - 0.01;
+/// Fundus F1 measured in-process when this floor was set (0.9439), minus 0.01 of slack.
+const FUNDUS_F1_FLOOR: f64 = 0.9439 - 0.01;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -9,7 +9,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::stats::{self, Stats};
-use super::{dom, render, several};
+use super::{dom, render, several, split};
 
 /// Articles shorter than this (characters) trigger a retry with looser pruning.
 const MIN_ARTICLE_CHARS: usize = 500;
@@ -88,7 +88,9 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<Nod
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
     let parts = match pick_top(doc, &scores, &stats) {
         Some(top) => {
-            several::own_article(doc, with_siblings(doc, top, &scores, &stats, &skip), title)
+            let parts = with_siblings(doc, top, &scores, &stats, &skip);
+            let parts = split::with_continuations(doc, top, parts, &scores, &skip);
+            several::own_article(doc, parts, title)
         }
         None => vec![doc.root_element().id()],
     };

@@ -1,6 +1,7 @@
 //! Line-level boilerplate that markup alone does not reveal: "read also" teasers embedded in
-//! the article and trailing "subscribe to us" lines, in Kazakh, Russian and English, and
-//! short lines the article repeats.
+//! the article (Kazakh, Russian, English and the labels of other major news languages),
+//! trailing "subscribe to us" lines (Kazakh, Russian, English), and short lines the article
+//! repeats.
 
 use std::collections::HashSet;
 
@@ -27,6 +28,15 @@ const TEASER_OPENINGS: &[&str] = &[
     "сондай-ақ оқыңыз",
     "тағы оқыңыз",
     "қараңыз:",
+    "lest auch",
+    "lesen sie auch",
+    "lire aussi",
+    "à lire aussi",
+    "leggi anche",
+    "lee también",
+    "lea también",
+    "leia também",
+    "関連記事",
     "read also",
     "also read",
     "read more:",
@@ -232,6 +242,24 @@ mod tests {
         ]);
         let twice = [story.clone(), story].concat();
         assert_eq!(strip(twice.clone()), twice);
+    }
+
+    #[test]
+    fn drops_read_also_labels_of_other_languages() {
+        let blocks = owned(&[
+            "Der Stadtrat beschloss am Montag, das Budget der Schulen zu erhöhen.",
+            "Lesen Sie auch: Neue Schulen in Köln",
+            "Lire aussi | Le budget des écoles augmente",
+            "【関連記事】",
+            "Der Bürgermeister sagte: Lesen Sie auch den Bericht des Rechnungshofs.",
+        ]);
+        assert_eq!(
+            strip(blocks),
+            owned(&[
+                "Der Stadtrat beschloss am Montag, das Budget der Schulen zu erhöhen.",
+                "Der Bürgermeister sagte: Lesen Sie auch den Bericht des Rechnungshofs.",
+            ])
+        );
     }
 
     #[test]

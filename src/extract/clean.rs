@@ -1,5 +1,6 @@
-//! Boilerplate pruning inside the chosen article container: share bars, furniture headings
-//! and blocks whose shape (links, images, form fields, shortness) betrays them. Bottom-up so
+//! Boilerplate pruning inside the chosen article container: share bars, bylines and author
+//! boxes, photo credits, furniture headings and blocks whose shape (links, images, form
+//! fields, shortness) betrays them. Bottom-up so
 //! an outer block is judged after its junk children are gone.
 
 use std::collections::HashSet;
@@ -13,6 +14,11 @@ use super::dom;
 
 /// Share bars longer than this (characters) are probably content after all.
 const SHARE_MAX_CHARS: usize = 500;
+/// Byline and author boxes (a name, a date, a short biography) are shorter than this
+/// (characters); a longer block marked "author" is the author's text.
+const BYLINE_MAX_CHARS: usize = 600;
+/// Photo credit and copyright lines are shorter than this (characters).
+const CREDIT_MAX_CHARS: usize = 150;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
@@ -139,6 +145,12 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
         return true;
     }
     if dom::is_share(el) && s.text < SHARE_MAX_CHARS {
+        return true;
+    }
+    if dom::is_byline(el) && s.text < BYLINE_MAX_CHARS {
+        return true;
+    }
+    if dom::is_credit(el) && s.text < CREDIT_MAX_CHARS {
         return true;
     }
     cond && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")

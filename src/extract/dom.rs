@@ -246,6 +246,24 @@ pub fn is_share(el: &Element) -> bool {
     h.contains("share") || h.contains("sharedaddy") || h.contains("social")
 }
 
+/// Whether the element is marked as a byline or author box (Mozilla Readability's byline
+/// cue: `rel=author`, `itemprop=author`, class/id byline, author, dateline, writtenby; also
+/// `autor`, the word in German, Spanish, Polish and more).
+pub fn is_byline(el: &Element) -> bool {
+    if el.attr("rel") == Some("author") || el.attr("itemprop").is_some_and(|p| p.contains("author"))
+    {
+        return true;
+    }
+    let h = hints(el);
+    any_in(&h, &["byline", "author", "dateline", "writtenby", "autor"])
+}
+
+/// Whether the element is marked as a photo credit or copyright line.
+pub fn is_credit(el: &Element) -> bool {
+    let h = hints(el);
+    any_in(&h, &["credit", "copyright", "photographer"])
+}
+
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like
 /// separators (Latin, CJK, Arabic), in one pass.
 pub fn measure(text: &str) -> (usize, usize) {

@@ -21,6 +21,7 @@ mod render;
 mod several;
 mod shared;
 mod site_rules;
+mod split;
 mod stats;
 mod template;
 

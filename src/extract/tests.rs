@@ -248,3 +248,28 @@ fn a_consent_dialog_longer_than_the_article_is_not_the_article() {
     assert!(body.contains("жаңа мектеп ашылды"), "{body}");
     assert!(!body.contains("cookie"), "{body}");
 }
+
+#[test]
+fn bylines_author_boxes_and_photo_credits_go_but_prose_about_them_stays() {
+    let page = format!(
+        "<html><body><article>\
+         <div class=\"article-byline\">Айгүл Серікқызы · 12 мамыр 2026</div>\
+         <figure><img src=\"school.jpg\"><figcaption>Жаңа мектептің ғимараты, Алматы. \
+         <span class=\"photo-credit\">Фото: Әкімдік</span></figcaption></figure>\
+         {PARAGRAPHS}\
+         <p>Мақаланың авторы, журналист Айгүл Серікқызы, фото үшін әкімдікке алғыс айтты.</p>\
+         <div class=\"author-bio\">Айгүл Серікқызы — білім беру тақырыбын жазатын тілші. \
+         Ол бұрын облыстық газетте он жыл жұмыс істеген.</div>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(
+        body.starts_with("Жаңа мектептің ғимараты, Алматы."),
+        "{body}"
+    );
+    assert!(body.contains("Мақаланың авторы, журналист"), "{body}");
+    for junk in ["12 мамыр", "Фото: Әкімдік", "тақырыбын жазатын тілші"]
+    {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
