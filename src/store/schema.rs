@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_BANDS_IN_MEMORY,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -260,6 +261,12 @@ SELECT band_key & 4294967295, article_id FROM story_bands;
 DROP TABLE story_bands;
 ALTER TABLE story_bands_v6 RENAME TO story_bands;
 CREATE INDEX story_bands_article ON story_bands(article_id);
+"#;
+
+/// The near-copy band index moves to memory (`dedup::BandIndex`, rebuilt at start from
+/// `article_signatures`): storing an article no longer writes 64 random index rows.
+const MIGRATION_BANDS_IN_MEMORY: &str = r#"
+DROP TABLE story_bands;
 "#;
 
 #[cfg(test)]
