@@ -14,7 +14,7 @@ use corpus::{Doc, Rng, Vocab, corpus, sentence};
 use newswatch::dedup::{self, Fingerprint, StoryRule};
 use newswatch::poll::{Stages, thread_cpu};
 use newswatch::store::{ArticleKeys, NewArticle, Store, StoreOutcome};
-use newswatch::writer::{Ingest, write_batch};
+use newswatch::writer::{Ingest, NearCopies, write_batch};
 
 #[path = "dedup/corpus.rs"]
 mod corpus;
@@ -60,11 +60,12 @@ fn group(
     offset: usize,
     rule: StoryRule,
 ) -> Vec<i64> {
+    let mut near = NearCopies::empty(rule);
     docs.iter()
         .enumerate()
         .map(|(i, doc)| {
             let article = new_article(source_id, offset + i, &doc.body);
-            let outcome = store_one(store, rule, ingest(article));
+            let outcome = store_one(store, &mut near, ingest(article));
             match outcome {
                 StoreOutcome::Stored { story_id, .. } => story_id,
                 StoreOutcome::Linked { article_id } => store.story_of(article_id).unwrap().unwrap(),
@@ -85,8 +86,8 @@ fn ingest(article: NewArticle) -> Ingest {
 }
 
 /// Stores one article through the writer's path, in a transaction of its own.
-fn store_one(store: &mut Store, rule: StoryRule, ingest: Ingest) -> StoreOutcome {
-    let outcomes = write_batch(store, &rule, &[], &[&ingest], &Stages::default()).unwrap();
+fn store_one(store: &mut Store, near: &mut NearCopies, ingest: Ingest) -> StoreOutcome {
+    let outcomes = write_batch(store, near, &[], &[&ingest], &Stages::default()).unwrap();
     outcomes.into_iter().next().unwrap().unwrap()
 }
 
@@ -227,6 +228,7 @@ fn cost(n: usize, batch: usize) {
     let vocab = Vocab::new(&mut rng, 20_000);
     let started = Instant::now();
     let rule = StoryRule::default();
+    let mut near = NearCopies::empty(rule);
     for chunk in (0..n).collect::<Vec<_>>().chunks(FILL_BATCH) {
         let ingests: Vec<Ingest> = chunk
             .iter()
@@ -240,7 +242,7 @@ fn cost(n: usize, batch: usize) {
             .collect();
         if chunk[0] + WINDOW >= n {
             let refs: Vec<&Ingest> = ingests.iter().collect();
-            write_batch(&mut store, &rule, &[], &refs, &Stages::default()).unwrap();
+            write_batch(&mut store, &mut near, &[], &refs, &Stages::default()).unwrap();
             continue;
         }
         let mut fill = store.batch().unwrap();
@@ -258,6 +260,18 @@ fn cost(n: usize, batch: usize) {
         "filled {n} articles in {:.0}s",
         started.elapsed().as_secs_f64()
     );
+    // As at a daemon's start: the near-copy index rebuilt from the window's signatures.
+    let (t, c) = (Instant::now(), thread_cpu());
+    let mut near = NearCopies::load(&store, rule).unwrap();
+    println!(
+        "near-copy index rebuilt: {} entries ({:.1} MB, {:.0} bytes per windowed article), \
+         {:.0} ms wall, {:.0} ms CPU",
+        near.entries(),
+        near.entries() as f64 * 8.0 / 1e6,
+        near.entries() as f64 * 8.0 / n.min(WINDOW) as f64,
+        t.elapsed().as_secs_f64() * 1e3,
+        (thread_cpu() - c).as_secs_f64() * 1e3
+    );
     let docs = corpus(11);
     let docs = &docs[..docs.len().min(2_000)];
     let (mut fingerprint, mut times, mut cpu) = (0.0, Vec::new(), 0.0);
@@ -272,7 +286,7 @@ fn cost(n: usize, batch: usize) {
         fingerprint += (thread_cpu() - t).as_secs_f64() * 1e6;
         let refs: Vec<&Ingest> = ingests.iter().collect();
         let (t, c) = (Instant::now(), thread_cpu());
-        write_batch(&mut store, &rule, &[], &refs, &stages).unwrap();
+        write_batch(&mut store, &mut near, &[], &refs, &stages).unwrap();
         cpu += (thread_cpu() - c).as_secs_f64() * 1e6;
         let per_article = t.elapsed().as_secs_f64() * 1e6 / chunk.len() as f64;
         times.extend(std::iter::repeat_n(per_article, chunk.len()));

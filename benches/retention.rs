@@ -2,10 +2,9 @@
 //! store, so polling's writer never waits long (docs/benchmarks.md, "Retention").
 //!
 //! `cargo bench --bench retention -- N` (default 20,000) stores N generated articles through
-//! the real dedup-and-store path (signature, 64 band keys, paragraphs; 1 in 100 with an
-//! alert), 90 % of them fetched 400 days ago, trims band rows to the 30-day near-copy window
-//! as the daemon's revisit passes do, then prunes with `keep_articles = 365d` step by
-//! step and prints the wall and CPU time per step, then stores N/10 new articles to show the
+//! the real dedup-and-store path (signature, paragraphs; 1 in 100 with an alert; the band
+//! index lives in the writer's memory), 90 % of them fetched 400 days ago, then prunes with
+//! `keep_articles = 365d` step by step and prints the wall and CPU time per step, then stores N/10 new articles to show the
 //! freed pages taken again.
 
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use corpus::{Rng, Vocab, sentence};
 use newswatch::dedup::{Fingerprint, StoryRule};
 use newswatch::poll::{Stages, thread_cpu};
 use newswatch::store::{NewAlert, NewArticle, PruneCounts, PruneCursor, Store};
-use newswatch::writer::{Ingest, write_batch};
+use newswatch::writer::{Ingest, NearCopies, write_batch};
 
 /// Only its sentence generator is used here.
 #[allow(dead_code)]
@@ -44,10 +43,6 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // A running daemon trims band rows older than the near-copy window long before retention
-    // reaches their articles (revisit passes); so does this archive.
-    let window = Utc::now() - newswatch::revisit::BAND_WINDOW;
-    while store.prune_bands(window, 100_000).unwrap() > 0 {}
     let cutoff = Utc::now() - chrono::Duration::days(365);
     let (mut articles, mut paragraphs) = (Vec::new(), Vec::new());
     let mut total = PruneCounts::default();
@@ -94,7 +89,7 @@ fn fill(
     count: usize,
     old: impl Fn(usize) -> bool,
 ) {
-    let rule = StoryRule::default();
+    let mut near = NearCopies::empty(StoryRule::default());
     let numbers: Vec<usize> = (first..first + count).collect();
     for chunk in numbers.chunks(FILL_BATCH) {
         let ingests: Vec<Ingest> = chunk
@@ -109,7 +104,7 @@ fn fill(
             })
             .collect();
         let refs: Vec<&Ingest> = ingests.iter().collect();
-        write_batch(store, &rule, &[], &refs, &Stages::default()).unwrap();
+        write_batch(store, &mut near, &[], &refs, &Stages::default()).unwrap();
     }
 }
 

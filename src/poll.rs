@@ -67,6 +67,8 @@ pub struct Pipeline {
     pub stages: Arc<Stages>,
     /// Article URLs some poll is fetching and storing right now.
     claims: Claims,
+    /// Pages fetched and not yet analysed, across all polls (see `items::PAGES_IN_HAND`).
+    in_hand: Arc<tokio::sync::Semaphore>,
 }
 
 /// What one poll did, for logs and the `--once` summary.
@@ -183,6 +185,7 @@ impl Pipeline {
             sites: Arc::new(sites),
             stages,
             claims: Claims::default(),
+            in_hand: Arc::new(tokio::sync::Semaphore::new(items::PAGES_IN_HAND)),
         })
     }
 

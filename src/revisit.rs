@@ -3,7 +3,7 @@
 //! Each article whose page was extracted is fetched again at growing ages ([`REVISIT_AGES`])
 //! with a conditional GET. Changed text becomes a new version; a 404 or 410 marks the article
 //! removed. Passes are bounded ([`REVISITS_PER_PASS`]) and run beside the polls, never in
-//! their way. Each pass also trims the near-copy index to its window ([`BAND_WINDOW`]).
+//! their way.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,13 +33,6 @@ pub const REVISITS_PER_PASS: usize = 20;
 
 /// How often the daemon starts a pass.
 pub const PASS_EVERY: Duration = Duration::from_secs(60);
-
-/// Articles older than this leave the near-copy index: a copy arriving later than that is a
-/// new story. Keeps the index, and each lookup, bounded whatever the archive's size.
-pub const BAND_WINDOW: chrono::Duration = chrono::Duration::days(30);
-
-/// Band rows deleted per pass at most.
-const PRUNE_PER_PASS: usize = 20_000;
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -99,13 +92,6 @@ pub async fn pass(pipeline: &Pipeline, cancel: &CancellationToken) -> RevisitRep
         {
             tracing::error!(article = id, error = %err, "cannot record a page re-check");
         }
-    }
-    let cutoff = Utc::now() - BAND_WINDOW;
-    if let Err(err) = pipeline
-        .with_store(move |s| s.prune_bands(cutoff, PRUNE_PER_PASS))
-        .await
-    {
-        tracing::error!(error = %err, "cannot trim the near-copy index");
     }
     if report.checked > 0 {
         tracing::info!(

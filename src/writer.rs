@@ -1,5 +1,6 @@
 //! The single writer: one thread stores every new article, many per transaction (group
-//! commit), and on the way lets `dedup` decide each article's story.
+//! commit), and on the way lets `dedup` decide each article's story, keeping the near-copy
+//! index of the window in memory (rebuilt from the stored signatures when it starts).
 //!
 //! Polls hand it an [`Ingest`] (the article, its fingerprint and its alerts, all computed on
 //! worker threads) and wait for the [`StoreOutcome`]. The writer takes what has queued up (at
@@ -9,17 +10,21 @@
 //! next poll, as the feed's validators were not saved either.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::dedup::{Fingerprint, StoryRule};
+use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, StoryRule, WINDOW, band_keys};
 use crate::poll::{Stages, thread_cpu};
 use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
 
 /// Articles per transaction at most: enough to write the WAL once for a burst of polls, few
 /// enough that readers never wait long for the write lock.
 pub const MAX_BATCH: usize = 64;
+
+/// How often the writer looks up where the near-copy window starts (it moves by the clock).
+const FLOOR_EVERY: Duration = Duration::from_secs(60);
 
 /// A new article ready to store: computed off the writer, so the writer only looks up and
 /// writes.
@@ -80,13 +85,62 @@ fn stopped() -> StoreError {
     StoreError::Task("the writer has stopped".into())
 }
 
+/// What the writer keeps between batches: the story rule and the near-copy index of the
+/// window's articles.
+pub struct NearCopies {
+    rule: StoryRule,
+    index: BandIndex,
+    /// When the window's first article was last looked up.
+    floor_checked: Option<Instant>,
+}
+
+impl NearCopies {
+    /// The index of the window's articles, rebuilt from their stored signatures.
+    pub fn load(store: &Store, rule: StoryRule) -> Result<NearCopies, StoreError> {
+        let first = store.window_start(Utc::now() - WINDOW)?;
+        let mut loader = BandIndex::loader();
+        store.each_signature(first, |id, minhash| loader.add(id, &band_keys(minhash)))?;
+        Ok(NearCopies {
+            rule,
+            index: loader.finish(first),
+            floor_checked: Some(Instant::now()),
+        })
+    }
+
+    /// An empty index (a new database, or one whose index could not be read).
+    pub fn empty(rule: StoryRule) -> NearCopies {
+        NearCopies {
+            rule,
+            index: BandIndex::default(),
+            floor_checked: None,
+        }
+    }
+
+    /// (band key, article) pairs held: 8 bytes each.
+    pub fn entries(&self) -> usize {
+        self.index.len()
+    }
+}
+
 fn run(
     mut queue: mpsc::UnboundedReceiver<Job>,
     store: &SharedStore,
     sinks: &[String],
     stages: &Stages,
 ) {
-    let rule = StoryRule::default();
+    let started = Instant::now();
+    let loaded = store.blocking(|s| NearCopies::load(s, StoryRule::default()));
+    let mut near = loaded.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "cannot rebuild the near-copy index; copies of stories \
+            stored before this start will start new stories until the database is readable");
+        NearCopies::empty(StoryRule::default())
+    });
+    tracing::info!(
+        entries = near.entries(),
+        bytes = near.entries() * 8,
+        took_ms = started.elapsed().as_millis() as u64,
+        "near-copy index rebuilt"
+    );
     while let Some(first) = queue.blocking_recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -96,7 +150,7 @@ fn run(
             }
         }
         let ingests: Vec<&Ingest> = jobs.iter().map(|j| &j.ingest).collect();
-        let outcomes = store.blocking(|s| write_batch(s, &rule, sinks, &ingests, stages));
+        let outcomes = store.blocking(|s| write_batch(s, &mut near, sinks, &ingests, stages));
         match outcomes {
             Ok(outcomes) => {
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
@@ -115,35 +169,64 @@ fn run(
     }
 }
 
-/// Writes `ingests` in one transaction; each gets its own outcome, the commit is shared.
+/// Writes `ingests` in one transaction; each gets its own outcome, the commit is shared. The
+/// stored articles join the near-copy index once committed.
 pub fn write_batch(
     store: &mut Store,
-    rule: &StoryRule,
+    near: &mut NearCopies,
     sinks: &[String],
     ingests: &[&Ingest],
     stages: &Stages,
 ) -> Result<Vec<Result<StoreOutcome, StoreError>>, StoreError> {
+    if near
+        .floor_checked
+        .is_none_or(|at| at.elapsed() >= FLOOR_EVERY)
+    {
+        near.index
+            .set_floor(store.window_start(Utc::now() - WINDOW)?);
+        near.floor_checked = Some(Instant::now());
+    }
     let mut batch = store.batch()?;
+    // Articles stored in this transaction, with their band keys: searched like the index.
+    let mut pending: Vec<(i64, Vec<i64>)> = Vec::new();
     let outcomes = ingests
         .iter()
-        .map(|ingest| batch.article(|b| write_one(b, rule, sinks, ingest, stages)))
+        .map(|ingest| {
+            let stored = batch.article(|b| write_one(b, near, &pending, sinks, ingest, stages));
+            stored.map(|(outcome, bands)| {
+                if let (StoreOutcome::Stored { article_id, .. }, Some(bands)) = (&outcome, bands) {
+                    pending.push((*article_id, bands));
+                }
+                outcome
+            })
+        })
         .collect();
     let started = thread_cpu();
     batch.commit()?;
+    for (id, bands) in pending {
+        if let Err(err) = near.index.insert(id, &bands) {
+            tracing::warn!(error = %err, "article left out of the near-copy index");
+        }
+    }
+    if near.index.merge_due() {
+        near.index.merge();
+    }
     let spent = thread_cpu().saturating_sub(started);
     stages.store.add_time(spent);
     stages.commit.add(spent);
     Ok(outcomes)
 }
 
-/// One article: identity, story decision, insert.
+/// One article: identity, story decision, insert. Returns the band keys of a stored
+/// article's signature too, for the index.
 fn write_one(
     batch: &Batch,
-    rule: &StoryRule,
+    near: &NearCopies,
+    pending: &[(i64, Vec<i64>)],
     sinks: &[String],
     ingest: &Ingest,
     stages: &Stages,
-) -> Result<StoreOutcome, StoreError> {
+) -> Result<(StoreOutcome, Option<Vec<i64>>), StoreError> {
     let Ingest {
         article,
         fingerprint,
@@ -152,10 +235,10 @@ fn write_one(
     } = ingest;
     let started = thread_cpu();
     if batch.item_seen(article)? {
-        return Ok(StoreOutcome::AlreadySeen);
+        return Ok((StoreOutcome::AlreadySeen, None));
     }
     if let Some(id) = batch.existing(article, fingerprint.url_key(), fingerprint.body_hash())? {
-        return batch.link(article, id);
+        return Ok((batch.link(article, id)?, None));
     }
     let common = batch.common_paragraphs(&fingerprint.paragraph_hashes())?;
     let keys = crate::store::ArticleKeys {
@@ -163,15 +246,20 @@ fn write_one(
         ..fingerprint.keys(&common)
     };
     let candidates = match &keys.signature {
-        Some(signature) => batch.candidates(signature)?,
+        Some(signature) => {
+            let ids = near
+                .index
+                .candidates(&signature.bands, pending, MAX_CANDIDATES);
+            batch.candidates(&ids)?
+        }
         None => Vec::new(),
     };
-    let story = rule.pick(&keys, &candidates);
+    let story = near.rule.pick(&keys, &candidates);
     let decided = thread_cpu();
     stages.dedup.add_time(decided.saturating_sub(started));
     let outcome = batch.insert(article, &keys, story, alerts, sinks)?;
     stages.store.add(thread_cpu().saturating_sub(decided));
-    Ok(outcome)
+    Ok((outcome, keys.signature.map(|s| s.bands)))
 }
 
 #[cfg(test)]
@@ -226,8 +314,8 @@ mod tests {
         let refs: Vec<&Ingest> = batch.iter().collect();
         let sinks = ["log".to_string()];
         let stages = Stages::default();
-        let outcomes =
-            write_batch(&mut store, &StoryRule::default(), &sinks, &refs, &stages).unwrap();
+        let mut near = NearCopies::empty(StoryRule::default());
+        let outcomes = write_batch(&mut store, &mut near, &sinks, &refs, &stages).unwrap();
         let Ok(StoreOutcome::Stored { story_id, .. }) = outcomes[0] else {
             panic!("{:?}", outcomes[0])
         };
@@ -241,6 +329,29 @@ mod tests {
         assert_eq!(view.articles.len(), 2);
         assert_eq!(view.alerts.len(), 1);
         assert_eq!(stages.store.runs(), 2);
+    }
+
+    #[test]
+    fn the_near_copy_index_is_rebuilt_from_stored_signatures() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let (rule, stages) = (StoryRule::default(), Stages::default());
+        let mut before = NearCopies::empty(rule);
+        let first = ingest(src, "1", BODY);
+        let stored = write_batch(&mut store, &mut before, &[], &[&first], &stages).unwrap();
+        let Ok(StoreOutcome::Stored { story_id, .. }) = stored[0] else {
+            panic!("{:?}", stored[0])
+        };
+        let mut after = NearCopies::load(&store, rule).unwrap();
+        assert_eq!(after.entries(), before.entries());
+        let copy = ingest(src, "2", &format!("{BODY} Подписывайтесь на наш канал."));
+        let joined = write_batch(&mut store, &mut after, &[], &[&copy], &stages).unwrap();
+        assert!(matches!(
+            joined[0],
+            Ok(StoreOutcome::Stored { joined: true, story_id: s, .. }) if s == story_id
+        ));
+        assert!(NearCopies::empty(rule).entries() < after.entries());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

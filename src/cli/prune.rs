@@ -147,12 +147,12 @@ fn print_report(r: &PruneReport, zone: &DisplayZone) {
     };
     outln!("{verb}: {} articles{span}", c.articles);
     outln!(
-        "    with {} stories, {} alerts, {} deliveries, {} versions, {} band rows, {} source links, {} paragraph rows",
+        "    with {} stories, {} alerts, {} deliveries, {} versions, {} signatures, {} source links, {} paragraph rows",
         c.stories,
         c.alerts,
         c.deliveries,
         c.versions,
-        c.band_rows,
+        c.signatures,
         c.source_links,
         c.paragraphs
     );

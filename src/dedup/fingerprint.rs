@@ -92,7 +92,7 @@ pub fn signature(words: &[String]) -> Option<ArticleSignature> {
 
 /// One key per band: the band's index and its rows hashed together, kept to 32 bits (a
 /// chance collision only adds a candidate, which verification rejects).
-fn band_keys(minhash: &[u32]) -> Vec<i64> {
+pub fn band_keys(minhash: &[u32]) -> Vec<i64> {
     minhash
         .chunks_exact(ROWS)
         .enumerate()

@@ -3,18 +3,20 @@
 //! Owns canonical URLs (and the `www.`/`m.` folded lookup key), body hashes for exact copies,
 //! MinHash signatures that leave out paragraphs learned to be boilerplate, and the similarity
 //! rule that joins near-copies into one story. It computes identities ([`Fingerprint`]) and
-//! decisions ([`StoryRule::pick`]); the writer (`crate::writer`) asks the store and stores.
-//! It never touches the database.
+//! decisions ([`StoryRule::pick`]), and keeps the near-copy index in memory ([`BandIndex`]);
+//! the writer (`crate::writer`) asks the store and stores. It never touches the database.
 
+mod bands;
 mod canonical;
 mod fingerprint;
 
 use std::collections::HashSet;
 
+pub use bands::{BandIndex, IdOutOfRange};
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
-    BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, body_hash, paragraphs,
-    signature, similarity, words,
+    BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, band_keys, body_hash,
+    paragraphs, signature, similarity, words,
 };
 
 use crate::store::{ArticleKeys, ArticleSignature, StoryCandidate};
@@ -98,6 +100,14 @@ impl Fingerprint {
 pub fn keys(canonical: &str, body: &str, common: &HashSet<i64>) -> ArticleKeys {
     Fingerprint::of(canonical, body).keys(common)
 }
+
+/// Articles fetched longer ago than this leave the near-copy index: a copy arriving later
+/// is a new story. Keeps the index, and each lookup, bounded whatever the archive's size.
+pub const WINDOW: chrono::Duration = chrono::Duration::days(30);
+
+/// At most this many band-sharing articles are handed to the story decision, most shared
+/// bands first.
+pub const MAX_CANDIDATES: usize = 32;
 
 /// When a new article joins an earlier one's story. Chosen by measurement on a generated
 /// corpus (`benches/dedup.rs`, `docs/benchmarks.md`).

@@ -25,6 +25,11 @@ use crate::writer::Ingest;
 /// and the extraction byte budget.
 pub(super) const LOOKAHEAD: usize = 8;
 
+/// Items between their page fetch and the end of their analysis, across all polls at most.
+/// Items waiting for their commit hold none, so this bounds the pages held in memory (as one
+/// item per poll did before look-ahead) without bounding how many articles reach the writer.
+pub(super) const PAGES_IN_HAND: usize = 8;
+
 /// An item after the steps before the writer.
 pub(super) enum Prepared<'a> {
     /// This source delivered the item before: nothing to do.
@@ -68,6 +73,10 @@ impl Pipeline {
                 },
                 () = cancel.cancelled() => return Err(PollError::Interrupted),
             }
+        };
+        let _in_hand = tokio::select! {
+            permit = self.in_hand.acquire() => permit.map_err(|e| PollError::Task(e.to_string()))?,
+            () = cancel.cancelled() => return Err(PollError::Interrupted),
         };
         let page = match (&item.link, fetch_page) {
             (Some(link), true) => Some(self.fetch_page(link, source.obey_robots, cancel).await?),

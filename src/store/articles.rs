@@ -148,11 +148,10 @@ pub(super) fn by_url(
     canonical_url: &str,
     url_key: &str,
 ) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT id FROM articles WHERE canonical_url = ?1 OR url_key = ?2 ORDER BY id LIMIT 1",
-        [canonical_url, url_key],
-        |r| r.get(0),
-    )
+    )?
+    .query_row([canonical_url, url_key], |r| r.get(0))
     .optional()
 }
 
@@ -162,12 +161,13 @@ pub(super) fn insert_article(
     keys: &ArticleKeys,
     story_id: i64,
 ) -> rusqlite::Result<i64> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO articles (source_id, url, canonical_url, title, author, published_at, language,
                                summary, body, extract_error, fetched_at, story_id, url_key,
                                body_hash, next_check_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
+    )?
+    .execute(params![
             article.source_id,
             article.url,
             article.canonical_url,
@@ -200,11 +200,13 @@ pub(super) fn insert_alert(
     now: &str,
 ) -> rusqlite::Result<bool> {
     let terms = serde_json::to_string(&alert.matched_terms).unwrap_or_else(|_| "[]".into());
-    let inserted = tx.execute(
-        "INSERT OR IGNORE INTO alerts (rule_name, article_id, story_id, matched_terms, snippet,
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO alerts (rule_name, article_id, story_id, matched_terms, snippet,
                                        created_at, backfill)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
             alert.rule_name,
             article_id,
             story_id,
@@ -212,18 +214,17 @@ pub(super) fn insert_alert(
             alert.snippet,
             now,
             backfill
-        ],
-    )?;
+        ])?;
     if inserted == 0 {
         return Ok(false);
     }
     crate::metrics::alert_written(&alert.rule_name);
     let alert_id = tx.last_insert_rowid();
     for sink in sinks {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO deliveries (alert_id, sink, next_attempt_at) VALUES (?1, ?2, ?3)",
-            params![alert_id, sink, now],
-        )?;
+        )?
+        .execute(params![alert_id, sink, now])?;
     }
     Ok(true)
 }

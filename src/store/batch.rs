@@ -1,9 +1,9 @@
 //! One write transaction of the ingest writer: many articles, each all or nothing.
 //!
 //! The writer (`crate::writer`) opens a [`Batch`], asks it the identity questions for each
-//! article (item seen? URL or body stored? which paragraphs are common? which articles share a
-//! band?), lets `dedup` decide the story, and has the batch insert the result. Each article
-//! runs in its own savepoint, so a failing article is rolled back alone; the batch commits
+//! article (item seen? URL or body stored? which paragraphs are common? what are the
+//! signatures of the articles its band index found?), lets `dedup` decide the story, and has
+//! the batch insert the result. Each article runs in its own savepoint, so a failing article is rolled back alone; the batch commits
 //! once, so the WAL is written once for all of them. An article is stored with its story,
 //! signature, alerts and pending deliveries, or not at all.
 
@@ -13,7 +13,7 @@ use chrono::Utc;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::articles::{insert_alert, insert_article};
-use super::stories::{self, ArticleKeys, ArticleSignature, StoryCandidate};
+use super::stories::{self, ArticleKeys, StoryCandidate};
 use super::{NewAlert, NewArticle, Store, StoreError, StoreOutcome, db_time};
 
 /// An open write transaction for many articles; dropped without [`Batch::commit`], it writes
@@ -44,10 +44,10 @@ impl Batch<'_> {
         &mut self,
         f: impl FnOnce(&Batch) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.tx.execute_batch("SAVEPOINT article")?;
+        self.tx.prepare_cached("SAVEPOINT article")?.execute([])?;
         match f(self) {
             Ok(value) => {
-                self.tx.execute_batch("RELEASE article")?;
+                self.tx.prepare_cached("RELEASE article")?.execute([])?;
                 Ok(value)
             }
             Err(err) => {
@@ -125,12 +125,10 @@ impl Batch<'_> {
         Ok(common)
     }
 
-    /// Articles of the near-copy window sharing a band with `signature`, most bands first.
-    pub fn candidates(
-        &self,
-        signature: &ArticleSignature,
-    ) -> Result<Vec<StoryCandidate>, StoreError> {
-        Ok(stories::candidates(&self.tx, signature)?)
+    /// The articles `ids` (band-sharing articles of the near-copy window, found by the
+    /// caller's index) that have a story, with their signatures, in the order given.
+    pub fn candidates(&self, ids: &[i64]) -> Result<Vec<StoryCandidate>, StoreError> {
+        Ok(stories::candidates(&self.tx, ids)?)
     }
 
     /// Stores a new article in story `story` (a new story when `None`), with its signature,
@@ -151,7 +149,7 @@ impl Batch<'_> {
         let article_id = insert_article(&self.tx, article, keys, story_id)?;
         self.link(article, article_id)?;
         if let Some(signature) = &keys.signature {
-            stories::index_signature(&self.tx, article_id, signature)?;
+            stories::save_signature(&self.tx, article_id, signature)?;
         }
         stories::record_paragraphs(&self.tx, &keys.paragraphs, story_id)?;
         let mut written = 0;

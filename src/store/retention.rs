@@ -59,8 +59,8 @@ pub struct PruneCounts {
     pub deliveries: u64,
     /// Earlier text versions.
     pub versions: u64,
-    /// Near-copy band rows and signatures.
-    pub band_rows: u64,
+    /// Near-copy signatures.
+    pub signatures: u64,
     /// (source, item) links: a source still listing a pruned item stores it again as new.
     pub source_links: u64,
     /// Paragraph rows of stories that are gone (boilerplate rows stay).
@@ -74,7 +74,7 @@ impl std::ops::AddAssign for PruneCounts {
         self.alerts += o.alerts;
         self.deliveries += o.deliveries;
         self.versions += o.versions;
-        self.band_rows += o.band_rows;
+        self.signatures += o.signatures;
         self.source_links += o.source_links;
         self.paragraphs += o.paragraphs;
     }
@@ -137,7 +137,9 @@ impl Store {
         let counts = PruneCounts {
             articles: count("SELECT count(*) FROM doomed")?,
             stories: count(&format!(", {gone_stories} SELECT count(*) FROM gone"))?,
-            alerts: count("SELECT count(*) FROM alerts WHERE article_id IN (SELECT id FROM doomed)")?,
+            alerts: count(
+                "SELECT count(*) FROM alerts WHERE article_id IN (SELECT id FROM doomed)",
+            )?,
             deliveries: count(
                 "SELECT count(*) FROM deliveries WHERE alert_id IN
                  (SELECT id FROM alerts WHERE article_id IN (SELECT id FROM doomed))",
@@ -145,9 +147,8 @@ impl Store {
             versions: count(
                 "SELECT count(*) FROM article_versions WHERE article_id IN (SELECT id FROM doomed)",
             )?,
-            band_rows: count(
-                "SELECT (SELECT count(*) FROM story_bands WHERE article_id IN (SELECT id FROM doomed))
-                      + (SELECT count(*) FROM article_signatures WHERE article_id IN (SELECT id FROM doomed))",
+            signatures: count(
+                "SELECT count(*) FROM article_signatures WHERE article_id IN (SELECT id FROM doomed)",
             )?,
             source_links: count(
                 "SELECT count(*) FROM article_sources WHERE article_id IN (SELECT id FROM doomed)",
@@ -208,7 +209,7 @@ impl Store {
             source_links: delete("DELETE FROM article_sources WHERE article_id IN (IDS)")?,
             ..PruneCounts::default()
         };
-        counts.band_rows = delete_near_copy_rows(&tx, &ids)?;
+        counts.signatures = delete_near_copy_rows(&tx, &ids)?;
         counts.articles = delete("DELETE FROM articles WHERE id IN (IDS)")?;
         let mut stories: Vec<i64> = picked.iter().filter_map(|(_, s)| *s).collect();
         stories.sort_unstable();
@@ -268,19 +269,17 @@ impl Store {
     }
 }
 
-/// Deletes the near-copy index rows (band keys and signature) of `ids`: the one place that
-/// knows where that index lives.
+/// Deletes the near-copy signatures of `ids`. The band index over them lives in the writer's
+/// memory (`dedup::BandIndex`) and holds only the window's articles, which retention never
+/// reaches (`keep_articles` is at least the window); an entry left there would find no
+/// signature and be skipped.
 fn delete_near_copy_rows(tx: &Transaction, ids: &[i64]) -> Result<u64, StoreError> {
     let marks = vec!["?"; ids.len()].join(",");
-    let bands = tx.execute(
-        &format!("DELETE FROM story_bands WHERE article_id IN ({marks})"),
-        params_from_iter(ids),
-    )?;
     let signatures = tx.execute(
         &format!("DELETE FROM article_signatures WHERE article_id IN ({marks})"),
         params_from_iter(ids),
     )?;
-    Ok((bands + signatures) as u64)
+    Ok(signatures as u64)
 }
 
 #[cfg(test)]

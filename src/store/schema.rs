@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_7,
     MIGRATION_8,
     MIGRATION_9,
+    MIGRATION_10,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -278,6 +279,12 @@ CREATE TABLE poll_requests (
     deferred_until  TEXT,
     error           TEXT
 );
+"#;
+
+/// The near-copy band index moves to memory (`dedup::BandIndex`, rebuilt at start from
+/// `article_signatures`): storing an article no longer writes 64 random index rows.
+const MIGRATION_10: &str = r#"
+DROP TABLE story_bands;
 "#;
 
 #[cfg(test)]

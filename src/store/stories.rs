@@ -1,16 +1,13 @@
-//! Stories: the near-copy index (MinHash signatures and LSH band keys) and the story view.
+//! Stories: MinHash signatures of articles, candidates' signatures, and story ids.
 //!
-//! The index only stores and looks up; whether a candidate tells the same story is decided by
-//! the caller (`dedup`). Band rows are kept for recent articles only ([`Store::prune_bands`]),
-//! so a lookup costs the same however large the archive grows.
+//! The store keeps each article's signature; the band index over them lives in memory
+//! (`dedup::BandIndex`, rebuilt at start with [`Store::each_signature`]). Whether a candidate
+//! tells the same story is decided by the caller (`dedup`).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, StoreError, db_time};
-
-/// At most this many band-sharing articles are handed to the story decision, most bands first.
-const MAX_CANDIDATES: usize = 32;
 
 /// How an article is recognised: computed by `dedup`, kept by the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,57 +50,50 @@ pub struct StoryCandidate {
 
 /// Starts a story.
 pub(super) fn new_story(tx: &Transaction, now: &str) -> rusqlite::Result<i64> {
-    tx.execute("INSERT INTO stories (created_at) VALUES (?1)", [now])?;
+    tx.prepare_cached("INSERT INTO stories (created_at) VALUES (?1)")?
+        .execute([now])?;
     Ok(tx.last_insert_rowid())
 }
 
-/// Articles sharing a band with `signature`: an index lookup per band key.
-pub(super) fn candidates(
-    tx: &Transaction,
-    signature: &ArticleSignature,
-) -> rusqlite::Result<Vec<StoryCandidate>> {
-    if signature.bands.is_empty() {
-        return Ok(Vec::new());
+/// The articles `ids` that have a story, with their signatures, in the order given.
+pub(super) fn candidates(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<Vec<StoryCandidate>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT a.story_id, s.shingles, s.minhash
+         FROM articles a JOIN article_signatures s ON s.article_id = a.id
+         WHERE a.id = ?1 AND a.story_id IS NOT NULL",
+    )?;
+    let mut found = Vec::with_capacity(ids.len());
+    for &article_id in ids {
+        let row = stmt
+            .query_row([article_id], |r| {
+                let blob: Vec<u8> = r.get(2)?;
+                Ok(StoryCandidate {
+                    article_id,
+                    story_id: r.get(0)?,
+                    shingles: r.get(1)?,
+                    minhash: unpack(&blob),
+                })
+            })
+            .optional()?;
+        found.extend(row);
     }
-    let marks = vec!["?"; signature.bands.len()].join(",");
-    let sql = format!(
-        "SELECT b.article_id, a.story_id, s.shingles, s.minhash
-         FROM (SELECT article_id, count(*) AS shared FROM story_bands
-               WHERE band_key IN ({marks}) GROUP BY article_id
-               ORDER BY shared DESC, article_id LIMIT {MAX_CANDIDATES}) b
-         JOIN articles a ON a.id = b.article_id
-         JOIN article_signatures s ON s.article_id = b.article_id
-         WHERE a.story_id IS NOT NULL"
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(&signature.bands), |r| {
-        let blob: Vec<u8> = r.get(3)?;
-        Ok(StoryCandidate {
-            article_id: r.get(0)?,
-            story_id: r.get(1)?,
-            shingles: r.get(2)?,
-            minhash: unpack(&blob),
-        })
-    })?;
-    rows.collect()
+    Ok(found)
 }
 
-/// Stores an article's signature and its band keys.
-pub(super) fn index_signature(
+/// Stores an article's signature (its band keys are kept in memory, `dedup::BandIndex`).
+pub(super) fn save_signature(
     tx: &Transaction,
     article_id: i64,
     signature: &ArticleSignature,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO article_signatures (article_id, shingles, minhash) VALUES (?1, ?2, ?3)",
-        params![article_id, signature.shingles, pack(&signature.minhash)],
-    )?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO story_bands (band_key, article_id) VALUES (?1, ?2)",
-    )?;
-    for key in &signature.bands {
-        stmt.execute(params![key, article_id])?;
-    }
+    tx.prepare_cached(
+        "INSERT INTO article_signatures (article_id, shingles, minhash) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![
+        article_id,
+        signature.shingles,
+        pack(&signature.minhash)
+    ])?;
     Ok(())
 }
 
@@ -135,23 +125,35 @@ fn unpack(blob: &[u8]) -> Vec<u32> {
 }
 
 impl Store {
-    /// Deletes up to `limit` band rows of articles fetched before `before`: those can no
-    /// longer gather near-copies, which keeps the index (and each lookup) bounded. Article ids
-    /// grow with fetch time, so the window starts at the first article fetched since `before`.
-    /// Returns the count.
-    pub fn prune_bands(
-        &mut self,
-        before: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<usize, StoreError> {
-        Ok(self.conn.execute(
-            "DELETE FROM story_bands WHERE (band_key, article_id) IN
-                (SELECT band_key, article_id FROM story_bands
-                 WHERE article_id < (SELECT coalesce(min(id), (SELECT coalesce(max(id), 0) + 1 FROM articles))
-                                     FROM articles WHERE fetched_at >= ?1)
-                 ORDER BY article_id LIMIT ?2)",
-            params![db_time(before), limit as i64],
+    /// The first article id of the near-copy window: the first article fetched at or after
+    /// `since` (ids grow with fetch time; one index seek), or the next id when there is none.
+    pub fn window_start(&self, since: DateTime<Utc>) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(
+                 (SELECT id FROM articles WHERE fetched_at >= ?1 ORDER BY fetched_at LIMIT 1),
+                 (SELECT coalesce(max(id), 0) + 1 FROM articles))",
+            [db_time(since)],
+            |r| r.get(0),
         )?)
+    }
+
+    /// Calls `f` with the id and signature of every article from id `first` on, in id order
+    /// (to rebuild the near-copy index at start).
+    pub fn each_signature(
+        &self,
+        first: i64,
+        mut f: impl FnMut(i64, &[u32]),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT article_id, minhash FROM article_signatures WHERE article_id >= ?1
+             ORDER BY article_id",
+        )?;
+        let mut rows = stmt.query([first])?;
+        while let Some(row) = rows.next()? {
+            let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            f(row.get(0)?, &unpack(blob));
+        }
+        Ok(())
     }
 
     /// The story of article `article_id`, if the article exists.
@@ -213,13 +215,13 @@ mod tests {
     }
 
     /// Stores as the writer does: identity first, then the story `pick` names among the
-    /// candidates.
+    /// candidates `ids` (which the writer has from its band index).
     fn put(
         store: &mut Store,
         article: &NewArticle,
         keys: &ArticleKeys,
         alerts: &[NewAlert],
-        sinks: &[String],
+        ids: &[i64],
         pick: impl Fn(&[StoryCandidate]) -> Option<i64>,
     ) -> Result<StoreOutcome, StoreError> {
         let mut batch = store.batch()?;
@@ -230,11 +232,14 @@ mod tests {
             if let Some(id) = b.existing(article, &keys.url_key, keys.body_hash)? {
                 return b.link(article, id);
             }
-            let candidates = match &keys.signature {
-                Some(s) => b.candidates(s)?,
-                None => Vec::new(),
-            };
-            b.insert(article, keys, pick(&candidates), alerts, sinks)
+            let candidates = b.candidates(ids)?;
+            b.insert(
+                article,
+                keys,
+                pick(&candidates),
+                alerts,
+                &["log".to_string()],
+            )
         })?;
         batch.commit()?;
         Ok(outcome)
@@ -250,17 +255,21 @@ mod tests {
     #[test]
     fn a_candidate_story_is_joined_and_alerts_once_per_rule() {
         let (_dir, mut store, src) = setup();
-        let sinks = vec!["log".to_string()];
         let first = put(
             &mut store,
             &article(src, "1", "http://x/1", "a"),
             &keys("http://x/1", 1, vec![10, 11]),
             &[alert()],
-            &sinks,
+            &[],
             |_| None,
         )
         .unwrap();
-        let StoreOutcome::Stored { story_id, .. } = first else {
+        let StoreOutcome::Stored {
+            story_id,
+            article_id,
+            ..
+        } = first
+        else {
             panic!("{first:?}")
         };
         let second = put(
@@ -268,7 +277,7 @@ mod tests {
             &article(src, "2", "http://y/2", "b"),
             &keys("http://y/2", 2, vec![99, 11]),
             &[alert()],
-            &sinks,
+            &[article_id, article_id + 100],
             |found| {
                 assert_eq!(found.len(), 1);
                 assert_eq!(found[0].minhash, vec![7; 8]);
@@ -348,19 +357,28 @@ mod tests {
     }
 
     #[test]
-    fn old_band_rows_are_pruned() {
+    fn the_window_starts_at_the_first_recent_article_and_its_signatures_can_be_read_back() {
         let (_dir, mut store, src) = setup();
-        put(
-            &mut store,
-            &article(src, "1", "http://x/1", "a"),
-            &keys("http://x/1", 1, vec![1, 2, 3]),
-            &[],
-            &[],
-            |_| None,
-        )
-        .unwrap();
+        for i in 1..=2 {
+            let key = format!("http://x/{i}");
+            put(
+                &mut store,
+                &article(src, &i.to_string(), &key, "a"),
+                &keys(&key, i, vec![1, 2, 3]),
+                &[],
+                &[],
+                |_| None,
+            )
+            .unwrap();
+        }
+        let earlier = Utc::now() - chrono::Duration::seconds(60);
         let later = Utc::now() + chrono::Duration::seconds(5);
-        assert_eq!(store.prune_bands(later, 2).unwrap(), 2);
-        assert_eq!(store.prune_bands(later, 2).unwrap(), 1);
+        assert_eq!(store.window_start(earlier).unwrap(), 1);
+        assert_eq!(store.window_start(later).unwrap(), 3);
+        let mut read = Vec::new();
+        store
+            .each_signature(2, |id, minhash| read.push((id, minhash.to_vec())))
+            .unwrap();
+        assert_eq!(read, [(2, vec![7; 8])]);
     }
 }

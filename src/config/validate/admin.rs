@@ -6,8 +6,9 @@ use super::Checker;
 use crate::config::display::parse_zone;
 use crate::config::raw::{RawDisplay, RawStorage};
 
-/// Shortest retention: the near-copy window (`revisit::BAND_WINDOW`), so pruning never cuts
-/// a story that can still gather copies, and feeds have long dropped what it removes.
+/// Shortest retention: the near-copy window (`dedup::WINDOW`), so pruning never cuts a story
+/// that can still gather copies, never reaches an article of the in-memory band index, and
+/// feeds have long dropped what it removes.
 const MIN_KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
 const MAX_KEEP: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
