@@ -193,7 +193,46 @@ fn run(mix: &str, busy: bool, rng: &mut Lcg, vocab: &Vocabulary, articles: &[Str
     }
 }
 
+/// `bodies DIR [full]`: each file of DIR is an article's title on its first line and body
+/// after it; prepares each for the farm's one rule (`"саяси тұтқын"`, see
+/// `../shared/bench/peers/`) and matches it, once — a short run to read under
+/// `valgrind --tool=callgrind`. With `full`, every word is analysed (`Document::new`).
+fn bodies(dir: &str, full: bool) {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let set = RuleSet::new(Query::parse("\"саяси тұтқын\"").into_iter().collect());
+    let start = Instant::now();
+    let mut fired = 0;
+    for text in &texts {
+        let (title, body) = text.split_once('\n').unwrap_or(("", text));
+        let doc = if full {
+            Document::new(title, body)
+        } else {
+            set.document(title, body)
+        };
+        fired += black_box(set.matches(&doc)).len();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} articles, {fired} fired, {:.3} ms/article",
+        texts.len(),
+        secs * 1000.0 / texts.len().max(1) as f64
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "bodies") {
+        let dir = args.get(i + 1).map_or(".", String::as_str);
+        return bodies(dir, args.iter().any(|a| a == "full"));
+    }
     let sentences = sentences();
     let mut rng = Lcg(42);
     let vocab = Vocabulary {

@@ -5,8 +5,8 @@
 //! stored in the database.
 
 use crate::store::ArticleSignature;
+use crate::text::for_each_token;
 use crate::text::normalize::normalise;
-use crate::text::tokenize;
 
 /// Words per shingle. Three words survive the small edits outlets make (a changed date, a
 /// reworded attribution) while rarely repeating across unrelated texts.
@@ -25,11 +25,13 @@ pub const MIN_WORDS: usize = 25;
 
 /// The normalised words of a text: lower case, ё→е, invisible characters and punctuation gone.
 pub fn words(text: &str) -> Vec<String> {
-    tokenize(text)
-        .into_iter()
-        .filter_map(|t| text.get(t.start..t.end))
-        .map(normalise)
-        .collect()
+    let mut out = Vec::new();
+    for_each_token(text, |t| {
+        if let Some(word) = text.get(t.start..t.end) {
+            out.push(normalise(word));
+        }
+    });
+    out
 }
 
 /// Words in a paragraph below which it is too short to be told apart from other text.
@@ -52,36 +54,34 @@ pub fn paragraphs(body: &str) -> Vec<(Option<i64>, Vec<String>)> {
 }
 
 /// Hash of the normalised word sequence, or `None` when the body is too short to identify.
-pub fn body_hash(words: &[String]) -> Option<i64> {
+pub fn body_hash<W: AsRef<str>>(words: &[W]) -> Option<i64> {
     (words.len() >= MIN_WORDS).then(|| word_hash(words) as i64)
 }
 
-fn word_hash(words: &[String]) -> u64 {
+fn word_hash<W: AsRef<str>>(words: &[W]) -> u64 {
     let mut h = Fnv::new();
     for w in words {
-        h.write(w.as_bytes());
+        h.write(w.as_ref().as_bytes());
         h.write(b" ");
     }
     h.finish()
 }
 
 /// The MinHash signature and band keys of a body, or `None` when it is too short.
-pub fn signature(words: &[String]) -> Option<ArticleSignature> {
+pub fn signature<W: AsRef<str>>(words: &[W]) -> Option<ArticleSignature> {
     if words.len() < MIN_WORDS {
         return None;
     }
     let mut shingles: Vec<u64> = words.windows(SHINGLE_WORDS).map(word_hash).collect();
     shingles.sort_unstable();
     shingles.dedup();
-    let mut minhash = vec![u32::MAX; PERMUTATIONS];
+    let mut mins = [u32::MAX; PERMUTATIONS];
     for &s in &shingles {
-        for (i, slot) in minhash.iter_mut().enumerate() {
-            let v = (mix(s ^ SEEDS[i % SEEDS.len()].wrapping_mul(i as u64 + 1)) >> 32) as u32;
-            if v < *slot {
-                *slot = v;
-            }
+        for (slot, salt) in mins.iter_mut().zip(&SALTS) {
+            *slot = (*slot).min((mix(s ^ salt) >> 32) as u32);
         }
     }
+    let minhash = mins.to_vec();
     let bands = band_keys(&minhash);
     Some(ArticleSignature {
         shingles: shingles.len() as i64,
@@ -170,6 +170,18 @@ const SEEDS: [u64; 4] = [
     0x27d4_eb2f_1656_67c5,
 ];
 
+/// What permutation `i` mixes into a shingle's hash: seed `i % 4` times `i + 1`, computed
+/// once here rather than for every shingle.
+const SALTS: [u64; PERMUTATIONS] = {
+    let mut salts = [0u64; PERMUTATIONS];
+    let mut i = 0;
+    while i < PERMUTATIONS {
+        salts[i] = SEEDS[i % SEEDS.len()].wrapping_mul(i as u64 + 1);
+        i += 1;
+    }
+    salts
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +210,23 @@ mod tests {
         assert_eq!(p[0].0, p[2].0);
         assert!(p[0].0.is_some());
         assert_eq!(p[1].0, None);
+    }
+
+    #[test]
+    fn the_signature_is_the_minimum_of_each_seeded_permutation() {
+        let w = words(TEXT);
+        let a = sig(TEXT);
+        for (i, &got) in a.minhash.iter().enumerate() {
+            let seed = SEEDS[i % SEEDS.len()].wrapping_mul(i as u64 + 1);
+            let want = w
+                .windows(SHINGLE_WORDS)
+                .map(|s| (mix(word_hash(s) ^ seed) >> 32) as u32)
+                .min();
+            assert_eq!(Some(got), want, "permutation {i}");
+        }
+        let borrowed: Vec<&str> = w.iter().map(String::as_str).collect();
+        assert_eq!(signature(&borrowed).map(|s| s.minhash), Some(a.minhash));
+        assert_eq!(body_hash(&borrowed), body_hash(&w));
     }
 
     #[test]

@@ -38,7 +38,10 @@ impl Fingerprint {
     /// Splits and hashes `body`, and signs all of its words.
     pub fn of(canonical: &str, body: &str) -> Fingerprint {
         let paragraphs = paragraphs(body);
-        let all: Vec<String> = paragraphs.iter().flat_map(|(_, w)| w.clone()).collect();
+        let all: Vec<&str> = paragraphs
+            .iter()
+            .flat_map(|(_, w)| w.iter().map(String::as_str))
+            .collect();
         Fingerprint {
             url_key: url_key(canonical),
             body_hash: body_hash(&all),

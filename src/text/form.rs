@@ -3,6 +3,8 @@
 //! A Cyrillic word has one form; a Latin-script word has its lower-case Latin form plus one
 //! Cyrillic form per plausible Kazakh spelling scheme. Must not decide what matches.
 
+use std::borrow::Cow;
+
 use super::normalize::{
     clean, each_lower, each_normalised, has_kazakh_letter, is_kazakh_letter, is_latin, lower,
     normalise, skeleton, skeleton_of,
@@ -159,7 +161,13 @@ pub fn glance(raw: &str, schemes: &[Scheme], step: impl FnMut(&[char]) -> bool) 
             kazakh,
         };
     }
-    let (fixed, script) = repair(&clean(raw));
+    let (fixed, script) = if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // What `clean` and `repair` give a word of ASCII letters and digits, without copying.
+        (Cow::Borrowed(raw), Script::Latin)
+    } else {
+        let (fixed, script) = repair(&clean(raw));
+        (Cow::Owned(fixed), script)
+    };
     // The trailing apostrophes `readings` trims are not in a skeleton and not Kazakh letters.
     fixed
         .chars()
@@ -225,6 +233,8 @@ mod tests {
             "2024",
             "ӘҒҢӨҰҮҺІ",
             "COVID-19-ға",
+            "Police",
+            "G7",
         ];
         let schemes: [&[Scheme]; 3] = [&ALL_SCHEMES, &[Scheme::Y2017], &[Scheme::Informal]];
         for raw in words {

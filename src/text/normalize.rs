@@ -6,9 +6,6 @@
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-/// Kazakh-only Cyrillic letters (lower case): a word holding one is Kazakh, not Russian.
-const KAZAKH_LETTERS: &str = "әғқңөұүһі";
-
 /// Characters that carry no text and are dropped wherever they appear.
 pub fn is_ignorable(c: char) -> bool {
     matches!(
@@ -126,9 +123,10 @@ pub fn has_kazakh_letter(word: &str) -> bool {
     word.chars().any(is_kazakh_letter)
 }
 
-/// True for a (lower-case) letter that only Kazakh uses.
+/// True for a Kazakh-only Cyrillic letter (lower case): a word holding one is Kazakh, not
+/// Russian.
 pub fn is_kazakh_letter(c: char) -> bool {
-    KAZAKH_LETTERS.contains(c)
+    matches!(c, 'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'і')
 }
 
 /// Cyrillic letter (Russian or Kazakh).
@@ -145,7 +143,10 @@ pub fn is_latin(c: char) -> bool {
 
 /// Vowel letter of Kazakh or Russian Cyrillic.
 pub fn is_vowel(c: char) -> bool {
-    "аәеёиоөуұүыіэюя".contains(c)
+    matches!(
+        c,
+        'а' | 'ә' | 'е' | 'ё' | 'и' | 'о' | 'ө' | 'у' | 'ұ' | 'ү' | 'ы' | 'і' | 'э' | 'ю' | 'я'
+    )
 }
 
 /// The lossy skeleton of one lower-case letter: Kazakh-only letters fold to their nearest
@@ -217,5 +218,14 @@ mod tests {
         assert_eq!(skeleton("қазақстан"), skeleton("казахстан"));
         assert!(has_kazakh_letter("құқық"));
         assert!(!has_kazakh_letter("закон"));
+    }
+
+    #[test]
+    fn letter_classes_of_the_kazakh_alphabet() {
+        let alphabet = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя";
+        let of =
+            |class: fn(char) -> bool| alphabet.chars().filter(|c| class(*c)).collect::<String>();
+        assert_eq!(of(is_kazakh_letter), "әғқңөұүһі");
+        assert_eq!(of(is_vowel), "аәеёиоөуұүыіэюя");
     }
 }
