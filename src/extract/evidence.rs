@@ -21,7 +21,11 @@ const LONG_BLOCK_CHARS: usize = 150;
 /// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
 pub fn fragment_text(html: &str) -> String {
     let doc = Html::parse_fragment(&depth::flattened(html, depth::MAX_DEPTH));
-    super::body::render_nodes(&doc, &[doc.root_element().id()], &HashSet::new())
+    super::body::render_nodes(
+        &doc,
+        &[doc.root_element().id()],
+        &super::node_hash::NodeSet::default(),
+    )
 }
 
 /// The body with blocks the evidence disproves removed, or the evidence itself when the body
