@@ -11,6 +11,7 @@ mod clean;
 mod depth;
 mod dom;
 mod evidence;
+mod fragments;
 mod jsonld;
 mod language;
 mod metadata;
