@@ -2,7 +2,7 @@
 //! and commas, propagate scores to ancestors, damp by link density, pick the best container
 //! and its sibling blocks, then render them (see `render`). Knows nothing about sites.
 
-use std::collections::{HashMap, HashSet};
+use super::node_hash::{NodeMap, NodeSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -55,7 +55,7 @@ const PASSES: [Flags; 4] = [
 
 /// The article text of a page as blocks separated by blank lines; `title` helps drop a
 /// heading that merely repeats it.
-pub fn article_text(doc: &Html, title: Option<&str>, removed: &HashSet<NodeId>) -> String {
+pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> String {
     let mut best = String::new();
     for flags in PASSES {
         let text = one_pass(doc, flags, title, removed);
@@ -70,7 +70,7 @@ pub fn article_text(doc: &Html, title: Option<&str>, removed: &HashSet<NodeId>) 
 }
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.
-pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &HashSet<NodeId>) -> String {
+pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &NodeSet) -> String {
     let mut skip = pruned(doc.tree.root(), false);
     skip.extend(removed.iter().copied());
     let opts = render::Options {
@@ -80,7 +80,7 @@ pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &HashSet<NodeId>) -> 
     render::render(doc, nodes, &skip, &opts)
 }
 
-fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<NodeId>) -> String {
+fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) -> String {
     let root = doc.tree.root();
     let mut skip = pruned(root, flags.strip_unlikely);
     skip.extend(removed.iter().copied());
@@ -102,8 +102,8 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &HashSet<Nod
 }
 
 /// Roots of subtrees that never hold article text in this pass.
-fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> HashSet<NodeId> {
-    let mut skip = HashSet::new();
+fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> NodeSet {
+    let mut skip = NodeSet::default();
     let mut inside: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -143,7 +143,7 @@ fn tag_base(tag: &str) -> f64 {
 
 /// Text length and commas a node contributes as a paragraph, if it is one, and the node
 /// whose ancestors (itself included when `self_first`) receive the score.
-fn paragraph(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Option<(Stats, bool)> {
+fn paragraph(node: &NodeRef<'_, Node>, stats: &NodeMap<Stats>) -> Option<(Stats, bool)> {
     let el = dom::element(node)?;
     let s = stats.get(&node.id())?;
     match el.name() {
@@ -155,7 +155,7 @@ fn paragraph(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Option
 }
 
 /// Stats of a container's loose text: text nodes and inline children between its blocks.
-fn direct_text(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Stats {
+fn direct_text(node: &NodeRef<'_, Node>, stats: &NodeMap<Stats>) -> Stats {
     let mut s = Stats::default();
     for child in node.children() {
         match child.value() {
@@ -178,11 +178,11 @@ fn direct_text(node: &NodeRef<'_, Node>, stats: &HashMap<NodeId, Stats>) -> Stat
 
 fn score_paragraphs(
     root: NodeRef<'_, Node>,
-    skip: &HashSet<NodeId>,
-    stats: &HashMap<NodeId, Stats>,
+    skip: &NodeSet,
+    stats: &NodeMap<Stats>,
     weight_classes: bool,
-) -> HashMap<NodeId, f64> {
-    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+) -> NodeMap<f64> {
+    let mut scores: NodeMap<f64> = NodeMap::default();
     for node in root.descendants() {
         if !stats.contains_key(&node.id()) || skip.contains(&node.id()) {
             continue;
@@ -229,11 +229,7 @@ fn score_paragraphs(
     scores
 }
 
-fn pick_top(
-    doc: &Html,
-    scores: &HashMap<NodeId, f64>,
-    stats: &HashMap<NodeId, Stats>,
-) -> Option<NodeId> {
+fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &NodeMap<Stats>) -> Option<NodeId> {
     let mut ranked: Vec<(NodeId, f64)> = scores.iter().map(|(k, v)| (*k, *v)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let &(mut top, top_score) = ranked.first()?;
@@ -275,7 +271,7 @@ fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<N
 }
 
 /// Moves up while a parent scores better than the child it came from.
-fn climb_scores(doc: &Html, top: NodeId, scores: &HashMap<NodeId, f64>) -> NodeId {
+fn climb_scores(doc: &Html, top: NodeId, scores: &NodeMap<f64>) -> NodeId {
     let Some(node) = doc.tree.get(top) else {
         return top;
     };
@@ -300,7 +296,7 @@ fn climb_scores(doc: &Html, top: NodeId, scores: &HashMap<NodeId, f64>) -> NodeI
 }
 
 /// Moves up through parents whose only child is the candidate.
-fn climb_only_children(doc: &Html, top: NodeId, stats: &HashMap<NodeId, Stats>) -> NodeId {
+fn climb_only_children(doc: &Html, top: NodeId, stats: &NodeMap<Stats>) -> NodeId {
     let mut current = top;
     while let Some(parent) = doc.tree.get(current).and_then(|n| n.parent()) {
         if is_body(&parent) || !stats.contains_key(&parent.id()) {
@@ -318,9 +314,9 @@ fn climb_only_children(doc: &Html, top: NodeId, stats: &HashMap<NodeId, Stats>) 
 fn with_siblings(
     doc: &Html,
     top: NodeId,
-    scores: &HashMap<NodeId, f64>,
-    stats: &HashMap<NodeId, Stats>,
-    skip: &HashSet<NodeId>,
+    scores: &NodeMap<f64>,
+    stats: &NodeMap<Stats>,
+    skip: &NodeSet,
 ) -> Vec<NodeId> {
     let Some(node) = doc.tree.get(top) else {
         return vec![top];
@@ -348,8 +344,8 @@ fn sibling_belongs(
     top_class: &str,
     top_score: f64,
     threshold: f64,
-    scores: &HashMap<NodeId, f64>,
-    stats: &HashMap<NodeId, Stats>,
+    scores: &NodeMap<f64>,
+    stats: &NodeMap<Stats>,
 ) -> bool {
     let Some(el) = dom::element(node) else {
         return false;

@@ -3,7 +3,7 @@
 //! fields, shortness) betrays them. Bottom-up so
 //! an outer block is judged after its junk children are gone.
 
-use std::collections::HashSet;
+use super::node_hash::NodeSet;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -70,19 +70,15 @@ impl Shape {
 }
 
 /// Nodes under `roots` to drop as boilerplate (in addition to `skip`, already dropped).
-pub fn boilerplate(
-    roots: &[NodeRef<'_, Node>],
-    skip: &HashSet<NodeId>,
-    conditionally: bool,
-) -> HashSet<NodeId> {
-    let mut removed = HashSet::new();
+pub fn boilerplate(roots: &[NodeRef<'_, Node>], skip: &NodeSet, conditionally: bool) -> NodeSet {
+    let mut removed = NodeSet::default();
     for root in roots {
         walk(*root, skip, conditionally, &mut removed);
     }
     removed
 }
 
-fn walk(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>, cond: bool, out: &mut HashSet<NodeId>) {
+fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, out: &mut NodeSet) {
     let mut stack: Vec<Shape> = vec![Shape::default()];
     let mut skipping: Option<NodeId> = None;
     let mut data_tables = 0usize;

@@ -1,9 +1,13 @@
 //! DOM vocabulary shared by the extractor: tag classes, class/id hints, visibility and
 //! whitespace-aware text measures. Pure functions over scraper nodes; no scoring policy here.
 
+use std::sync::LazyLock;
+
 use ego_tree::NodeRef;
 use scraper::Node;
 use scraper::node::Element;
+
+use super::fragments::Fragments;
 
 /// Tags whose content is never article text.
 const NEVER_TEXT: &[&str] = &[
@@ -138,6 +142,11 @@ const UNLIKELY: &[&str] = &[
     "consent",
 ];
 
+/// [`POSITIVE`], [`NEGATIVE`] and [`UNLIKELY`] indexed for the per-element tests.
+static POSITIVE_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(POSITIVE));
+static NEGATIVE_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(NEGATIVE));
+static UNLIKELY_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(UNLIKELY));
+
 /// Fragments that rescue an "unlikely" block because content often carries them too.
 const MAYBE_CONTENT: &[&str] = &[
     "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
@@ -190,10 +199,10 @@ pub fn class_weight(el: &Element) -> f64 {
     let mut w = 0.0;
     for part in [el.attr("class"), el.id()].into_iter().flatten() {
         let part = part.to_lowercase();
-        if any_in(&part, NEGATIVE) || has_word(&part, &["ad", "ads", "nav", "hid"]) {
+        if NEGATIVE_INDEX.any_in(&part) || has_word(&part, &["ad", "ads", "nav", "hid"]) {
             w -= 25.0;
         }
-        if any_in(&part, POSITIVE) {
+        if POSITIVE_INDEX.any_in(&part) {
             w += 25.0;
         }
     }
@@ -215,7 +224,7 @@ pub fn is_unlikely(el: &Element) -> bool {
     }
     let h = hints(el);
     let tag = el.name();
-    any_in(&h, UNLIKELY) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
+    UNLIKELY_INDEX.any_in(&h) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
 }
 
 /// Whether the element is hidden from readers (and so from the article text).

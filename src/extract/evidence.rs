@@ -21,7 +21,11 @@ const LONG_BLOCK_CHARS: usize = 150;
 /// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
 pub fn fragment_text(html: &str) -> String {
     let doc = Html::parse_fragment(&depth::flattened(html, depth::MAX_DEPTH));
-    super::body::render_nodes(&doc, &[doc.root_element().id()], &HashSet::new())
+    super::body::render_nodes(
+        &doc,
+        &[doc.root_element().id()],
+        &super::node_hash::NodeSet::default(),
+    )
 }
 
 /// The body with blocks the evidence disproves removed, or the evidence itself when the body
@@ -30,14 +34,24 @@ pub fn apply(body: String, evidence: Option<&str>) -> String {
     let Some(evidence) = evidence.filter(|e| e.chars().count() >= MIN_EVIDENCE_CHARS) else {
         return body;
     };
+    let evidence_words = words(evidence);
     let known = Known {
-        triples: triples(evidence),
-        joined: words(evidence).join(" "),
+        triples: triples(&evidence_words),
+        joined: evidence_words.join(" "),
     };
     if known.triples.is_empty() {
         return body;
     }
-    let in_body = triples(&body);
+    let blocks: Vec<&str> = body.split("\n\n").collect();
+    // The body's words are its blocks' words in order ("\n\n" is no part of a word).
+    let block_words: Vec<Vec<String>> = blocks.iter().map(|b| words(b)).collect();
+    let in_body = triples(
+        &block_words
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     let found = known
         .triples
         .iter()
@@ -47,10 +61,9 @@ pub fn apply(body: String, evidence: Option<&str>) -> String {
     if found < FOUND_TOO_LITTLE {
         return paragraphs(evidence);
     }
-    let blocks: Vec<&str> = body.split("\n\n").collect();
-    let covered: Vec<bool> = blocks
+    let covered: Vec<bool> = block_words
         .iter()
-        .map(|b| coverage(b, &known) >= COVERED)
+        .map(|w| coverage(w, &known) >= COVERED)
         .collect();
     let Some(first) = covered.iter().position(|c| *c) else {
         return body;
@@ -87,9 +100,8 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Consecutive word triples (the whole text when it has fewer than three words).
-fn triples(text: &str) -> HashSet<String> {
-    let w = words(text);
+/// Consecutive triples of the words (all of them when there are fewer than three).
+fn triples<S: std::borrow::Borrow<str>>(w: &[S]) -> HashSet<String> {
     if w.len() < 3 {
         return HashSet::from([w.join(" ")]);
     }
@@ -104,8 +116,7 @@ struct Known {
 
 /// Share of the block's word triples found in the evidence; a block of fewer than three words
 /// counts as covered when the evidence holds it.
-fn coverage(block: &str, known: &Known) -> f64 {
-    let w = words(block);
+fn coverage(w: &[String], known: &Known) -> f64 {
     if w.is_empty() {
         return 0.0;
     }

@@ -11,9 +11,11 @@ mod clean;
 mod depth;
 mod dom;
 mod evidence;
+mod fragments;
 mod jsonld;
 mod language;
 mod metadata;
+mod node_hash;
 mod open_elements;
 mod parse;
 mod prescan;
@@ -25,7 +27,7 @@ mod split;
 mod stats;
 mod template;
 
-use std::collections::HashSet;
+use node_hash::NodeSet;
 
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
@@ -98,7 +100,7 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
 }
 
 /// Elements matched by any of the selectors.
-fn matched_by(doc: &Html, selectors: &[String]) -> HashSet<NodeId> {
+fn matched_by(doc: &Html, selectors: &[String]) -> NodeSet {
     selectors
         .iter()
         .filter_map(|s| Selector::parse(s).ok())
@@ -114,7 +116,7 @@ fn first_text(doc: &Html, sel: Option<&String>) -> Option<String> {
 }
 
 /// Body from the rule's selector; `None` (generic fallback) when it finds no text.
-fn rule_body(doc: &Html, sel: Option<&String>, removed: &HashSet<NodeId>) -> Option<String> {
+fn rule_body(doc: &Html, sel: Option<&String>, removed: &NodeSet) -> Option<String> {
     let sel = site_rules::selector(sel)?;
     let matches: Vec<ElementRef> = doc.select(&sel).collect();
     let outermost: Vec<NodeId> = matches

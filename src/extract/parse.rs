@@ -5,9 +5,9 @@
 //! error messages. The page is fed to html5ever in slices, so the parser never holds a whole
 //! copy of it. The rest of the tree is exactly what `Html::parse_document` builds.
 
+use super::node_hash::NodeSet;
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
-use std::collections::HashSet;
 
 use ego_tree::NodeId;
 use html5ever::driver::{self, ParseOpts};
@@ -77,7 +77,7 @@ struct Lean {
     left_out: NodeId,
     /// Text nodes a left-out comment followed: text after the comment starts a new node,
     /// as it did when the comment stood between them.
-    sealed: RefCell<HashSet<NodeId>>,
+    sealed: RefCell<NodeSet>,
 }
 
 impl Lean {
@@ -93,7 +93,7 @@ impl Lean {
             inner: HtmlTreeSink::new(html),
             all_attributes,
             left_out,
-            sealed: RefCell::new(HashSet::new()),
+            sealed: RefCell::new(NodeSet::default()),
         }
     }
 

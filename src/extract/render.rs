@@ -2,7 +2,7 @@
 //! item or table row, blocks separated by a blank line, whitespace collapsed, `<pre>` lines
 //! kept. Also drops the heading that repeats the title and boilerplate lines (`boiler`).
 
-use std::collections::HashSet;
+use super::node_hash::NodeSet;
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -19,7 +19,7 @@ pub struct Options<'a> {
 }
 
 /// Text of the `parts` subtrees, in document order, without `skip`ped or boilerplate nodes.
-pub fn render(doc: &Html, parts: &[NodeId], skip: &HashSet<NodeId>, opts: &Options) -> String {
+pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> String {
     let roots: Vec<NodeRef<'_, Node>> = parts.iter().filter_map(|id| doc.tree.get(*id)).collect();
     let mut removed = clean::boilerplate(&roots, skip, opts.clean_conditionally);
     removed.extend(skip.iter().copied());
@@ -36,7 +36,7 @@ pub fn render(doc: &Html, parts: &[NodeId], skip: &HashSet<NodeId>, opts: &Optio
 /// The first h1/h2 whose text is (almost) the page title.
 fn title_heading(
     roots: &[NodeRef<'_, Node>],
-    removed: &HashSet<NodeId>,
+    removed: &NodeSet,
     title: Option<&str>,
 ) -> Option<NodeId> {
     let title = words(title?);
@@ -93,7 +93,7 @@ struct Blocks {
 }
 
 impl Blocks {
-    fn walk(&mut self, root: NodeRef<'_, Node>, removed: &HashSet<NodeId>) {
+    fn walk(&mut self, root: NodeRef<'_, Node>, removed: &NodeSet) {
         let mut skipping: Option<NodeId> = None;
         for edge in root.traverse() {
             match edge {

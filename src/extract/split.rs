@@ -3,7 +3,7 @@
 //! and the best of them holds only one stretch. Containers elsewhere on the page that carry
 //! the chosen one's tag and class and score like article text join it, in document order.
 
-use std::collections::{HashMap, HashSet};
+use super::node_hash::{NodeMap, NodeSet};
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
@@ -21,14 +21,14 @@ pub fn with_continuations(
     doc: &Html,
     top: NodeId,
     parts: Vec<NodeId>,
-    scores: &HashMap<NodeId, f64>,
-    skip: &HashSet<NodeId>,
+    scores: &NodeMap<f64>,
+    skip: &NodeSet,
 ) -> Vec<NodeId> {
     let keys = keys(doc, top, scores);
     if keys.is_empty() {
         return parts;
     }
-    let mut taken: HashSet<NodeId> = parts.iter().copied().collect();
+    let mut taken: NodeSet = parts.iter().copied().collect();
     let mut out = Vec::with_capacity(parts.len());
     let mut added = false;
     for node in doc.tree.root().descendants() {
@@ -54,11 +54,7 @@ pub fn with_continuations(
 
 /// Tag, class and least score of a continuation, for `top` and the chain of only children
 /// below it (the container the paragraphs scored may sit inside a wrapper the pick climbed to).
-fn keys<'a>(
-    doc: &'a Html,
-    top: NodeId,
-    scores: &HashMap<NodeId, f64>,
-) -> Vec<(&'a str, &'a str, f64)> {
+fn keys<'a>(doc: &'a Html, top: NodeId, scores: &NodeMap<f64>) -> Vec<(&'a str, &'a str, f64)> {
     let mut keys = Vec::new();
     let mut next = doc.tree.get(top);
     while let Some(node) = next {
@@ -79,7 +75,7 @@ fn keys<'a>(
 }
 
 /// Whether the node is inside, or holds, one of the parts.
-fn related(node: &NodeRef<'_, Node>, parts: &HashSet<NodeId>) -> bool {
+fn related(node: &NodeRef<'_, Node>, parts: &NodeSet) -> bool {
     node.ancestors().any(|a| parts.contains(&a.id()))
         || node.descendants().any(|d| parts.contains(&d.id()))
 }

@@ -1,7 +1,7 @@
 //! One-pass text statistics for every element of a page (text length, link text, commas),
 //! skipping subtrees the caller marked as never-article. Iterative, so deep nesting is safe.
 
-use std::collections::{HashMap, HashSet};
+use super::node_hash::{NodeMap, NodeSet};
 
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
@@ -55,8 +55,8 @@ const PARAGRAPHISH: &[&str] = &[
 ];
 
 /// Statistics for every non-skipped element under `root`.
-pub fn compute(root: NodeRef<'_, Node>, skip: &HashSet<NodeId>) -> HashMap<NodeId, Stats> {
-    let mut out = HashMap::new();
+pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
+    let mut out = NodeMap::default();
     let mut stack: Vec<Stats> = vec![Stats::default()];
     let mut skipping: Option<NodeId> = None;
     for edge in root.traverse() {
