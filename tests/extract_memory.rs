@@ -3,51 +3,15 @@
 //! ~28× its size). Pages of tiny tags are the worst case (each element or text node costs
 //! the parsed tree 128 bytes); comments and attributes the extractor never reads cost none.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::SeqCst) + by;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters change.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: same layout contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: `ptr` was allocated by `System` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size);
-        // SAFETY: forwarded with the caller's guarantees.
-        let out = unsafe { System.realloc(ptr, layout, new_size) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-        out
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use counting_alloc::peak_of;
 
 /// Peak bytes allocated while `page` is extracted, as a multiple of its size.
 fn peak_per_byte(page: &str) -> f64 {
-    let base = LIVE.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let body = newswatch::extract::extract(page, None).body;
-    let peak = PEAK.load(Ordering::SeqCst).saturating_sub(base);
+    let mut body = String::new();
+    let peak = peak_of(|| body = newswatch::extract::extract(page, None).body);
     assert!(
         body.len() > page.len() / 20,
         "the page's text was extracted"
