@@ -97,7 +97,7 @@ pub fn demo(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let summary = runtime.block_on(daemon::run_prepared(prepared, true, stop.child_token()))?;
     stop.cancel();
     drop(runtime);
-    if let Err(err) = Store::release_wal(&database) {
+    if let Err(err) = super::run::release_wal(&database) {
         // Harmless: the database stays in WAL mode, which every reader handles.
         tracing::debug!(error = %err, "the demo database stays in WAL mode");
     }
