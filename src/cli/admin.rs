@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use newswatch::config::{Config, DeliveryMode, DisplayZone, RuleSpec, SinkSpec};
-use newswatch::store::{ArticleDetail, RuleActivity, SinkDeliveries, Store};
+use newswatch::store::{ArticleDetail, RuleActivity, SinkDeliveries, Store, db_time};
 use serde::Serialize;
 
 use super::json;
@@ -116,10 +116,7 @@ pub fn sinks(config: &Path, as_json: bool) -> anyhow::Result<ExitCode> {
     let mut lines = Vec::with_capacity(config.sinks.len());
     for sink in &config.sinks {
         let deliveries = counts.get(&sink.name).copied().unwrap_or_default();
-        let next_digest_at = store
-            .sink_state(&sink.name)?
-            .next_digest_at
-            .map(|at| at.to_rfc3339());
+        let next_digest_at = store.sink_state(&sink.name)?.next_digest_at.map(db_time);
         lines.push(sink_line(sink, deliveries, next_digest_at));
     }
     if as_json {

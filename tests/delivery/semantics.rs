@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::common::process::spawn_newswatch;
+use super::common::process::{run_newswatch, spawn_newswatch};
 use super::common::response::Response;
-use super::{PRISONERS, PROTEST, Setup, delivered, json, serve_feed, wait_for};
+use super::{LIMIT, PRISONERS, PROTEST, Setup, delivered, json, serve_feed, wait_for};
 
 #[test]
 fn a_receiver_failing_three_times_gets_exactly_one_successful_delivery() {
@@ -149,6 +149,14 @@ fn a_digest_lists_the_periods_alerts_grouped_by_rule() {
     s.server.route("/hook", Response::ok("text/plain", "ok"));
     s.run_once();
     assert!(s.posts("/hook").is_empty(), "the first period is not over");
+    let sinks = run_newswatch(&["sinks", "--json", "--config", s.cfg()], LIMIT);
+    let sinks: Value = serde_json::from_slice(&sinks.stdout).unwrap();
+    let next = sinks["sinks"][0]["next_digest_at"].as_str().unwrap();
+    // Every time in JSON is UTC in the stored form (`…Z`, whole seconds).
+    assert!(
+        next.ends_with('Z') && next.len() == "2026-01-01T00:00:00Z".len(),
+        "{next}"
+    );
     sleep(Duration::from_millis(2500));
     s.run_once();
     let posts = s.posts("/hook");
