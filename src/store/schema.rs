@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_8,
     MIGRATION_9,
     MIGRATION_10,
+    MIGRATION_11,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -285,6 +286,13 @@ CREATE TABLE poll_requests (
 /// `article_signatures`): storing an article no longer writes 64 random index rows.
 const MIGRATION_10: &str = r#"
 DROP TABLE story_bands;
+"#;
+
+/// The full-text entry of a new article is written by the store with its batch (one statement
+/// for all the batch's articles, `store::Batch::commit`) instead of by a trigger per row; the
+/// entries of the articles already stored stay as they are.
+const MIGRATION_11: &str = r#"
+DROP TRIGGER articles_fts_insert;
 "#;
 
 #[cfg(test)]
