@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, StoryRule, WINDOW, band_keys};
+use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, Pending, StoryRule, WINDOW, band_keys};
 use crate::poll::{Stages, thread_cpu};
 use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
 
@@ -188,14 +188,16 @@ pub fn write_batch(
     }
     let mut batch = store.batch()?;
     // Articles stored in this transaction, with their band keys: searched like the index.
-    let mut pending: Vec<(i64, Vec<i64>)> = Vec::new();
+    let mut pending = Pending::default();
     let outcomes = ingests
         .iter()
         .map(|ingest| {
             let stored = batch.article(|b| write_one(b, near, &pending, sinks, ingest, stages));
             stored.map(|(outcome, bands)| {
-                if let (StoreOutcome::Stored { article_id, .. }, Some(bands)) = (&outcome, bands) {
-                    pending.push((*article_id, bands));
+                if let (StoreOutcome::Stored { article_id, .. }, Some(bands)) = (&outcome, bands)
+                    && let Err(err) = pending.add(*article_id, &bands)
+                {
+                    tracing::warn!(error = %err, "article left out of the near-copy index");
                 }
                 outcome
             })
@@ -203,11 +205,7 @@ pub fn write_batch(
         .collect();
     let started = thread_cpu();
     batch.commit()?;
-    for (id, bands) in pending {
-        if let Err(err) = near.index.insert(id, &bands) {
-            tracing::warn!(error = %err, "article left out of the near-copy index");
-        }
-    }
+    near.index.absorb(pending);
     if near.index.merge_due() {
         near.index.merge();
     }
@@ -222,7 +220,7 @@ pub fn write_batch(
 fn write_one(
     batch: &Batch,
     near: &NearCopies,
-    pending: &[(i64, Vec<i64>)],
+    pending: &Pending,
     sinks: &[String],
     ingest: &Ingest,
     stages: &Stages,

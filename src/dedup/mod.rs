@@ -13,7 +13,7 @@ mod signing;
 
 use std::collections::HashSet;
 
-pub use bands::{BandIndex, IdOutOfRange};
+pub use bands::{BandIndex, IdOutOfRange, Pending};
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
     BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, band_keys, body_hash,
