@@ -225,6 +225,34 @@ mod tests {
     }
 
     #[test]
+    fn a_database_indexed_by_the_old_trigger_keeps_its_entries_and_indexes_new_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for migration in &super::super::schema::MIGRATIONS[..10] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 10;
+             INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+             INSERT INTO stories (id, created_at) VALUES (1, 't');
+             INSERT INTO articles (source_id, url, canonical_url, title, body, fetched_at, story_id)
+                 VALUES (1, 'http://x.kz/0', 'http://x.kz/0', 'Старое', 'акимат Алматы', 't', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let new = article(1, "1", "суд Алматы");
+        store.store_article(&new, &[], &[]).unwrap();
+        assert_eq!(store.search("Алматы", 10).unwrap().len(), 2);
+        assert_eq!(store.search("суд", 10).unwrap().len(), 1);
+        store
+            .conn
+            .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+            .unwrap();
+    }
+
+    #[test]
     fn the_full_text_entries_of_a_batch_are_written_at_its_commit_and_only_for_kept_articles() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("n.db")).unwrap();
