@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, StoryRule, WINDOW, band_keys};
+use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, Pending, StoryRule, WINDOW, band_keys};
 use crate::poll::{Stages, thread_cpu};
 use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
 
@@ -188,26 +188,35 @@ pub fn write_batch(
     }
     let mut batch = store.batch()?;
     // Articles stored in this transaction, with their band keys: searched like the index.
-    let mut pending: Vec<(i64, Vec<i64>)> = Vec::new();
+    let mut pending = Pending::default();
     let outcomes = ingests
         .iter()
         .map(|ingest| {
             let stored = batch.article(|b| write_one(b, near, &pending, sinks, ingest, stages));
-            stored.map(|(outcome, bands)| {
-                if let (StoreOutcome::Stored { article_id, .. }, Some(bands)) = (&outcome, bands) {
-                    pending.push((*article_id, bands));
-                }
-                outcome
-            })
+            stored.map(
+                |Written {
+                     outcome,
+                     bands,
+                     decided,
+                 }| {
+                    // The insert and the end of the article's savepoint.
+                    if let Some(decided) = decided {
+                        stages.store.add(thread_cpu().saturating_sub(decided));
+                    }
+                    if let (StoreOutcome::Stored { article_id, .. }, Some(bands)) =
+                        (&outcome, bands)
+                        && let Err(err) = pending.add(*article_id, &bands)
+                    {
+                        tracing::warn!(error = %err, "article left out of the near-copy index");
+                    }
+                    outcome
+                },
+            )
         })
         .collect();
     let started = thread_cpu();
     batch.commit()?;
-    for (id, bands) in pending {
-        if let Err(err) = near.index.insert(id, &bands) {
-            tracing::warn!(error = %err, "article left out of the near-copy index");
-        }
-    }
+    near.index.absorb(pending);
     if near.index.merge_due() {
         near.index.merge();
     }
@@ -217,16 +226,25 @@ pub fn write_batch(
     Ok(outcomes)
 }
 
-/// One article: identity, story decision, insert. Returns the band keys of a stored
-/// article's signature too, for the index.
+/// What [`write_one`] did with an article.
+struct Written {
+    outcome: StoreOutcome,
+    /// The band keys of a stored article's signature, for the index.
+    bands: Option<Vec<i64>>,
+    /// For an inserted article, the thread's CPU clock when its story was decided: the rest,
+    /// up to the end of its savepoint, is the store's.
+    decided: Option<Duration>,
+}
+
+/// One article: identity, story decision, insert.
 fn write_one(
     batch: &Batch,
     near: &NearCopies,
-    pending: &[(i64, Vec<i64>)],
+    pending: &Pending,
     sinks: &[String],
     ingest: &Ingest,
     stages: &Stages,
-) -> Result<(StoreOutcome, Option<Vec<i64>>), StoreError> {
+) -> Result<Written, StoreError> {
     let Ingest {
         article,
         fingerprint,
@@ -234,11 +252,16 @@ fn write_one(
         next_check_at,
     } = ingest;
     let started = thread_cpu();
+    let untouched = |outcome| Written {
+        outcome,
+        bands: None,
+        decided: None,
+    };
     if batch.item_seen(article)? {
-        return Ok((StoreOutcome::AlreadySeen, None));
+        return Ok(untouched(StoreOutcome::AlreadySeen));
     }
     if let Some(id) = batch.existing(article, fingerprint.url_key(), fingerprint.body_hash())? {
-        return Ok((batch.link(article, id)?, None));
+        return Ok(untouched(batch.link(article, id)?));
     }
     let common = batch.common_paragraphs(&fingerprint.paragraph_hashes())?;
     let keys = crate::store::ArticleKeys {
@@ -258,8 +281,11 @@ fn write_one(
     let decided = thread_cpu();
     stages.dedup.add_time(decided.saturating_sub(started));
     let outcome = batch.insert(article, &keys, story, alerts, sinks)?;
-    stages.store.add(thread_cpu().saturating_sub(decided));
-    Ok((outcome, keys.signature.map(|s| s.bands)))
+    Ok(Written {
+        outcome,
+        bands: keys.signature.map(|s| s.bands),
+        decided: Some(decided),
+    })
 }
 
 #[cfg(test)]

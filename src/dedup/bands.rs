@@ -51,9 +51,15 @@ impl BandIndex {
 
     /// Adds article `id` with its band keys.
     pub fn insert(&mut self, id: i64, bands: &[i64]) -> Result<(), IdOutOfRange> {
-        let id = u32::try_from(id).map_err(|_| IdOutOfRange(id))?;
-        self.recent.extend(entries(id, bands));
+        let mut one = Pending::default();
+        one.add(id, bands)?;
+        self.absorb(one);
         Ok(())
+    }
+
+    /// Adds the articles of `pending` (once their transaction is committed).
+    pub fn absorb(&mut self, pending: Pending) {
+        self.recent.extend(pending.entries);
     }
 
     /// Whether enough entries came in since the last merge for [`BandIndex::merge`] to be due.
@@ -122,7 +128,7 @@ impl BandIndex {
     /// Articles sharing at least one of `bands`, with how many they share, most first, then
     /// by id; at most `limit`. `extra` are articles not yet in the index (stored earlier in
     /// the same transaction), searched alike.
-    pub fn candidates(&self, bands: &[i64], extra: &[(i64, Vec<i64>)], limit: usize) -> Vec<i64> {
+    pub fn candidates(&self, bands: &[i64], extra: &Pending, limit: usize) -> Vec<i64> {
         let mut keys: Vec<u32> = bands.iter().map(|b| band(*b)).collect();
         keys.sort_unstable();
         keys.dedup();
@@ -141,16 +147,9 @@ impl BandIndex {
                     .filter(|id| *id >= self.floor),
             );
         }
-        for (id, their) in extra {
-            let Ok(id) = u32::try_from(*id) else { continue };
-            let mut their: Vec<u32> = their.iter().map(|b| band(*b)).collect();
-            their.sort_unstable();
-            their.dedup();
-            let common = their
-                .iter()
-                .filter(|k| keys.binary_search(k).is_ok())
-                .count();
-            hits.extend(std::iter::repeat_n(id, common));
+        for &key in &keys {
+            let (low, high) = (u64::from(key) << 32, (u64::from(key) << 32) | 0xffff_ffff);
+            hits.extend(extra.entries.range(low..=high).map(|e| article(*e)));
         }
         hits.sort_unstable();
         let mut shared: Vec<(u32, u32)> = Vec::new();
@@ -181,6 +180,23 @@ impl BandIndex {
     /// Whether the index holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Articles stored in the open transaction, not yet in the index (they join it with
+/// [`BandIndex::absorb`] once committed, so a rolled-back article is never found): searched
+/// like the index's own recent entries.
+#[derive(Debug, Default)]
+pub struct Pending {
+    entries: BTreeSet<u64>,
+}
+
+impl Pending {
+    /// Adds article `id` with its band keys.
+    pub fn add(&mut self, id: i64, bands: &[i64]) -> Result<(), IdOutOfRange> {
+        let id = u32::try_from(id).map_err(|_| IdOutOfRange(id))?;
+        self.entries.extend(entries(id, bands));
+        Ok(())
     }
 }
 
@@ -244,31 +260,49 @@ mod tests {
         loader.add(1 << 40, &[10]);
         let mut index = loader.finish(0);
         index.insert(3, &[10, 11, 12, 13]).unwrap();
-        let pending = [(4, vec![12, 13])];
+        let mut pending = Pending::default();
+        pending.add(4, &[12, 13, 13]).unwrap();
+        assert!(pending.add(1 << 40, &[12]).is_err());
         assert_eq!(
             index.candidates(&[10, 11, 12, 13], &pending, 8),
             [3, 1, 4, 2]
         );
-        assert_eq!(index.candidates(&[10, 11, 12, 13], &[], 2), [3, 1]);
-        assert!(index.candidates(&[7], &[], 8).is_empty());
+        assert_eq!(
+            index.candidates(&[10, 11, 12, 13], &Pending::default(), 2),
+            [3, 1]
+        );
+        assert!(index.candidates(&[7], &Pending::default(), 8).is_empty());
         index.set_floor(2);
-        assert_eq!(index.candidates(&[10, 11, 12, 13], &[], 8), [3, 2]);
+        assert_eq!(
+            index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+            [3, 2]
+        );
         index.merge();
         assert_eq!(index.len(), 6, "article 1's three entries are gone");
-        assert_eq!(index.candidates(&[10, 11, 12, 13], &[], 8), [3, 2]);
+        assert_eq!(
+            index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+            [3, 2]
+        );
         index.insert(5, &[11]).unwrap();
         index.merge();
-        assert_eq!(index.candidates(&[11], &[], 8), [3, 5]);
+        assert_eq!(index.candidates(&[11], &Pending::default(), 8), [3, 5]);
         assert!(index.insert(1 << 40, &[11]).is_err());
         // Keys far apart land in different directory slots, and are found there.
         index.insert(6, &[0xffff_0001, 0x0001_0002]).unwrap();
         index.insert(7, &[0xffff_0001]).unwrap();
         index.merge();
         assert_eq!(
-            index.candidates(&[0xffff_0001, 0x0001_0002], &[], 8),
+            index.candidates(&[0xffff_0001, 0x0001_0002], &Pending::default(), 8),
             [6, 7]
         );
-        assert_eq!(index.candidates(&[0x0001_0002], &[], 8), [6]);
-        assert!(index.candidates(&[0x0001_0003], &[], 8).is_empty());
+        assert_eq!(
+            index.candidates(&[0x0001_0002], &Pending::default(), 8),
+            [6]
+        );
+        assert!(
+            index
+                .candidates(&[0x0001_0003], &Pending::default(), 8)
+                .is_empty()
+        );
     }
 }

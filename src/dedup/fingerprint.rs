@@ -58,7 +58,8 @@ pub fn body_hash<W: AsRef<str>>(words: &[W]) -> Option<i64> {
     (words.len() >= MIN_WORDS).then(|| word_hash(words) as i64)
 }
 
-fn word_hash<W: AsRef<str>>(words: &[W]) -> u64 {
+/// Hash of a word sequence: of a paragraph, a body or a shingle.
+pub(super) fn word_hash<W: AsRef<str>>(words: &[W]) -> u64 {
     let mut h = Fnv::new();
     for w in words {
         h.write(w.as_ref().as_bytes());
@@ -72,22 +73,38 @@ pub fn signature<W: AsRef<str>>(words: &[W]) -> Option<ArticleSignature> {
     if words.len() < MIN_WORDS {
         return None;
     }
-    let mut shingles: Vec<u64> = words.windows(SHINGLE_WORDS).map(word_hash).collect();
+    let mut shingles = shingle_hashes(words);
     shingles.sort_unstable();
     shingles.dedup();
     let mut mins = [u32::MAX; PERMUTATIONS];
-    for &s in &shingles {
+    lower_mins(&mut mins, &shingles);
+    Some(signed(&mins, shingles.len()))
+}
+
+/// The hashes of the shingles of `words`, in order, repeats included.
+pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
+    words.windows(SHINGLE_WORDS).map(word_hash).collect()
+}
+
+/// Lowers each of `mins` to the least value its permutation gives any of `shingles`: the
+/// MinHash of a union is the element-wise minimum of its parts' MinHashes.
+pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
+    for &s in shingles {
         for (slot, salt) in mins.iter_mut().zip(&SALTS) {
             *slot = (*slot).min((mix(s ^ salt) >> 32) as u32);
         }
     }
+}
+
+/// The signature with MinHash `mins` over `shingles` distinct shingles, and its band keys.
+pub(super) fn signed(mins: &[u32; PERMUTATIONS], shingles: usize) -> ArticleSignature {
     let minhash = mins.to_vec();
     let bands = band_keys(&minhash);
-    Some(ArticleSignature {
-        shingles: shingles.len() as i64,
+    ArticleSignature {
+        shingles: shingles as i64,
         minhash,
         bands,
-    })
+    }
 }
 
 /// One key per band: the band's index and its rows hashed together, kept to 32 bits (a

@@ -9,10 +9,11 @@
 mod bands;
 mod canonical;
 mod fingerprint;
+mod signing;
 
 use std::collections::HashSet;
 
-pub use bands::{BandIndex, IdOutOfRange};
+pub use bands::{BandIndex, IdOutOfRange, Pending};
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
     BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, band_keys, body_hash,
@@ -20,32 +21,39 @@ pub use fingerprint::{
 };
 
 use crate::store::{ArticleKeys, ArticleSignature, StoryCandidate};
+use signing::{Paragraph, sign_kept};
 
-/// An article's body taken apart once: its paragraphs (hash and words), its body hash, and
-/// the signature it has when none of its paragraphs is boilerplate. Computed on a worker
-/// thread; the writer only finishes it with [`Fingerprint::keys`] once it knows which of the
-/// paragraphs are common.
+/// An article's body taken apart once: its paragraphs (hash, words, and the MinHash of the
+/// shingles inside each), its body hash, and the signature it has when none of its paragraphs
+/// is boilerplate. Computed on a worker thread; the writer only finishes it with
+/// [`Fingerprint::keys`] once it knows which of the paragraphs are common, which costs it the
+/// shingles across paragraph borders only.
 #[derive(Debug, Clone)]
 pub struct Fingerprint {
     url_key: String,
-    paragraphs: Vec<(Option<i64>, Vec<String>)>,
+    paragraphs: Vec<Paragraph>,
     body_hash: Option<i64>,
     /// The signature over every word: the article's signature unless a paragraph is common.
     plain: Option<ArticleSignature>,
 }
 
 impl Fingerprint {
-    /// Splits and hashes `body`, and signs all of its words.
+    /// Splits and hashes `body`, and signs all of its words and each of its paragraphs.
     pub fn of(canonical: &str, body: &str) -> Fingerprint {
-        let paragraphs = paragraphs(body);
+        let paragraphs: Vec<Paragraph> = paragraphs(body)
+            .into_iter()
+            .map(|(hash, words)| Paragraph::new(hash, words))
+            .collect();
         let all: Vec<&str> = paragraphs
             .iter()
-            .flat_map(|(_, w)| w.iter().map(String::as_str))
+            .flat_map(|p| p.words.iter().map(String::as_str))
             .collect();
+        let body_hash = body_hash(&all);
+        let every: Vec<&Paragraph> = paragraphs.iter().collect();
         Fingerprint {
             url_key: url_key(canonical),
-            body_hash: body_hash(&all),
-            plain: signature(&all),
+            body_hash,
+            plain: sign_kept(&every),
             paragraphs,
         }
     }
@@ -62,29 +70,17 @@ impl Fingerprint {
 
     /// Hashes of the paragraphs long enough to be told apart.
     pub fn paragraph_hashes(&self) -> Vec<i64> {
-        self.paragraphs
-            .iter()
-            .filter_map(|(hash, _)| *hash)
-            .collect()
+        self.paragraphs.iter().filter_map(|p| p.hash).collect()
     }
 
     /// The identity keys, given which of the paragraphs are `common` (seen in other stories:
     /// outlet footers, stock background, templates). Those are left out of the signature so
     /// that they neither join unrelated stories nor dilute a copy's likeness to its original.
     pub fn keys(&self, common: &HashSet<i64>) -> ArticleKeys {
-        let is_common = |hash: &Option<i64>| hash.is_some_and(|h| common.contains(&h));
-        let signature = if self.paragraphs.iter().any(|(hash, _)| is_common(hash)) {
-            let own: Vec<String> = self
-                .paragraphs
-                .iter()
-                .filter(|(hash, _)| !is_common(hash))
-                .flat_map(|(_, w)| w.clone())
-                .collect();
-            if own.len() >= MIN_WORDS {
-                signature(&own)
-            } else {
-                self.plain.clone()
-            }
+        let is_common = |p: &Paragraph| p.hash.is_some_and(|h| common.contains(&h));
+        let signature = if self.paragraphs.iter().any(is_common) {
+            let own: Vec<&Paragraph> = self.paragraphs.iter().filter(|p| !is_common(p)).collect();
+            sign_kept(&own).or_else(|| self.plain.clone())
         } else {
             self.plain.clone()
         };

@@ -3,10 +3,17 @@
 //! The writer (`crate::writer`) opens a [`Batch`], asks it the identity questions for each
 //! article (item seen? URL or body stored? which paragraphs are common? what are the
 //! signatures of the articles its band index found?), lets `dedup` decide the story, and has
-//! the batch insert the result. Each article runs in its own savepoint, so a failing article is rolled back alone; the batch commits
-//! once, so the WAL is written once for all of them. An article is stored with its story,
-//! signature, alerts and pending deliveries, or not at all.
+//! the batch insert the result. Each article runs in its own savepoint, so a failing article
+//! is rolled back alone; the batch commits once, so the WAL is written once for all of them.
+//! An article is stored with its story, signature, alerts, pending deliveries and full-text
+//! entry, or not at all.
+//!
+//! The full-text entries of the batch's articles are written by one statement just before the
+//! commit, outside the savepoints: FTS5 writes its pending terms out as a new segment at every
+//! savepoint and statement, so one entry per article inside its savepoint made one segment per
+//! article, and then the work of merging them.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use chrono::Utc;
@@ -21,6 +28,9 @@ use super::{NewAlert, NewArticle, Store, StoreError, StoreOutcome, db_time};
 pub struct Batch<'s> {
     tx: Transaction<'s>,
     now: String,
+    /// Articles inserted (in savepoints that were kept) whose full-text entry is written at
+    /// the commit.
+    unindexed: RefCell<Vec<i64>>,
 }
 
 impl Store {
@@ -33,6 +43,7 @@ impl Store {
         Ok(Batch {
             tx,
             now: db_time(Utc::now()),
+            unindexed: RefCell::new(Vec::new()),
         })
     }
 }
@@ -45,12 +56,14 @@ impl Batch<'_> {
         f: impl FnOnce(&Batch) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.tx.prepare_cached("SAVEPOINT article")?.execute([])?;
+        let indexed_before = self.unindexed.borrow().len();
         match f(self) {
             Ok(value) => {
                 self.tx.prepare_cached("RELEASE article")?.execute([])?;
                 Ok(value)
             }
             Err(err) => {
+                self.unindexed.borrow_mut().truncate(indexed_before);
                 self.tx
                     .execute_batch("ROLLBACK TO article; RELEASE article")?;
                 Err(err)
@@ -58,8 +71,20 @@ impl Batch<'_> {
         }
     }
 
-    /// Makes every article of the batch durable at once.
+    /// Writes the full-text entries of the batch's articles, all in one statement, and makes
+    /// every article of the batch durable at once.
     pub fn commit(self) -> Result<(), StoreError> {
+        let ids = self.unindexed.take();
+        if !ids.is_empty() {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO articles_fts (rowid, title, body)
+                     SELECT id, title, body FROM articles
+                     WHERE id IN (SELECT value FROM json_each(?1))",
+                )?
+                .execute([format!("[{list}]")])?;
+        }
         Ok(self.tx.commit()?)
     }
 
@@ -147,6 +172,7 @@ impl Batch<'_> {
             None => stories::new_story(&self.tx, &self.now)?,
         };
         let article_id = insert_article(&self.tx, article, keys, story_id)?;
+        self.unindexed.borrow_mut().push(article_id);
         self.link(article, article_id)?;
         if let Some(signature) = &keys.signature {
             stories::save_signature(&self.tx, article_id, signature)?;
@@ -164,5 +190,109 @@ impl Batch<'_> {
             joined: story.is_some(),
             alerts: written,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(source_id: i64, guid: &str, body: &str) -> NewArticle {
+        NewArticle {
+            source_id,
+            guid: guid.into(),
+            url: format!("http://x.kz/{guid}"),
+            canonical_url: format!("http://x.kz/{guid}"),
+            title: Some("Митинг".into()),
+            author: None,
+            published_at: None,
+            language: Some("ru".into()),
+            summary: None,
+            body: body.into(),
+            extract_error: None,
+            fetched_at: Utc::now(),
+        }
+    }
+
+    fn keys(guid: &str) -> ArticleKeys {
+        ArticleKeys {
+            url_key: format!("http://x.kz/{guid}"),
+            body_hash: None,
+            signature: None,
+            paragraphs: Vec::new(),
+            next_check_at: None,
+        }
+    }
+
+    #[test]
+    fn a_database_indexed_by_the_old_trigger_keeps_its_entries_and_indexes_new_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for migration in &super::super::schema::MIGRATIONS[..10] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 10;
+             INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+             INSERT INTO stories (id, created_at) VALUES (1, 't');
+             INSERT INTO articles (source_id, url, canonical_url, title, body, fetched_at, story_id)
+                 VALUES (1, 'http://x.kz/0', 'http://x.kz/0', 'Старое', 'акимат Алматы', 't', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let new = article(1, "1", "суд Алматы");
+        store.store_article(&new, &[], &[]).unwrap();
+        assert_eq!(store.search("Алматы", 10).unwrap().len(), 2);
+        assert_eq!(store.search("суд", 10).unwrap().len(), 1);
+        store
+            .conn
+            .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+            .unwrap();
+    }
+
+    #[test]
+    fn the_full_text_entries_of_a_batch_are_written_at_its_commit_and_only_for_kept_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let mut batch = store.batch().unwrap();
+        for (guid, body) in [("1", "акимат Алматы"), ("2", "суд Алматы")] {
+            let (a, k) = (article(src, guid, body), keys(guid));
+            batch.article(|b| b.insert(&a, &k, None, &[], &[])).unwrap();
+        }
+        let undone = batch.article(|b| {
+            b.insert(
+                &article(src, "3", "Алматы Шымкент"),
+                &keys("3"),
+                None,
+                &[],
+                &[],
+            )?;
+            Err::<(), _>(StoreError::Task(
+                "the article fails after its insert".into(),
+            ))
+        });
+        assert!(undone.is_err());
+        let after = article(src, "4", "Алматы Тараз");
+        batch
+            .article(|b| b.insert(&after, &keys("4"), None, &[], &[]))
+            .unwrap();
+        let count = |b: &Batch| -> i64 {
+            b.tx.query_row("SELECT count(*) FROM articles_fts_docsize", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(count(&batch), 0, "entries wait for the commit");
+        batch.commit().unwrap();
+        assert_eq!(store.search("Алматы", 10).unwrap().len(), 3);
+        assert_eq!(store.search("Тараз", 10).unwrap().len(), 1);
+        assert!(store.search("Шымкент", 10).unwrap().is_empty());
+        store
+            .conn
+            .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+            .unwrap();
     }
 }

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_8,
     MIGRATION_9,
     MIGRATION_10,
+    MIGRATION_11,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -285,6 +286,26 @@ CREATE TABLE poll_requests (
 /// `article_signatures`): storing an article no longer writes 64 random index rows.
 const MIGRATION_10: &str = r#"
 DROP TABLE story_bands;
+"#;
+
+/// The full-text entry of a new article is written by the store with its batch (one statement
+/// for all the batch's articles, `store::Batch::commit`) instead of by a trigger per row; the
+/// entries of the articles already stored stay as they are. An edit or a deletion touches the
+/// full-text index only for a row that has an entry (an article not yet committed, or one put
+/// in by hand, has none: removing terms never written would corrupt the index).
+const MIGRATION_11: &str = r#"
+DROP TRIGGER articles_fts_insert;
+DROP TRIGGER articles_fts_delete;
+DROP TRIGGER articles_fts_update;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles
+WHEN EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles
+WHEN EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
 "#;
 
 #[cfg(test)]
