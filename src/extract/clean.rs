@@ -1,5 +1,5 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
-//! boxes, photo credits, furniture headings and blocks whose shape (links, images, form
+//! boxes, photo credits, newsletter and subscription boxes, furniture headings and blocks whose shape (links, images, form
 //! fields, shortness) betrays them. Bottom-up so
 //! an outer block is judged after its junk children are gone.
 
@@ -19,6 +19,9 @@ const SHARE_MAX_CHARS: usize = 500;
 const BYLINE_MAX_CHARS: usize = 600;
 /// Photo credit and copyright lines are shorter than this (characters).
 const CREDIT_MAX_CHARS: usize = 150;
+/// Newsletter and subscription boxes (a pitch, a list of perks, a form) are shorter than
+/// this (characters).
+const SIGNUP_MAX_CHARS: usize = 1500;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
@@ -147,6 +150,9 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
         return true;
     }
     if dom::is_credit(el) && s.text < CREDIT_MAX_CHARS {
+        return true;
+    }
+    if dom::is_signup(el) && s.text < SIGNUP_MAX_CHARS {
         return true;
     }
     cond && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")

@@ -227,12 +227,20 @@ pub fn is_unlikely(el: &Element) -> bool {
     UNLIKELY_INDEX.any_in(&h) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
 }
 
+/// Class names that hide an element in the common CSS frameworks (Bootstrap's `hidden` and
+/// `d-none`, `is-hidden`, `hide`): paywall and registration boxes wait there for a script.
+/// Whole names only: `hidden-xs` hides on small screens and shows elsewhere.
+const HIDDEN_CLASSES: &[&str] = &["hidden", "d-none", "is-hidden", "hide"];
+
 /// Whether the element is hidden from readers (and so from the article text).
 ///
 /// React's streaming server rendering parks finished parts of the page in `<div hidden
 /// id="S:…">` until a script moves them into place; their content is the visible page.
 pub fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
+        return true;
+    }
+    if el.classes().any(|c| HIDDEN_CLASSES.contains(&c)) {
         return true;
     }
     if el.attr("aria-hidden") == Some("true")
@@ -265,6 +273,24 @@ pub fn is_byline(el: &Element) -> bool {
     }
     let h = hints(el);
     any_in(&h, &["byline", "author", "dateline", "writtenby", "autor"])
+}
+
+/// Whether the element is marked as a newsletter or subscription box: it stays a box to fill
+/// in even when its name also says "content" (`NewsletterBox _content-width`), which saves it
+/// from the unlikely-block pruning. Not `paywall`: sites mark the paragraphs behind the
+/// paywall with it.
+pub fn is_signup(el: &Element) -> bool {
+    let h = hints(el);
+    any_in(
+        &h,
+        &[
+            "newsletter",
+            "subscribe",
+            "subscription",
+            "signup",
+            "sign-up",
+        ],
+    )
 }
 
 /// Whether the element is marked as a photo credit or copyright line.

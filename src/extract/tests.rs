@@ -273,3 +273,42 @@ fn bylines_author_boxes_and_photo_credits_go_but_prose_about_them_stays() {
         assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
     }
 }
+
+#[test]
+fn boxes_hidden_by_class_go_but_responsive_and_print_classes_stay() {
+    let page = format!(
+        "<html><body><article class=\"article-content\">\
+         <p class=\"premium-note hidden\">Жазылушыларға ғана арналған мазмұн. \
+         Шектеусіз қолжетімділік үшін бүгін жазылыңыз, бірінші ай тегін.</p>\
+         <p class=\"register-note d-none\">Тіркеліп, тағы бес мақаланы тегін оқыңыз.</p>\
+         {PARAGRAPHS}\
+         <p class=\"hidden-xs hidden-print\">Мектеп директоры жаңа оқу жылына дайындық \
+         толық аяқталғанын айтты.</p>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("Мектеп директоры жаңа оқу жылына"), "{body}");
+    for junk in ["Жазылушыларға ғана", "тағы бес мақаланы"] {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
+
+#[test]
+fn newsletter_boxes_named_content_go_but_prose_about_a_newsletter_stays() {
+    let long_story = "<p>Газеттің апталық хабарламасы туралы оқырмандар пікірі екіге бөлінді, \
+        деп жазды редакция.</p>"
+        .repeat(20);
+    let page = format!(
+        "<html><body><article class=\"article-body\">{PARAGRAPHS}\
+         <section class=\"NewsletterBox _content-width\"><p>Күн сайынғы жаңалықтар поштаңызға \
+         келсін. Жазылу арқылы сіз шарттармен келісесіз.</p><input type=email></section>\
+         <p>Әкімдік оқушыларға арналған апталық жаңалықтар таратылымын (newsletter) \
+         іске қосатынын айтты, оған жазылу тегін болады.</p>\
+         <div class=\"newsletter-archive-content\">{long_story}</div>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(!body.contains("поштаңызға келсін"), "{body}");
+    assert!(body.contains("таратылымын (newsletter)"), "{body}");
+    assert!(body.contains("апталық хабарламасы туралы"), "{body}");
+}
