@@ -234,6 +234,10 @@ const HIDDEN_CLASSES: &[&str] = &["hidden", "d-none", "is-hidden", "hide"];
 
 /// Whether the element is hidden from readers (and so from the article text).
 ///
+/// `aria-hidden` only hides from screen readers; it marks icons and widgets, so it counts as
+/// hidden, except on a `<p>`: metered paywalls mark the paragraphs past the free part with it
+/// while the page still shows them to subscribers.
+///
 /// React's streaming server rendering parks finished parts of the page in `<div hidden
 /// id="S:…">` until a script moves them into place; their content is the visible page.
 pub fn is_hidden(el: &Element) -> bool {
@@ -244,6 +248,7 @@ pub fn is_hidden(el: &Element) -> bool {
         return true;
     }
     if el.attr("aria-hidden") == Some("true")
+        && el.name() != "p"
         && !el
             .attr("class")
             .is_some_and(|c| c.contains("fallback-image"))

@@ -312,3 +312,17 @@ fn newsletter_boxes_named_content_go_but_prose_about_a_newsletter_stays() {
     assert!(body.contains("таратылымын (newsletter)"), "{body}");
     assert!(body.contains("апталық хабарламасы туралы"), "{body}");
 }
+
+#[test]
+fn paragraphs_a_metered_paywall_marks_aria_hidden_stay_but_hidden_widgets_go() {
+    let page = format!(
+        "<html><body><article>{PARAGRAPHS}\
+         <p class=\"paywall\" aria-hidden=\"true\">Жобаның екінші кезеңінде тағы үш мектеп \
+         салынады, деп қосты әкім жиынның соңында.</p>\
+         <div aria-hidden=\"true\">Жарнама: жаңа пәтерлер тек осы аптада жеңілдікпен сатылады.</div>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("Жобаның екінші кезеңінде"), "{body}");
+    assert!(!body.contains("жеңілдікпен сатылады"), "{body}");
+}
