@@ -298,6 +298,31 @@ pub fn is_signup(el: &Element) -> bool {
     )
 }
 
+/// Class words of boxes that are never the story, whatever their size up to a long box: calls
+/// to action (`cta`), affiliate-link notes, sponsored and advertorial boxes, consent and
+/// privacy notices, and embeds (a placeholder asking to load a video or post). Whole words of
+/// the class only: ids are often made from a heading's words.
+const FURNITURE_BOX_WORDS: &[&str] = &[
+    "cta",
+    "affiliate",
+    "sponsored",
+    "advertorial",
+    "consent",
+    "privacy",
+    "embed",
+];
+
+/// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
+pub fn is_furniture_box(el: &Element) -> bool {
+    el.attr("class").is_some_and(|c| {
+        c.split(|ch: char| !ch.is_alphanumeric()).any(|w| {
+            FURNITURE_BOX_WORDS
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f))
+        })
+    })
+}
+
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(el: &Element) -> bool {
     let h = hints(el);

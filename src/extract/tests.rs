@@ -326,3 +326,32 @@ fn paragraphs_a_metered_paywall_marks_aria_hidden_stay_but_hidden_widgets_go() {
     assert!(body.contains("Жобаның екінші кезеңінде"), "{body}");
     assert!(!body.contains("жеңілдікпен сатылады"), "{body}");
 }
+
+#[test]
+fn calls_to_action_embeds_and_a_joined_signup_sibling_go_but_look_alikes_stay() {
+    let page = format!(
+        "<html><body><div class=\"page\"><div class=\"story\">{PARAGRAPHS}\
+         <div class=\"single-cta\"><p>Сенімді жаңалықтар көзі — біздің газетке бүгін-ақ \
+         қосылыңыз, бірінші ай тегін.</p></div>\
+         <div class=\"box do-display-embed\"><p>Бұл жерде YouTube бейнесі бар. Оны көру үшін \
+         деректерді үшінші тарапқа жіберуге келісім беріңіз.</p></div>\
+         <p class=\"embedded-quote\">Әкім бұл жобаны қаланың ең маңызды құрылысы деп атады.</p>\
+         <p>Ата-аналардың деректерін қорғау (privacy) ережелері де жаңартылды, деді директор.</p>\
+         </div>\
+         <div class=\"reader-cta content\"><p>Редакцияның апталық шолуын оқып, пікір қалдырыңыз: ең \
+         маңызды оқиғалар туралы хабарламалар күн сайын таңертең жіберіледі.</p></div>\
+         </div></body></html>"
+    );
+    let body = extract(&page, None).body;
+    for kept in [
+        "ең маңызды құрылысы",
+        "(privacy) ережелері",
+        "Алматы қаласында",
+    ] {
+        assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+    }
+    for junk in ["газетке бүгін-ақ", "YouTube бейнесі", "апталық шолуын"]
+    {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
