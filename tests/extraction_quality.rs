@@ -13,11 +13,12 @@ use regex::Regex;
 use scraper::{Html, Node};
 
 /// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes
-/// (0.9865 since the rules for repeated lines and bylines: still above this floor, which
-/// stays where it was, never lower).
+/// (0.9865 since the rules for repeated lines and bylines, 0.9863 since the date-line and
+/// class-word rules: still above this floor, which stays where it was, never lower).
 const READABILITY_F1_FLOOR: f64 = 0.9884 - 0.01;
-/// Fundus F1 measured in-process when this floor was set (0.9439), minus 0.01 of slack.
-const FUNDUS_F1_FLOOR: f64 = 0.9439 - 0.01;
+/// Fundus F1 measured in-process when this floor was set (0.9484, up from 0.9439 with the
+/// date-line, hidden-class, newsletter and class-word rules), minus 0.01 of slack.
+const FUNDUS_F1_FLOOR: f64 = 0.9484 - 0.01;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

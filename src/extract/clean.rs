@@ -161,10 +161,15 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
 /// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
 /// sponsored or consent box or an embed's placeholder.
 fn marked(el: &Element, s: &Shape) -> bool {
-    (dom::is_share(el) && s.text < SHARE_MAX_CHARS)
-        || (dom::is_byline(el) && s.text < BYLINE_MAX_CHARS)
-        || (dom::is_credit(el) && s.text < CREDIT_MAX_CHARS)
-        || ((dom::is_signup(el) || dom::is_furniture_box(el)) && s.text < SIGNUP_MAX_CHARS)
+    let named = el.attr("class").is_some()
+        || el.id().is_some()
+        || el.attr("rel").is_some()
+        || el.attr("itemprop").is_some();
+    named
+        && ((s.text < SHARE_MAX_CHARS && dom::is_share(el))
+            || (s.text < BYLINE_MAX_CHARS && dom::is_byline(el))
+            || (s.text < CREDIT_MAX_CHARS && dom::is_credit(el))
+            || (s.text < SIGNUP_MAX_CHARS && (dom::is_signup(el) || dom::is_furniture_box(el))))
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
