@@ -17,7 +17,7 @@ pub fn strip(blocks: Vec<String>) -> Vec<String> {
     blocks
         .into_iter()
         .filter(|b| {
-            in_header &= b.chars().count() < BODY_BLOCK_CHARS;
+            in_header = in_header && b.chars().count() < BODY_BLOCK_CHARS;
             !(in_header && is_dateline(b))
         })
         .collect()
