@@ -13,11 +13,12 @@ use regex::Regex;
 use scraper::{Html, Node};
 
 /// Readability F1 measured when this floor was set, minus 0.01 of slack for harmless changes
-/// (0.9865 since the rules for repeated lines and bylines: still above this floor, which
-/// stays where it was, never lower).
+/// (0.9865 since the rules for repeated lines and bylines, 0.9863 since the date-line and
+/// class-word rules: still above this floor, which stays where it was, never lower).
 const READABILITY_F1_FLOOR: f64 = 0.9884 - 0.01;
-/// Fundus F1 measured in-process when this floor was set (0.9439), minus 0.01 of slack.
-const FUNDUS_F1_FLOOR: f64 = 0.9439 - 0.01;
+/// Fundus F1 measured in-process when this floor was set (0.9484, up from 0.9439 with the
+/// date-line, hidden-class, newsletter and class-word rules), minus 0.01 of slack.
+const FUNDUS_F1_FLOOR: f64 = 0.9484 - 0.01;
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -159,5 +160,83 @@ fn f1_on_the_fundus_corpus_stays_above_the_floor() {
     assert!(
         f1 >= FUNDUS_F1_FLOOR,
         "fundus F1 {f1:.4} fell below the floor {FUNDUS_F1_FLOOR:.4}"
+    );
+}
+
+/// `page` of the readability corpus with `sentence` put at the start of a paragraph's text,
+/// as the peers farm plants its sentences: right after `lead` in the one occurrence of
+/// `lead` + `text` in the source.
+fn planted(page: &str, (lead, text): (&str, &str), sentence: &str) -> String {
+    let path = corpus("readability").join(page).join("source.html");
+    let html = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+    let anchor = format!("{lead}{text}");
+    let mut hits = html.match_indices(&anchor);
+    let (at, _) = hits
+        .next()
+        .unwrap_or_else(|| panic!("{page}: {anchor:?} not in {}", path.display()));
+    assert!(hits.next().is_none(), "{page}: {anchor:?} is not unique");
+    let at = at + lead.len();
+    format!("{}{sentence} {}", &html[..at], &html[at..])
+}
+
+/// A unique sentence planted in each of `body` (paragraphs and list items of the article)
+/// is kept by `extract`; one planted where the peers farm put it (`outside`) is not, because
+/// that paragraph is not part of the article (see docs/extraction.md).
+fn planted_sentences_follow_the_article(page: &str, body: &[(&str, &str)], outside: (&str, &str)) {
+    for (i, &anchor) in body.iter().enumerate() {
+        let sentence = format!("Farm editors planted note nw{i:03}x{page} in the story.");
+        let out = newswatch::extract::extract(&planted(page, anchor, &sentence), None).body;
+        assert!(
+            out.contains(&sentence),
+            "{page}: the sentence planted before {anchor:?} was dropped"
+        );
+    }
+    let sentence = "Farm editors planted this note outside the story.";
+    let out = newswatch::extract::extract(&planted(page, outside, sentence), None).body;
+    assert!(
+        !out.contains(sentence),
+        "{page}: the paragraph at {outside:?} is outside the article but was kept"
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/readability; run: cargo test --test extraction_quality -- --ignored"]
+fn a_sentence_planted_in_the_firefox_nightly_blog_post_is_kept() {
+    planted_sentences_follow_the_article(
+        "firefox-nightly-blog",
+        &[
+            ("", "Marionette, the framework that allows Firefox"),
+            (
+                "<li>",
+                "DevTools and Marionette are now fully Fission compatible!",
+            ),
+            (
+                "<li>",
+                "Firefox now supports printing non-contiguous page ranges",
+            ),
+        ],
+        // The farm's point: a reader comment in `section#comments` below the post.
+        ("", "Enhancement: Are there plans"),
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus/readability; run: cargo test --test extraction_quality -- --ignored"]
+fn a_sentence_planted_in_the_yahoo_2_story_is_kept() {
+    planted_sentences_follow_the_article(
+        "yahoo-2",
+        &[
+            (">", "MOSCOW (AP) "),
+            (
+                ">",
+                "The Progress MS-04 cargo craft broke up at an altitude",
+            ),
+        ],
+        // The farm's point: a teaser card in the news stream beside the story
+        // (`#tgtm-YDC-Stream`), whose text repeats the story's lede.
+        (
+            "data-reactid=\"89\">",
+            "An unmanned Russian cargo spaceship",
+        ),
     );
 }

@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use super::dateline;
+
 /// Teaser blocks longer than this (characters) are treated as real paragraphs.
 const TEASER_MAX_CHARS: usize = 250;
 /// A repeated block written without spaces needs this many characters to be widget text.
@@ -85,9 +87,10 @@ const NETWORKS: &[&str] = &[
     "tiktok",
 ];
 
-/// The blocks without teasers anywhere, without lines the page repeats and without trailing
-/// subscription lines.
+/// The blocks without date lines above the body (`dateline`), teasers anywhere, lines the
+/// page repeats and trailing subscription lines.
 pub fn strip(blocks: Vec<String>) -> Vec<String> {
+    let blocks = dateline::strip(blocks);
     let repeated = repeated(&blocks);
     let mut kept: Vec<String> = blocks
         .into_iter()

@@ -1,5 +1,5 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
-//! boxes, photo credits, furniture headings and blocks whose shape (links, images, form
+//! boxes, photo credits, newsletter and subscription boxes, furniture headings and blocks whose shape (links, images, form
 //! fields, shortness) betrays them. Bottom-up so
 //! an outer block is judged after its junk children are gone.
 
@@ -19,6 +19,9 @@ const SHARE_MAX_CHARS: usize = 500;
 const BYLINE_MAX_CHARS: usize = 600;
 /// Photo credit and copyright lines are shorter than this (characters).
 const CREDIT_MAX_CHARS: usize = 150;
+/// Newsletter and subscription boxes (a pitch, a list of perks, a form) are shorter than
+/// this (characters).
+const SIGNUP_MAX_CHARS: usize = 1500;
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
@@ -72,13 +75,16 @@ impl Shape {
 /// Nodes under `roots` to drop as boilerplate (in addition to `skip`, already dropped).
 pub fn boilerplate(roots: &[NodeRef<'_, Node>], skip: &NodeSet, conditionally: bool) -> NodeSet {
     let mut removed = NodeSet::default();
+    let several = roots.len() > 1;
     for root in roots {
-        walk(*root, skip, conditionally, &mut removed);
+        walk(*root, skip, conditionally, several, &mut removed);
     }
     removed
 }
 
-fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, out: &mut NodeSet) {
+/// Drops boilerplate under `root`; `root` itself too when it is one part of several (a
+/// sibling joined to the article) and its markup names it (`marked`), never for its shape.
+fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out: &mut NodeSet) {
     let mut stack: Vec<Shape> = vec![Shape::default()];
     let mut skipping: Option<NodeId> = None;
     let mut data_tables = 0usize;
@@ -121,7 +127,12 @@ fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, out: &mut NodeSet) 
                     data_tables = data_tables.saturating_sub(1);
                 }
                 let cond = cond && !in_data_table;
-                if node.id() != root.id() && drop(el, &shape, cond, in_figure) {
+                let dropped = if node.id() == root.id() {
+                    several && marked(el, &shape)
+                } else {
+                    drop(el, &shape, cond, in_figure)
+                };
+                if dropped {
                     out.insert(node.id());
                     continue;
                 }
@@ -140,17 +151,25 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
     if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
         return true;
     }
-    if dom::is_share(el) && s.text < SHARE_MAX_CHARS {
-        return true;
-    }
-    if dom::is_byline(el) && s.text < BYLINE_MAX_CHARS {
-        return true;
-    }
-    if dom::is_credit(el) && s.text < CREDIT_MAX_CHARS {
-        return true;
-    }
-    cond && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
-        && looks_like_junk(el, s, in_figure)
+    marked(el, s)
+        || (cond
+            && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
+            && looks_like_junk(el, s, in_figure))
+}
+
+/// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
+/// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
+/// sponsored or consent box or an embed's placeholder.
+fn marked(el: &Element, s: &Shape) -> bool {
+    let named = el.attr("class").is_some()
+        || el.id().is_some()
+        || el.attr("rel").is_some()
+        || el.attr("itemprop").is_some();
+    named
+        && ((s.text < SHARE_MAX_CHARS && dom::is_share(el))
+            || (s.text < BYLINE_MAX_CHARS && dom::is_byline(el))
+            || (s.text < CREDIT_MAX_CHARS && dom::is_credit(el))
+            || (s.text < SIGNUP_MAX_CHARS && (dom::is_signup(el) || dom::is_furniture_box(el))))
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.

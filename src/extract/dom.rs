@@ -227,7 +227,16 @@ pub fn is_unlikely(el: &Element) -> bool {
     UNLIKELY_INDEX.any_in(&h) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
 }
 
+/// Class names that hide an element in the common CSS frameworks (Bootstrap's `hidden` and
+/// `d-none`, `is-hidden`, `hide`): paywall and registration boxes wait there for a script.
+/// Whole names only: `hidden-xs` hides on small screens and shows elsewhere.
+const HIDDEN_CLASSES: &[&str] = &["hidden", "d-none", "is-hidden", "hide"];
+
 /// Whether the element is hidden from readers (and so from the article text).
+///
+/// `aria-hidden` only hides from screen readers; it marks icons and widgets, so it counts as
+/// hidden, except on a `<p>`: metered paywalls mark the paragraphs past the free part with it
+/// while the page still shows them to subscribers.
 ///
 /// React's streaming server rendering parks finished parts of the page in `<div hidden
 /// id="S:…">` until a script moves them into place; their content is the visible page.
@@ -235,7 +244,11 @@ pub fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
+    if el.classes().any(|c| HIDDEN_CLASSES.contains(&c)) {
+        return true;
+    }
     if el.attr("aria-hidden") == Some("true")
+        && el.name() != "p"
         && !el
             .attr("class")
             .is_some_and(|c| c.contains("fallback-image"))
@@ -265,6 +278,49 @@ pub fn is_byline(el: &Element) -> bool {
     }
     let h = hints(el);
     any_in(&h, &["byline", "author", "dateline", "writtenby", "autor"])
+}
+
+/// Whether the element is marked as a newsletter or subscription box: it stays a box to fill
+/// in even when its name also says "content" (`NewsletterBox _content-width`), which saves it
+/// from the unlikely-block pruning. Not `paywall`: sites mark the paragraphs behind the
+/// paywall with it.
+pub fn is_signup(el: &Element) -> bool {
+    let h = hints(el);
+    any_in(
+        &h,
+        &[
+            "newsletter",
+            "subscribe",
+            "subscription",
+            "signup",
+            "sign-up",
+        ],
+    )
+}
+
+/// Class words of boxes that are never the story, whatever their size up to a long box: calls
+/// to action (`cta`), affiliate-link notes, sponsored and advertorial boxes, consent and
+/// privacy notices, and embeds (a placeholder asking to load a video or post). Whole words of
+/// the class only: ids are often made from a heading's words.
+const FURNITURE_BOX_WORDS: &[&str] = &[
+    "cta",
+    "affiliate",
+    "sponsored",
+    "advertorial",
+    "consent",
+    "privacy",
+    "embed",
+];
+
+/// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
+pub fn is_furniture_box(el: &Element) -> bool {
+    el.attr("class").is_some_and(|c| {
+        c.split(|ch: char| !ch.is_alphanumeric()).any(|w| {
+            FURNITURE_BOX_WORDS
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f))
+        })
+    })
 }
 
 /// Whether the element is marked as a photo credit or copyright line.

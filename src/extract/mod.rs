@@ -8,6 +8,7 @@
 mod body;
 mod boiler;
 mod clean;
+mod dateline;
 mod depth;
 mod dom;
 mod evidence;

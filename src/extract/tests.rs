@@ -273,3 +273,85 @@ fn bylines_author_boxes_and_photo_credits_go_but_prose_about_them_stays() {
         assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
     }
 }
+
+#[test]
+fn boxes_hidden_by_class_go_but_responsive_and_print_classes_stay() {
+    let page = format!(
+        "<html><body><article class=\"article-content\">\
+         <p class=\"premium-note hidden\">Жазылушыларға ғана арналған мазмұн. \
+         Шектеусіз қолжетімділік үшін бүгін жазылыңыз, бірінші ай тегін.</p>\
+         <p class=\"register-note d-none\">Тіркеліп, тағы бес мақаланы тегін оқыңыз.</p>\
+         {PARAGRAPHS}\
+         <p class=\"hidden-xs hidden-print\">Мектеп директоры жаңа оқу жылына дайындық \
+         толық аяқталғанын айтты.</p>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("Мектеп директоры жаңа оқу жылына"), "{body}");
+    for junk in ["Жазылушыларға ғана", "тағы бес мақаланы"] {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
+
+#[test]
+fn newsletter_boxes_named_content_go_but_prose_about_a_newsletter_stays() {
+    let long_story = "<p>Газеттің апталық хабарламасы туралы оқырмандар пікірі екіге бөлінді, \
+        деп жазды редакция.</p>"
+        .repeat(20);
+    let page = format!(
+        "<html><body><article class=\"article-body\">{PARAGRAPHS}\
+         <section class=\"NewsletterBox _content-width\"><p>Күн сайынғы жаңалықтар поштаңызға \
+         келсін. Жазылу арқылы сіз шарттармен келісесіз.</p><input type=email></section>\
+         <p>Әкімдік оқушыларға арналған апталық жаңалықтар таратылымын (newsletter) \
+         іске қосатынын айтты, оған жазылу тегін болады.</p>\
+         <div class=\"newsletter-archive-content\">{long_story}</div>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(!body.contains("поштаңызға келсін"), "{body}");
+    assert!(body.contains("таратылымын (newsletter)"), "{body}");
+    assert!(body.contains("апталық хабарламасы туралы"), "{body}");
+}
+
+#[test]
+fn paragraphs_a_metered_paywall_marks_aria_hidden_stay_but_hidden_widgets_go() {
+    let page = format!(
+        "<html><body><article>{PARAGRAPHS}\
+         <p class=\"paywall\" aria-hidden=\"true\">Жобаның екінші кезеңінде тағы үш мектеп \
+         салынады, деп қосты әкім жиынның соңында.</p>\
+         <div aria-hidden=\"true\">Жарнама: жаңа пәтерлер тек осы аптада жеңілдікпен сатылады.</div>\
+         </article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("Жобаның екінші кезеңінде"), "{body}");
+    assert!(!body.contains("жеңілдікпен сатылады"), "{body}");
+}
+
+#[test]
+fn calls_to_action_embeds_and_a_joined_signup_sibling_go_but_look_alikes_stay() {
+    let page = format!(
+        "<html><body><div class=\"page\"><div class=\"story\">{PARAGRAPHS}\
+         <div class=\"single-cta\"><p>Сенімді жаңалықтар көзі — біздің газетке бүгін-ақ \
+         қосылыңыз, бірінші ай тегін.</p></div>\
+         <div class=\"box do-display-embed\"><p>Бұл жерде YouTube бейнесі бар. Оны көру үшін \
+         деректерді үшінші тарапқа жіберуге келісім беріңіз.</p></div>\
+         <p class=\"embedded-quote\">Әкім бұл жобаны қаланың ең маңызды құрылысы деп атады.</p>\
+         <p>Ата-аналардың деректерін қорғау (privacy) ережелері де жаңартылды, деді директор.</p>\
+         </div>\
+         <div class=\"reader-cta content\"><p>Редакцияның апталық шолуын оқып, пікір қалдырыңыз: ең \
+         маңызды оқиғалар туралы хабарламалар күн сайын таңертең жіберіледі.</p></div>\
+         </div></body></html>"
+    );
+    let body = extract(&page, None).body;
+    for kept in [
+        "ең маңызды құрылысы",
+        "(privacy) ережелері",
+        "Алматы қаласында",
+    ] {
+        assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+    }
+    for junk in ["газетке бүгін-ақ", "YouTube бейнесі", "апталық шолуын"]
+    {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
