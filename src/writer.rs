@@ -3,17 +3,19 @@
 //! index of the window in memory (rebuilt from the stored signatures when it starts).
 //!
 //! Polls hand it an [`Ingest`] (the article, its fingerprint and its alerts, all computed on
-//! worker threads) and wait for the [`StoreOutcome`]. The writer takes what has queued up (at
-//! most [`MAX_BATCH`] articles), runs each in its own savepoint and commits once; replies go
+//! worker threads) and wait for the [`StoreOutcome`]. The writer takes what has queued up and
+//! what arrives within [`GATHER`] of the first (at most [`MAX_BATCH`] articles), runs each in
+//! its own savepoint and commits once; replies go
 //! out only after the commit, so an article a poll counts as stored is durable, and a crash
 //! before the commit loses the whole batch cleanly — those items are simply new again at the
 //! next poll, as the feed's validators were not saved either.
 
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, Pending, StoryRule, WINDOW, band_keys};
 use crate::poll::{Stages, thread_cpu};
@@ -22,6 +24,12 @@ use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, 
 /// Articles per transaction at most: enough to write the WAL once for a burst of polls, few
 /// enough that readers never wait long for the write lock.
 pub const MAX_BATCH: usize = 64;
+
+/// How long the writer waits, after the first article of a transaction, for more to share its
+/// commit. Polls hand in articles one by one as their pages are analysed, so without a wait a
+/// commit holds one or two; each commit writes the WAL and a full-text segment, whatever it
+/// holds. A poll's answer comes this much later at most.
+const GATHER: Duration = Duration::from_millis(20);
 
 /// How often the writer looks up where the near-copy window starts (it moves by the clock).
 const FLOOR_EVERY: Duration = Duration::from_secs(60);
@@ -47,7 +55,7 @@ struct Job {
 /// A handle to the writer thread; the thread ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct Writer {
-    jobs: mpsc::UnboundedSender<Job>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl Writer {
@@ -57,10 +65,20 @@ impl Writer {
         sinks: Arc<Vec<String>>,
         stages: Arc<Stages>,
     ) -> std::io::Result<Writer> {
-        let (jobs, queue) = mpsc::unbounded_channel();
+        Writer::gathering(store, sinks, stages, GATHER)
+    }
+
+    /// [`Writer::spawn`], waiting `gather` after a transaction's first article for more.
+    fn gathering(
+        store: SharedStore,
+        sinks: Arc<Vec<String>>,
+        stages: Arc<Stages>,
+        gather: Duration,
+    ) -> std::io::Result<Writer> {
+        let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name("newswatch-writer".into())
-            .spawn(move || run(queue, &store, &sinks, &stages))?;
+            .spawn(move || run(queue, gather, &store, &sinks, &stages))?;
         Ok(Writer { jobs })
     }
 
@@ -123,7 +141,8 @@ impl NearCopies {
 }
 
 fn run(
-    mut queue: mpsc::UnboundedReceiver<Job>,
+    queue: mpsc::Receiver<Job>,
+    gather: Duration,
     store: &SharedStore,
     sinks: &[String],
     stages: &Stages,
@@ -141,10 +160,12 @@ fn run(
         took_ms = started.elapsed().as_millis() as u64,
         "near-copy index rebuilt"
     );
-    while let Some(first) = queue.blocking_recv() {
+    while let Ok(first) = queue.recv() {
+        let until = Instant::now() + gather;
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
+            let wait = until.saturating_duration_since(Instant::now());
+            match queue.recv_timeout(wait) {
                 Ok(job) => jobs.push(job),
                 Err(_) => break,
             }
@@ -399,5 +420,29 @@ mod tests {
             .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stored, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn articles_handed_in_one_by_one_within_the_gather_window_share_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let stages = Arc::new(Stages::default());
+        let writer = Writer::gathering(
+            SharedStore::new(store),
+            Arc::new(Vec::new()),
+            Arc::clone(&stages),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let mut answers = Vec::new();
+        for guid in ["1", "2", "3"] {
+            answers.push(writer.submit(ingest(src, guid, &format!("{guid} {BODY}"))));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        for answer in answers {
+            assert!(matches!(answer.await, Ok(StoreOutcome::Stored { .. })));
+        }
+        assert_eq!(stages.commit.runs(), 1, "one transaction for the three");
     }
 }
