@@ -1,4 +1,5 @@
-//! A linear byte-level pass before parsing that caps how deep the element tree can nest:
+//! A linear byte-level pass before parsing that caps how deep the element tree can nest and
+//! empties what the extractor never reads (`prescan.rs`: scripts, styles, inline svg).
 //! html5ever's tree building costs time in proportion to the depth of its stack of open
 //! elements for every tag, so a hostile page of 100,000 nested elements takes about a minute.
 //! Start and end tags beyond [`MAX_DEPTH`] are dropped, their text kept.
@@ -6,32 +7,51 @@
 //! The depth is tracked with a small model of the parser's stack of open elements. The model
 //! may keep elements open that the parser closes (that only flattens a page earlier), but it
 //! must never close one the parser keeps open, or a page could slip past the cap. It never
-//! panics: tags are found by bytes and all slicing is at ASCII `<` and `>`.
+//! panics: tags are found by bytes and all slicing is at ASCII `<` and `>`. Tags are read
+//! as the tokenizer reads them (<https://html.spec.whatwg.org/#tokenization>, 13.2.5.6–13.2.5.44):
+//! comments, quoted and unquoted attribute values, self-closing tags, CDATA sections inside
+//! svg and math.
 
 use std::borrow::Cow;
 
 use super::open_elements::OpenElements;
+use super::prescan::{self, Certainty, find as memchr};
 
 /// Deepest nesting the parser gets to see (as the model counts it, without `html` and
 /// `body`): the readability corpus peaks at 36. Each tag costs the parser up to one walk of
 /// this many elements, so the cap also bounds a page's parsing time by its size.
 pub const MAX_DEPTH: usize = 256;
 
+/// The page with every start and end tag nested deeper than `limit` removed, and the
+/// contents `prescan.rs` empties emptied.
+pub fn prepared(html: &str, limit: usize) -> Cow<'_, str> {
+    pass(html, limit, true)
+}
+
 /// The page with every start and end tag nested deeper than `limit` removed.
 pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
+    pass(html, limit, false)
+}
+
+/// The pass: caps the depth at `limit`, and empties code when `empty`.
+fn pass(html: &str, limit: usize, empty: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut stack = OpenElements::default();
+    let mut certainty = Certainty::default();
     let mut excess = 0usize;
     let mut out = String::new();
     let mut copied = 0;
+    // Where the kept output stands just after the `<svg …>` whose subtree may be emptied.
+    let mut svg_from: Option<usize> = None;
     let mut at = 0;
     while let Some(lt) = memchr(b'<', bytes, at) {
-        let Some(tag) = Tag::read(bytes, lt) else {
+        let foreign = stack.in_foreign();
+        let Some(tag) = Tag::read(bytes, lt, foreign) else {
             break;
         };
         at = tag.end;
         // Inside math or svg the parser nests even `<col>` or `<img>`.
-        let void = tag.void && !stack.in_foreign();
+        let void = tag.void && !foreign;
         let keep = match tag.kind {
             Kind::Other => true,
             Kind::Start(_) if !void && stack.len() >= limit => {
@@ -39,10 +59,27 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
                 false
             }
             Kind::Start(name) => {
+                certainty.start(&name, &stack);
                 if !void {
-                    let raw_end = raw_text_end(html, at, &name).filter(|_| !stack.in_foreign());
-                    stack.open(name);
-                    at = raw_end.unwrap_or(at);
+                    let sure = empty && certainty.sure(&stack);
+                    let content = prescan::content(&name).filter(|_| !foreign);
+                    if sure && name == "svg" && !tag.self_closing {
+                        out.push_str(&html[copied..at]);
+                        copied = at;
+                        svg_from = Some(out.len());
+                    }
+                    let self_closing = tag.self_closing && certainty.kept();
+                    stack.open(name.clone(), self_closing);
+                    if let Some(kind) = content {
+                        let open_tag = &bytes[lt..at];
+                        let (end, emptiable) =
+                            prescan::content_end(bytes, at, &name, kind, open_tag);
+                        if emptiable && sure {
+                            out.push_str(&html[copied..at]);
+                            copied = end;
+                        }
+                        at = end;
+                    }
                 }
                 true
             }
@@ -51,7 +88,15 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
                 false
             }
             Kind::End(name) => {
+                certainty.end(&name, &stack);
                 stack.close(&name);
+                if !stack.in_foreign()
+                    && let Some(from) = svg_from.take()
+                    && certainty.kept()
+                {
+                    out.truncate(from);
+                    copied = lt;
+                }
                 true
             }
         };
@@ -65,24 +110,6 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
-}
-
-/// Elements whose content the tokenizer reads as text up to their end tag (`noscript`
-/// included: scraper parses with scripting enabled).
-fn is_raw_text(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "title"
-            | "textarea"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "plaintext"
-    )
 }
 
 /// Elements that never have content, so never deepen the tree (`image` is read as `img`).
@@ -111,45 +138,13 @@ fn is_void(name: &str) -> bool {
     )
 }
 
-/// Where the content of a raw-text element opened just before `from` ends; `None` for other
-/// elements. For `plaintext` or an unclosed one the rest of the page is text.
-fn raw_text_end(html: &str, from: usize, name: &str) -> Option<usize> {
-    if !is_raw_text(name) {
-        return None;
-    }
-    if name == "plaintext" {
-        return Some(html.len());
-    }
-    let bytes = html.as_bytes();
-    let mut at = from;
-    while let Some(lt) = memchr(b'<', bytes, at) {
-        let rest = &bytes[lt + 1..];
-        if rest.first() == Some(&b'/')
-            && rest.len() > name.len()
-            && rest[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
-        {
-            return Some(lt);
-        }
-        at = lt + 1;
-    }
-    Some(bytes.len())
-}
-
-fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| from + p)
-}
-
 /// What a `<` starts.
 enum Kind<'a> {
     /// A start tag, with its lowercased name.
     Start(Cow<'a, str>),
     /// An end tag, with its lowercased name.
     End(Cow<'a, str>),
-    /// A comment, doctype, processing instruction or a `<` that is just text.
+    /// A comment, doctype, CDATA section, processing instruction or a `<` that is just text.
     Other,
 }
 
@@ -158,44 +153,51 @@ struct Tag<'a> {
     kind: Kind<'a>,
     /// True for void elements, which the tree never nests under.
     void: bool,
+    /// True when the tag ends in `/>` (the self-closing start tag state).
+    self_closing: bool,
     /// Offset just past the construct.
     end: usize,
 }
 
 impl<'a> Tag<'a> {
-    /// The construct at `lt`; `None` when it runs to the end of the page unterminated (the
-    /// tokenizer then drops it, so it cannot nest anything).
-    fn read(bytes: &'a [u8], lt: usize) -> Option<Tag<'a>> {
+    /// The construct at `lt` (`foreign`: inside svg or math, where `<![CDATA[` opens a CDATA
+    /// section); `None` when it runs to the end of the page unterminated (the tokenizer then
+    /// drops it, so it cannot nest anything).
+    fn read(bytes: &'a [u8], lt: usize, foreign: bool) -> Option<Tag<'a>> {
         let rest = &bytes[lt + 1..];
         let other = |end| {
             Some(Tag {
                 kind: Kind::Other,
                 void: false,
+                self_closing: false,
                 end,
             })
         };
         if rest.starts_with(b"!--") {
             return other(comment_end(bytes, lt + 2)?);
         }
+        if foreign && rest.starts_with(b"![CDATA[") {
+            let close = bytes[lt + 9..].windows(3).position(|w| w == b"]]>")?;
+            return other(lt + 9 + close + 3);
+        }
+        let tag = |from, start| {
+            let (name, end, self_closing) = name_and_end(bytes, from)?;
+            Some(Tag {
+                void: start && is_void(&name),
+                kind: if start {
+                    Kind::Start(name)
+                } else {
+                    Kind::End(name)
+                },
+                self_closing,
+                end,
+            })
+        };
         match rest.first() {
             Some(b'!' | b'?') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
-                let (name, end) = name_and_end(bytes, lt + 2)?;
-                Some(Tag {
-                    kind: Kind::End(name),
-                    void: false,
-                    end,
-                })
-            }
+            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => tag(lt + 2, false),
             Some(b'/') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let (name, end) = name_and_end(bytes, lt + 1)?;
-                Some(Tag {
-                    void: is_void(&name),
-                    kind: Kind::Start(name),
-                    end,
-                })
-            }
+            Some(c) if c.is_ascii_alphabetic() => tag(lt + 1, true),
             _ => other(lt + 1),
         }
     }
@@ -218,34 +220,66 @@ fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-/// The lowercased tag name starting at `from` and the offset past the tag's `>`, skipping
-/// quoted attribute values (which may hold `>`).
-fn name_and_end(bytes: &[u8], from: usize) -> Option<(Cow<'_, str>, usize)> {
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+}
+
+/// Where the tokenizer stands between a tag's name and its `>`.
+#[derive(Clone, Copy, PartialEq)]
+enum InTag {
+    /// Before an attribute name (also after a quoted value, and after a `/`).
+    BeforeName,
+    /// In an attribute name.
+    Name,
+    /// After an attribute name, where `=` starts its value.
+    AfterName,
+}
+
+/// The lowercased tag name starting at `from`, the offset past the tag's `>` and whether the
+/// tag is self-closing, reading attributes as the tokenizer does (a quoted value may hold
+/// `>`; a quote inside an unquoted value or a name is just a character).
+fn name_and_end(bytes: &[u8], from: usize) -> Option<(Cow<'_, str>, usize, bool)> {
     let name_len = bytes[from..]
         .iter()
-        .position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | 0x0c))?;
+        .position(|&b| b == b'>' || b == b'/' || is_space(b))?;
     let mut name = String::from_utf8_lossy(&bytes[from..from + name_len]);
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         name = Cow::Owned(name.to_ascii_lowercase());
     }
+    let mut state = InTag::BeforeName;
+    let mut slash = false;
     let mut at = from + name_len;
     loop {
-        at += bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == b'>' || b == b'=')?;
-        if bytes[at] == b'>' {
-            return Some((name, at + 1));
-        }
+        let b = *bytes.get(at)?;
         at += 1;
-        while bytes
-            .get(at)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c))
-        {
-            at += 1;
+        if b == b'>' {
+            return Some((name, at, slash));
         }
-        if let Some(&quote @ (b'"' | b'\'')) = bytes.get(at) {
-            at = memchr(quote, bytes, at + 1)? + 1;
+        slash = false;
+        match (state, b) {
+            (_, b'/') => {
+                state = InTag::BeforeName;
+                slash = true;
+            }
+            (InTag::BeforeName, _) if is_space(b) => {}
+            (InTag::Name | InTag::AfterName, _) if is_space(b) => state = InTag::AfterName,
+            (InTag::Name | InTag::AfterName, b'=') => {
+                while bytes.get(at).copied().is_some_and(is_space) {
+                    at += 1;
+                }
+                match bytes.get(at) {
+                    Some(&quote @ (b'"' | b'\'')) => at = memchr(quote, bytes, at + 1)? + 1,
+                    Some(b'>') => {}
+                    _ => {
+                        at += bytes
+                            .get(at..)?
+                            .iter()
+                            .position(|&b| b == b'>' || is_space(b))?;
+                    }
+                }
+                state = InTag::BeforeName;
+            }
+            _ => state = InTag::Name,
         }
     }
 }
