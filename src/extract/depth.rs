@@ -16,6 +16,9 @@ use std::borrow::Cow;
 
 use super::open_elements::OpenElements;
 use super::prescan::{self, Certainty, find as memchr};
+use tags::{Kind, Tag};
+
+mod tags;
 
 /// Deepest nesting the parser gets to see (as the model counts it, without `html` and
 /// `body`): the readability corpus peaks at 36. Each tag costs the parser up to one walk of
@@ -23,18 +26,20 @@ use super::prescan::{self, Certainty, find as memchr};
 pub const MAX_DEPTH: usize = 256;
 
 /// The page with every start and end tag nested deeper than `limit` removed, and the
-/// contents `prescan.rs` empties emptied.
-pub fn prepared(html: &str, limit: usize) -> Cow<'_, str> {
-    pass(html, limit, true)
+/// contents `prescan.rs` empties emptied; with `lean`, also without the attributes the tree
+/// builder of `parse.rs` leaves out (outside svg and math, where some change the parse).
+pub fn prepared(html: &str, limit: usize, lean: bool) -> Cow<'_, str> {
+    pass(html, limit, true, lean)
 }
 
 /// The page with every start and end tag nested deeper than `limit` removed.
 pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
-    pass(html, limit, false)
+    pass(html, limit, false, false)
 }
 
-/// The pass: caps the depth at `limit`, and empties code when `empty`.
-fn pass(html: &str, limit: usize, empty: bool) -> Cow<'_, str> {
+/// The pass: caps the depth at `limit`, empties code when `empty`, takes out unread
+/// attributes when `lean`.
+fn pass(html: &str, limit: usize, empty: bool, lean: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut stack = OpenElements::default();
     let mut certainty = Certainty::default();
@@ -43,10 +48,11 @@ fn pass(html: &str, limit: usize, empty: bool) -> Cow<'_, str> {
     let mut copied = 0;
     // Where the kept output stands just after the `<svg …>` whose subtree may be emptied.
     let mut svg_from: Option<usize> = None;
+    let mut unread = Vec::new();
     let mut at = 0;
     while let Some(lt) = memchr(b'<', bytes, at) {
         let foreign = stack.in_foreign();
-        let Some(tag) = Tag::read(bytes, lt, foreign) else {
+        let Some(tag) = Tag::read(bytes, lt, foreign, &mut unread) else {
             break;
         };
         at = tag.end;
@@ -59,6 +65,12 @@ fn pass(html: &str, limit: usize, empty: bool) -> Cow<'_, str> {
                 false
             }
             Kind::Start(name) => {
+                if lean && !foreign && certainty.kept() {
+                    for span in unread.drain(..) {
+                        out.push_str(&html[copied..span.start]);
+                        copied = span.end;
+                    }
+                }
                 certainty.start(&name, &stack);
                 if !void {
                     let sure = empty && certainty.sure(&stack);
@@ -110,178 +122,6 @@ fn pass(html: &str, limit: usize, empty: bool) -> Cow<'_, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
-}
-
-/// Elements that never have content, so never deepen the tree (`image` is read as `img`).
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "basefont"
-            | "bgsound"
-            | "br"
-            | "col"
-            | "embed"
-            | "frame"
-            | "hr"
-            | "image"
-            | "img"
-            | "input"
-            | "keygen"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-    )
-}
-
-/// What a `<` starts.
-enum Kind<'a> {
-    /// A start tag, with its lowercased name.
-    Start(Cow<'a, str>),
-    /// An end tag, with its lowercased name.
-    End(Cow<'a, str>),
-    /// A comment, doctype, CDATA section, processing instruction or a `<` that is just text.
-    Other,
-}
-
-/// One markup construct starting at a `<`.
-struct Tag<'a> {
-    kind: Kind<'a>,
-    /// True for void elements, which the tree never nests under.
-    void: bool,
-    /// True when the tag ends in `/>` (the self-closing start tag state).
-    self_closing: bool,
-    /// Offset just past the construct.
-    end: usize,
-}
-
-impl<'a> Tag<'a> {
-    /// The construct at `lt` (`foreign`: inside svg or math, where `<![CDATA[` opens a CDATA
-    /// section); `None` when it runs to the end of the page unterminated (the tokenizer then
-    /// drops it, so it cannot nest anything).
-    fn read(bytes: &'a [u8], lt: usize, foreign: bool) -> Option<Tag<'a>> {
-        let rest = &bytes[lt + 1..];
-        let other = |end| {
-            Some(Tag {
-                kind: Kind::Other,
-                void: false,
-                self_closing: false,
-                end,
-            })
-        };
-        if rest.starts_with(b"!--") {
-            return other(comment_end(bytes, lt + 2)?);
-        }
-        if foreign && rest.starts_with(b"![CDATA[") {
-            let close = bytes[lt + 9..].windows(3).position(|w| w == b"]]>")?;
-            return other(lt + 9 + close + 3);
-        }
-        let tag = |from, start| {
-            let (name, end, self_closing) = name_and_end(bytes, from)?;
-            Some(Tag {
-                void: start && is_void(&name),
-                kind: if start {
-                    Kind::Start(name)
-                } else {
-                    Kind::End(name)
-                },
-                self_closing,
-                end,
-            })
-        };
-        match rest.first() {
-            Some(b'!' | b'?') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => tag(lt + 2, false),
-            Some(b'/') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(c) if c.is_ascii_alphabetic() => tag(lt + 1, true),
-            _ => other(lt + 1),
-        }
-    }
-}
-
-/// End of a comment whose `<!` is at `from - 1`: after `-->` or `--!>`, including the
-/// abrupt `<!-->` and `<!--->`.
-fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    loop {
-        let dash = memchr(b'-', bytes, at)?;
-        let rest = &bytes[dash..];
-        if rest.starts_with(b"-->") {
-            return Some(dash + 3);
-        }
-        if rest.starts_with(b"--!>") {
-            return Some(dash + 4);
-        }
-        at = dash + 1;
-    }
-}
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
-}
-
-/// Where the tokenizer stands between a tag's name and its `>`.
-#[derive(Clone, Copy, PartialEq)]
-enum InTag {
-    /// Before an attribute name (also after a quoted value, and after a `/`).
-    BeforeName,
-    /// In an attribute name.
-    Name,
-    /// After an attribute name, where `=` starts its value.
-    AfterName,
-}
-
-/// The lowercased tag name starting at `from`, the offset past the tag's `>` and whether the
-/// tag is self-closing, reading attributes as the tokenizer does (a quoted value may hold
-/// `>`; a quote inside an unquoted value or a name is just a character).
-fn name_and_end(bytes: &[u8], from: usize) -> Option<(Cow<'_, str>, usize, bool)> {
-    let name_len = bytes[from..]
-        .iter()
-        .position(|&b| b == b'>' || b == b'/' || is_space(b))?;
-    let mut name = String::from_utf8_lossy(&bytes[from..from + name_len]);
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        name = Cow::Owned(name.to_ascii_lowercase());
-    }
-    let mut state = InTag::BeforeName;
-    let mut slash = false;
-    let mut at = from + name_len;
-    loop {
-        let b = *bytes.get(at)?;
-        at += 1;
-        if b == b'>' {
-            return Some((name, at, slash));
-        }
-        slash = false;
-        match (state, b) {
-            (_, b'/') => {
-                state = InTag::BeforeName;
-                slash = true;
-            }
-            (InTag::BeforeName, _) if is_space(b) => {}
-            (InTag::Name | InTag::AfterName, _) if is_space(b) => state = InTag::AfterName,
-            (InTag::Name | InTag::AfterName, b'=') => {
-                while bytes.get(at).copied().is_some_and(is_space) {
-                    at += 1;
-                }
-                match bytes.get(at) {
-                    Some(&quote @ (b'"' | b'\'')) => at = memchr(quote, bytes, at + 1)? + 1,
-                    Some(b'>') => {}
-                    _ => {
-                        at += bytes
-                            .get(at..)?
-                            .iter()
-                            .position(|&b| b == b'>' || is_space(b))?;
-                    }
-                }
-                state = InTag::BeforeName;
-            }
-            _ => state = InTag::Name,
-        }
-    }
 }
 
 #[cfg(test)]

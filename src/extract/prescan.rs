@@ -152,11 +152,7 @@ fn script_end(bytes: &[u8], from: usize) -> (usize, bool) {
 
 /// Offset of the first `needle` at or after `from`.
 pub fn find(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| from + p)
+    memchr::memchr(needle, bytes.get(from..)?).map(|p| from + p)
 }
 
 /// HTML start tags that close foreign content (svg, math) wherever they stand in it
@@ -221,7 +217,7 @@ mod tests {
     use super::super::depth::{MAX_DEPTH, prepared};
 
     fn emptied(html: &str) -> String {
-        prepared(html, MAX_DEPTH).into_owned()
+        prepared(html, MAX_DEPTH, false).into_owned()
     }
 
     #[test]
@@ -330,5 +326,27 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(text(&emptied(html)), text(html));
+    }
+
+    #[test]
+    fn unread_attributes_are_taken_out_where_the_tree_would_drop_them() {
+        let lean = |h: &str| prepared(h, MAX_DEPTH, true).into_owned();
+        assert_eq!(
+            lean("<IMG SRC=\"a.jpg\" class=\"c\" data-x='y>' alt=z>"),
+            "<IMG  class=\"c\"  >"
+        );
+        // A self-closing tag stays what it was, inside svg nothing is taken out.
+        assert_eq!(lean("<svg/x><p>a</p>"), "<svg/x><p>a</p>");
+        let svg = "<math><mi><font color=red face=x>t</font></mi></math>";
+        assert_eq!(lean(svg), svg);
+        let page = "<html lang=kk><body onload=x><div id=a data-a=\"1\" class='b' \
+            style=\"display:none\" title=\"t>\"><a href=\"/x\" rel=author \
+            target=_blank>link</a><input type=hidden value=v><img srcset=\"a 1x\"/><p \
+            a=b=\"x>\" itemprop=articleBody>text<br/>more</p><table><input type=hidden>\
+            <tr><td colspan=2 xml:lang=ru>cell</td></tr></table><svg viewBox=\"0 0 1 1\">\
+            </svg><template shadowrootmode=open><p>in</p></template></div></body></html>";
+        let tree = |h: &str| super::super::parse::document(h, false).html();
+        assert_eq!(tree(&lean(page)), tree(page));
+        assert!(lean(page).len() < page.len() - 60, "{}", lean(page));
     }
 }
