@@ -305,6 +305,9 @@ mod tests {
         assert_eq!(emptied(cdata), "<svg></svg><style></style>");
         let frameset = "<frameset><script>s</script></frameset>";
         assert_eq!(emptied(frameset), frameset);
+        // `/ >` is no self-closing tag: the style is svg's, its content markup.
+        let open = "<svg / ><style>s</style>";
+        assert_eq!(emptied(open), open);
         // A self-closing svg holds nothing, and what follows is HTML again.
         assert_eq!(
             emptied("<svg/><p>kept</p><style>s</style>"),

@@ -128,93 +128,64 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
 }
 
-/// Where the tokenizer stands between a tag's name and its `>`.
-#[derive(Clone, Copy, PartialEq)]
-enum InTag {
-    /// Before an attribute name (also after a quoted value, and after a `/`).
-    BeforeName,
-    /// In an attribute name.
-    Name,
-    /// After an attribute name, where `=` starts its value.
-    AfterName,
-}
-
 /// The lowercased tag name starting at `from`, the offset past the tag's `>` and whether the
 /// tag is self-closing, reading attributes as the tokenizer does (a quoted value may hold
-/// `>`; a quote inside an unquoted value or a name is just a character). The attributes the
-/// tree leaves out (name through value) are put in `unread`.
+/// `>`; a quote inside an unquoted value or a name is just a character, and so is a leading
+/// `=`). The attributes the tree leaves out (name through value) are put in `unread`.
 fn name_and_end<'a>(
     bytes: &'a [u8],
     from: usize,
     unread: &mut Vec<Range<usize>>,
 ) -> Option<(Cow<'a, str>, usize, bool)> {
-    let name_len = bytes[from..]
-        .iter()
-        .position(|&b| b == b'>' || b == b'/' || is_space(b))?;
+    let ends_name = |b: u8| b == b'>' || b == b'/' || is_space(b);
+    let name_len = bytes[from..].iter().position(|&b| ends_name(b))?;
     let mut name = String::from_utf8_lossy(&bytes[from..from + name_len]);
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         name = Cow::Owned(name.to_ascii_lowercase());
     }
-    let mut state = InTag::BeforeName;
-    let mut slash = false;
-    // The attribute being read: where it starts and where its name ends.
-    let mut attribute: Option<(usize, usize)> = None;
-    let mut at = from + name_len;
-    let mut done = |attribute: &mut Option<(usize, usize)>, end: usize| {
-        // After `/` taking the attribute out could make the tag self-closing.
-        if let Some((start, name_end)) = attribute.take()
-            && bytes[start - 1] != b'/'
-            && !kept_attribute(&bytes[start..name_end])
-        {
-            unread.push(start..end);
+    let skip_spaces = |at: &mut usize| {
+        while bytes.get(*at).copied().is_some_and(is_space) {
+            *at += 1;
         }
     };
+    let mut at = from + name_len;
     loop {
-        let b = *bytes.get(at)?;
-        at += 1;
-        if b == b'>' {
-            let end = attribute.map_or(0, |(_, name_end)| name_end);
-            done(&mut attribute, end);
-            return Some((name, at, slash));
+        skip_spaces(&mut at);
+        match *bytes.get(at)? {
+            b'>' => return Some((name, at + 1, false)),
+            // The self-closing start tag state: only a `>` right after it counts.
+            b'/' => {
+                at += 1;
+                if bytes.get(at)? == &b'>' {
+                    return Some((name, at + 1, true));
+                }
+                continue;
+            }
+            _ => {}
         }
-        slash = false;
-        match (state, b) {
-            (_, b'/') => {
-                let end = attribute.map_or(0, |(_, name_end)| name_end);
-                done(&mut attribute, end);
-                state = InTag::BeforeName;
-                slash = true;
+        let start = at;
+        at += 1;
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| ends_name(b) || b == b'=')?;
+        let name_end = at;
+        skip_spaces(&mut at);
+        let end = if bytes.get(at)? == &b'=' {
+            at += 1;
+            skip_spaces(&mut at);
+            match *bytes.get(at)? {
+                quote @ (b'"' | b'\'') => at = memchr(quote, bytes, at + 1)? + 1,
+                b'>' => {}
+                _ => at += bytes[at..].iter().position(|&b| b == b'>' || is_space(b))?,
             }
-            (InTag::BeforeName, _) if is_space(b) => {}
-            (InTag::Name | InTag::AfterName, _) if is_space(b) => state = InTag::AfterName,
-            (InTag::Name | InTag::AfterName, b'=') => {
-                while bytes.get(at).copied().is_some_and(is_space) {
-                    at += 1;
-                }
-                match bytes.get(at) {
-                    Some(&quote @ (b'"' | b'\'')) => at = memchr(quote, bytes, at + 1)? + 1,
-                    Some(b'>') => {}
-                    _ => {
-                        at += bytes
-                            .get(at..)?
-                            .iter()
-                            .position(|&b| b == b'>' || is_space(b))?;
-                    }
-                }
-                done(&mut attribute, at);
-                state = InTag::BeforeName;
-            }
-            (InTag::Name, _) => {
-                if let Some((_, name_end)) = attribute.as_mut() {
-                    *name_end = at;
-                }
-            }
-            _ => {
-                let end = attribute.map_or(0, |(_, name_end)| name_end);
-                done(&mut attribute, end);
-                attribute = Some((at - 1, at));
-                state = InTag::Name;
-            }
+            at
+        } else {
+            name_end
+        };
+        // After `/` taking the attribute out could make the tag self-closing.
+        if bytes[start - 1] != b'/' && !kept_attribute(&bytes[start..name_end]) {
+            unread.push(start..end);
         }
     }
 }
