@@ -25,6 +25,9 @@ mod tags;
 /// this many elements, so the cap also bounds a page's parsing time by its size.
 pub const MAX_DEPTH: usize = 256;
 
+/// What a comment becomes in the prepared page.
+const EMPTY_COMMENT: &str = "<!---->";
+
 /// The page with every start and end tag nested deeper than `limit` removed, and the
 /// contents `prescan.rs` empties emptied; with `lean`, also without the attributes the tree
 /// builder of `parse.rs` leaves out (outside svg and math, where some change the parse).
@@ -60,6 +63,15 @@ fn pass(html: &str, limit: usize, empty: bool, lean: bool) -> Cow<'_, str> {
         let void = tag.void && !foreign;
         let keep = match tag.kind {
             Kind::Other => true,
+            // The tree leaves comments out; an empty one still parts the text around it.
+            Kind::Comment => {
+                if empty && certainty.kept() && tag.end - lt > EMPTY_COMMENT.len() {
+                    out.push_str(&html[copied..lt]);
+                    out.push_str(EMPTY_COMMENT);
+                    copied = tag.end;
+                }
+                true
+            }
             Kind::Start(_) if !void && stack.len() >= limit => {
                 excess += 1;
                 false

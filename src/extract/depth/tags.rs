@@ -41,7 +41,9 @@ pub enum Kind<'a> {
     Start(Cow<'a, str>),
     /// An end tag, with its lowercased name.
     End(Cow<'a, str>),
-    /// A comment, doctype, CDATA section, processing instruction or a `<` that is just text.
+    /// A comment (`<!--` through its end).
+    Comment,
+    /// A doctype, CDATA section, processing instruction or a `<` that is just text.
     Other,
 }
 
@@ -78,7 +80,12 @@ impl<'a> Tag<'a> {
             })
         };
         if rest.starts_with(b"!--") {
-            return other(comment_end(bytes, lt + 2)?);
+            return Some(Tag {
+                kind: Kind::Comment,
+                void: false,
+                self_closing: false,
+                end: comment_end(bytes, lt + 2)?,
+            });
         }
         if foreign && rest.starts_with(b"![CDATA[") {
             let close = bytes[lt + 9..].windows(3).position(|w| w == b"]]>")?;
@@ -194,9 +201,36 @@ fn name_and_end<'a>(
 /// how the page is parsed (declarative shadow roots), or it is namespaced (`xlink:href` is
 /// read as `href`).
 fn kept_attribute(name: &[u8]) -> bool {
-    name.contains(&b':')
-        || name.len() > 10 && name[..10].eq_ignore_ascii_case(b"shadowroot")
-        || READ_ATTRIBUTES
-            .iter()
-            .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+    // Longer than every read name ("aria-hidden"): compared in a lowercased copy on the stack.
+    let mut lower = [0u8; 12];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return name.contains(&b':') || name[..10].eq_ignore_ascii_case(b"shadowroot");
+    };
+    for (l, b) in buf.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    buf.contains(&b':') || READ_ATTRIBUTES.iter().any(|a| a.as_bytes() == buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_attributes_are_kept_in_any_case_and_others_listed() {
+        assert!(READ_ATTRIBUTES.iter().all(|a| a.len() <= 12));
+        for name in ["class", "ID", "Aria-Hidden", "xlink:href", "shadowrootmode"] {
+            assert!(kept_attribute(name.as_bytes()), "{name}");
+        }
+        for name in [
+            "src",
+            "data-src",
+            "onclick",
+            "srcset",
+            "data-very-long-name",
+            "=",
+        ] {
+            assert!(!kept_attribute(name.as_bytes()), "{name}");
+        }
+    }
 }
