@@ -232,10 +232,25 @@ mod tests {
             "</p x=\">\">",
             "a < b > c",
             "<div>\u{1F600}<div>ok",
+            "<script><!--",
+            "<script><!--<script>",
+            "<script><!--<script></script",
+            "<style>a</style",
+            "<svg><![CDATA[",
+            "<svg><g/",
+            "<div a=",
+            "<div a= ",
+            "<div é=x ü='y'>z",
+            "<a/",
+            "<a/=x>",
+            "<p ==x>",
+            "<!--x--!>",
         ];
         for html in inputs {
             for limit in [0, 1, 2] {
                 let out = flattened(html, limit);
+                assert!(out.len() <= html.len(), "{html:?} grew");
+                let out = prepared(html, limit, true);
                 assert!(out.len() <= html.len(), "{html:?} grew");
             }
         }
