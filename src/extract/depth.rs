@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::open_elements::OpenElements;
+use super::open_elements::{OpenElements, is_formatting};
 use super::prescan::{self, Certainty, find as memchr};
 use tags::{Kind, Tag};
 
@@ -77,7 +77,9 @@ fn pass(html: &str, limit: usize, empty: bool, lean: bool) -> Cow<'_, str> {
                 false
             }
             Kind::Start(name) => {
-                if lean && !foreign && certainty.kept() {
+                // Formatting elements keep theirs: the parser compares their attributes when
+                // it limits how many identical ones it reopens.
+                if lean && !foreign && certainty.kept() && !is_formatting(&name) {
                     for span in unread.drain(..) {
                         out.push_str(&html[copied..span.start]);
                         copied = span.end;

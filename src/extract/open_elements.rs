@@ -66,7 +66,7 @@ fn is_marker(name: &str) -> bool {
 }
 
 /// Formatting elements: the parser reopens them after an implied close.
-fn is_formatting(name: &str) -> bool {
+pub fn is_formatting(name: &str) -> bool {
     matches!(
         name,
         "a" | "b"
