@@ -1,4 +1,5 @@
-//! A linear byte-level pass before parsing that caps how deep the element tree can nest:
+//! A linear byte-level pass before parsing that caps how deep the element tree can nest and
+//! empties what the extractor never reads (`prescan.rs`: scripts, styles, inline svg).
 //! html5ever's tree building costs time in proportion to the depth of its stack of open
 //! elements for every tag, so a hostile page of 100,000 nested elements takes about a minute.
 //! Start and end tags beyond [`MAX_DEPTH`] are dropped, their text kept.
@@ -6,43 +7,105 @@
 //! The depth is tracked with a small model of the parser's stack of open elements. The model
 //! may keep elements open that the parser closes (that only flattens a page earlier), but it
 //! must never close one the parser keeps open, or a page could slip past the cap. It never
-//! panics: tags are found by bytes and all slicing is at ASCII `<` and `>`.
+//! panics: tags are found by bytes and all slicing is at ASCII `<` and `>`. Tags are read
+//! as the tokenizer reads them (<https://html.spec.whatwg.org/#tokenization>, 13.2.5.6–13.2.5.44):
+//! comments, quoted and unquoted attribute values, self-closing tags, CDATA sections inside
+//! svg and math.
 
 use std::borrow::Cow;
 
-use super::open_elements::OpenElements;
+use super::open_elements::{OpenElements, is_formatting};
+use super::prescan::{self, Certainty, find as memchr};
+use tags::{Kind, Tag};
+
+mod tags;
 
 /// Deepest nesting the parser gets to see (as the model counts it, without `html` and
 /// `body`): the readability corpus peaks at 36. Each tag costs the parser up to one walk of
 /// this many elements, so the cap also bounds a page's parsing time by its size.
 pub const MAX_DEPTH: usize = 256;
 
+/// What a comment becomes in the prepared page.
+const EMPTY_COMMENT: &str = "<!---->";
+
+/// The page with every start and end tag nested deeper than `limit` removed, and the
+/// contents `prescan.rs` empties emptied; with `lean`, also without the attributes the tree
+/// builder of `parse.rs` leaves out (outside svg and math, where some change the parse).
+pub fn prepared(html: &str, limit: usize, lean: bool) -> Cow<'_, str> {
+    pass(html, limit, true, lean)
+}
+
 /// The page with every start and end tag nested deeper than `limit` removed.
 pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
+    pass(html, limit, false, false)
+}
+
+/// The pass: caps the depth at `limit`, empties code when `empty`, takes out unread
+/// attributes when `lean`.
+fn pass(html: &str, limit: usize, empty: bool, lean: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut stack = OpenElements::default();
+    let mut certainty = Certainty::default();
     let mut excess = 0usize;
     let mut out = String::new();
     let mut copied = 0;
+    // Where the kept output stands just after the `<svg …>` whose subtree may be emptied.
+    let mut svg_from: Option<usize> = None;
+    let mut unread = Vec::new();
     let mut at = 0;
     while let Some(lt) = memchr(b'<', bytes, at) {
-        let Some(tag) = Tag::read(bytes, lt) else {
+        let foreign = stack.in_foreign();
+        let Some(tag) = Tag::read(bytes, lt, foreign, &mut unread) else {
             break;
         };
         at = tag.end;
         // Inside math or svg the parser nests even `<col>` or `<img>`.
-        let void = tag.void && !stack.in_foreign();
+        let void = tag.void && !foreign;
         let keep = match tag.kind {
             Kind::Other => true,
+            // The tree leaves comments out; an empty one still parts the text around it.
+            Kind::Comment => {
+                if empty && certainty.kept() && tag.end - lt > EMPTY_COMMENT.len() {
+                    out.push_str(&html[copied..lt]);
+                    out.push_str(EMPTY_COMMENT);
+                    copied = tag.end;
+                }
+                true
+            }
             Kind::Start(_) if !void && stack.len() >= limit => {
                 excess += 1;
                 false
             }
             Kind::Start(name) => {
+                // Formatting elements keep theirs: the parser compares their attributes when
+                // it limits how many identical ones it reopens.
+                if lean && !foreign && certainty.kept() && !is_formatting(&name) {
+                    for span in unread.drain(..) {
+                        out.push_str(&html[copied..span.start]);
+                        copied = span.end;
+                    }
+                }
+                certainty.start(&name, &stack);
                 if !void {
-                    let raw_end = raw_text_end(html, at, &name).filter(|_| !stack.in_foreign());
-                    stack.open(name);
-                    at = raw_end.unwrap_or(at);
+                    let sure = empty && certainty.sure(&stack);
+                    let content = prescan::content(&name).filter(|_| !foreign);
+                    if sure && name == "svg" && !tag.self_closing {
+                        out.push_str(&html[copied..at]);
+                        copied = at;
+                        svg_from = Some(out.len());
+                    }
+                    let self_closing = tag.self_closing && certainty.kept();
+                    stack.open(name.clone(), self_closing);
+                    if let Some(kind) = content {
+                        let open_tag = &bytes[lt..at];
+                        let (end, emptiable) =
+                            prescan::content_end(bytes, at, &name, kind, open_tag);
+                        if emptiable && sure {
+                            out.push_str(&html[copied..at]);
+                            copied = end;
+                        }
+                        at = end;
+                    }
                 }
                 true
             }
@@ -51,7 +114,15 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
                 false
             }
             Kind::End(name) => {
+                certainty.end(&name, &stack);
                 stack.close(&name);
+                if !stack.in_foreign()
+                    && let Some(from) = svg_from.take()
+                    && certainty.kept()
+                {
+                    out.truncate(from);
+                    copied = lt;
+                }
                 true
             }
         };
@@ -65,189 +136,6 @@ pub fn flattened(html: &str, limit: usize) -> Cow<'_, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
-}
-
-/// Elements whose content the tokenizer reads as text up to their end tag (`noscript`
-/// included: scraper parses with scripting enabled).
-fn is_raw_text(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "title"
-            | "textarea"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "plaintext"
-    )
-}
-
-/// Elements that never have content, so never deepen the tree (`image` is read as `img`).
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "basefont"
-            | "bgsound"
-            | "br"
-            | "col"
-            | "embed"
-            | "frame"
-            | "hr"
-            | "image"
-            | "img"
-            | "input"
-            | "keygen"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-    )
-}
-
-/// Where the content of a raw-text element opened just before `from` ends; `None` for other
-/// elements. For `plaintext` or an unclosed one the rest of the page is text.
-fn raw_text_end(html: &str, from: usize, name: &str) -> Option<usize> {
-    if !is_raw_text(name) {
-        return None;
-    }
-    if name == "plaintext" {
-        return Some(html.len());
-    }
-    let bytes = html.as_bytes();
-    let mut at = from;
-    while let Some(lt) = memchr(b'<', bytes, at) {
-        let rest = &bytes[lt + 1..];
-        if rest.first() == Some(&b'/')
-            && rest.len() > name.len()
-            && rest[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
-        {
-            return Some(lt);
-        }
-        at = lt + 1;
-    }
-    Some(bytes.len())
-}
-
-fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| from + p)
-}
-
-/// What a `<` starts.
-enum Kind<'a> {
-    /// A start tag, with its lowercased name.
-    Start(Cow<'a, str>),
-    /// An end tag, with its lowercased name.
-    End(Cow<'a, str>),
-    /// A comment, doctype, processing instruction or a `<` that is just text.
-    Other,
-}
-
-/// One markup construct starting at a `<`.
-struct Tag<'a> {
-    kind: Kind<'a>,
-    /// True for void elements, which the tree never nests under.
-    void: bool,
-    /// Offset just past the construct.
-    end: usize,
-}
-
-impl<'a> Tag<'a> {
-    /// The construct at `lt`; `None` when it runs to the end of the page unterminated (the
-    /// tokenizer then drops it, so it cannot nest anything).
-    fn read(bytes: &'a [u8], lt: usize) -> Option<Tag<'a>> {
-        let rest = &bytes[lt + 1..];
-        let other = |end| {
-            Some(Tag {
-                kind: Kind::Other,
-                void: false,
-                end,
-            })
-        };
-        if rest.starts_with(b"!--") {
-            return other(comment_end(bytes, lt + 2)?);
-        }
-        match rest.first() {
-            Some(b'!' | b'?') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
-                let (name, end) = name_and_end(bytes, lt + 2)?;
-                Some(Tag {
-                    kind: Kind::End(name),
-                    void: false,
-                    end,
-                })
-            }
-            Some(b'/') => other(memchr(b'>', bytes, lt + 1)? + 1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let (name, end) = name_and_end(bytes, lt + 1)?;
-                Some(Tag {
-                    void: is_void(&name),
-                    kind: Kind::Start(name),
-                    end,
-                })
-            }
-            _ => other(lt + 1),
-        }
-    }
-}
-
-/// End of a comment whose `<!` is at `from - 1`: after `-->` or `--!>`, including the
-/// abrupt `<!-->` and `<!--->`.
-fn comment_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    loop {
-        let dash = memchr(b'-', bytes, at)?;
-        let rest = &bytes[dash..];
-        if rest.starts_with(b"-->") {
-            return Some(dash + 3);
-        }
-        if rest.starts_with(b"--!>") {
-            return Some(dash + 4);
-        }
-        at = dash + 1;
-    }
-}
-
-/// The lowercased tag name starting at `from` and the offset past the tag's `>`, skipping
-/// quoted attribute values (which may hold `>`).
-fn name_and_end(bytes: &[u8], from: usize) -> Option<(Cow<'_, str>, usize)> {
-    let name_len = bytes[from..]
-        .iter()
-        .position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | 0x0c))?;
-    let mut name = String::from_utf8_lossy(&bytes[from..from + name_len]);
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        name = Cow::Owned(name.to_ascii_lowercase());
-    }
-    let mut at = from + name_len;
-    loop {
-        at += bytes
-            .get(at..)?
-            .iter()
-            .position(|&b| b == b'>' || b == b'=')?;
-        if bytes[at] == b'>' {
-            return Some((name, at + 1));
-        }
-        at += 1;
-        while bytes
-            .get(at)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c))
-        {
-            at += 1;
-        }
-        if let Some(&quote @ (b'"' | b'\'')) = bytes.get(at) {
-            at = memchr(quote, bytes, at + 1)? + 1;
-        }
-    }
 }
 
 #[cfg(test)]
@@ -346,10 +234,25 @@ mod tests {
             "</p x=\">\">",
             "a < b > c",
             "<div>\u{1F600}<div>ok",
+            "<script><!--",
+            "<script><!--<script>",
+            "<script><!--<script></script",
+            "<style>a</style",
+            "<svg><![CDATA[",
+            "<svg><g/",
+            "<div a=",
+            "<div a= ",
+            "<div é=x ü='y'>z",
+            "<a/",
+            "<a/=x>",
+            "<p ==x>",
+            "<!--x--!>",
         ];
         for html in inputs {
             for limit in [0, 1, 2] {
                 let out = flattened(html, limit);
+                assert!(out.len() <= html.len(), "{html:?} grew");
+                let out = prepared(html, limit, true);
                 assert!(out.len() <= html.len(), "{html:?} grew");
             }
         }

@@ -66,7 +66,7 @@ fn is_marker(name: &str) -> bool {
 }
 
 /// Formatting elements: the parser reopens them after an implied close.
-fn is_formatting(name: &str) -> bool {
+pub fn is_formatting(name: &str) -> bool {
     matches!(
         name,
         "a" | "b"
@@ -138,9 +138,19 @@ impl<'a> OpenElements<'a> {
         self.names.len()
     }
 
-    /// A start tag of a non-void element.
-    pub fn open(&mut self, tag: Cow<'a, str>) {
+    /// The current (innermost open) element.
+    pub fn current(&self) -> Option<&str> {
+        self.names.last().map(|n| n.as_ref())
+    }
+
+    /// A start tag of a non-void element. `self_closing` only when the tag ends in `/>` and
+    /// the caller is sure the parser reads it as a foreign element (inside svg or math, or an
+    /// `svg` or `math` itself): the parser then closes it at once.
+    pub fn open(&mut self, tag: Cow<'a, str>, self_closing: bool) {
         let name: &str = &tag;
+        if self_closing && (self.foreign > 0 || matches!(name, "svg" | "math")) {
+            return;
+        }
         if self.foreign > 0 {
             self.push(tag);
             return;
