@@ -1,7 +1,10 @@
 //! The bounded worker pool: CPU-heavy steps (feed parsing, extraction, matching,
-//! fingerprints) run on blocking threads, at most one per core at a time, so the async
-//! threads stay free for I/O and only as many large pages are parsed at once as there are
-//! cores to parse them.
+//! fingerprints) run on blocking threads, at most one per core plus one at a time, so the
+//! async threads stay free for I/O and only about as many large pages are parsed at once as
+//! there are cores to parse them. The one extra job keeps the cores busy while another waits
+//! between its steps (an article's extraction, matching and fingerprint are separate jobs):
+//! with exactly one per core the farm benchmark left a fifth of the two cores idle
+//! (docs/benchmarks.md, "Worker pool").
 
 use std::sync::Arc;
 
@@ -25,9 +28,9 @@ impl Workers {
         }
     }
 
-    /// A pool with one job per available core.
+    /// A pool with one job per available core, plus one.
     pub fn per_core() -> Workers {
-        Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()) + 1)
     }
 
     /// Runs `job` on a blocking thread once a slot is free, and returns its result.
