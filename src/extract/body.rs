@@ -327,7 +327,7 @@ fn with_siblings(
     let top_score = scores.get(&top).copied().unwrap_or(0.0);
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = dom::element(&node)
-        .and_then(|e| e.attr("class"))
+        .and_then(|e| dom::attr(e, "class"))
         .unwrap_or("");
     parent
         .children()
@@ -350,7 +350,7 @@ fn sibling_belongs(
     let Some(el) = dom::element(node) else {
         return false;
     };
-    let bonus = match el.attr("class") {
+    let bonus = match dom::attr(el, "class") {
         Some(c) if !top_class.is_empty() && c == top_class => top_score * 0.2,
         _ => 0.0,
     };

@@ -87,7 +87,8 @@ pub fn boilerplate(roots: &[NodeRef<'_, Node>], skip: &NodeSet, conditionally: b
 fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out: &mut NodeSet) {
     let mut stack: Vec<Shape> = vec![Shape::default()];
     let mut skipping: Option<NodeId> = None;
-    let mut data_tables = 0usize;
+    // Data tables open around the current node (each judged once, on opening).
+    let mut data_tables: Vec<NodeId> = Vec::new();
     let mut figures = 0usize;
     for edge in root.traverse() {
         match edge {
@@ -101,7 +102,9 @@ fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out:
                         top.commas += commas;
                     }
                 } else if let Some(el) = dom::element(&node) {
-                    data_tables += usize::from(el.name() == "table" && is_data_table(&node));
+                    if el.name() == "table" && is_data_table(&node) {
+                        data_tables.push(node.id());
+                    }
                     figures += usize::from(el.name() == "figure");
                     stack.push(Shape::default());
                 }
@@ -120,11 +123,11 @@ fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out:
                 if el.name() == "a" {
                     shape.link = shape.text;
                 }
-                let in_data_table = data_tables > 0;
+                let in_data_table = !data_tables.is_empty();
                 figures = figures.saturating_sub(usize::from(el.name() == "figure"));
                 let in_figure = figures > 0;
-                if el.name() == "table" && is_data_table(&node) {
-                    data_tables = data_tables.saturating_sub(1);
+                if data_tables.last() == Some(&node.id()) {
+                    data_tables.pop();
                 }
                 let cond = cond && !in_data_table;
                 let dropped = if node.id() == root.id() {
@@ -161,15 +164,20 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
 /// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
 /// sponsored or consent box or an embed's placeholder.
 fn marked(el: &Element, s: &Shape) -> bool {
-    let named = el.attr("class").is_some()
+    let named = dom::attr(el, "class").is_some()
         || el.id().is_some()
-        || el.attr("rel").is_some()
-        || el.attr("itemprop").is_some();
-    named
-        && ((s.text < SHARE_MAX_CHARS && dom::is_share(el))
-            || (s.text < BYLINE_MAX_CHARS && dom::is_byline(el))
-            || (s.text < CREDIT_MAX_CHARS && dom::is_credit(el))
-            || (s.text < SIGNUP_MAX_CHARS && (dom::is_signup(el) || dom::is_furniture_box(el))))
+        || dom::attr(el, "rel").is_some()
+        || dom::attr(el, "itemprop").is_some();
+    // The longest box any test below accepts.
+    if !named || s.text >= SIGNUP_MAX_CHARS {
+        return false;
+    }
+    let h = dom::Hints::of(el);
+    (s.text < SHARE_MAX_CHARS && dom::is_share(&h))
+        || (s.text < BYLINE_MAX_CHARS && dom::is_byline(el, &h))
+        || (s.text < CREDIT_MAX_CHARS && dom::is_credit(&h))
+        || dom::is_signup(&h)
+        || dom::is_furniture_box(el)
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
@@ -216,10 +224,10 @@ fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
     let Some(el) = dom::element(node) else {
         return false;
     };
-    if el.attr("role") == Some("presentation") || el.attr("datatable") == Some("0") {
+    if dom::attr(el, "role") == Some("presentation") || dom::attr(el, "datatable") == Some("0") {
         return false;
     }
-    if el.attr("summary").is_some() {
+    if dom::attr(el, "summary").is_some() {
         return true;
     }
     let mut rows = 0usize;

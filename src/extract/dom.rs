@@ -8,6 +8,8 @@ use scraper::Node;
 use scraper::node::Element;
 
 use super::fragments::Fragments;
+use super::hints::lower;
+pub use super::hints::{Hints, attr};
 
 /// Tags whose content is never article text.
 const NEVER_TEXT: &[&str] = &[
@@ -178,27 +180,11 @@ pub fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-fn hints(el: &Element) -> String {
-    let mut s = String::new();
-    if let Some(c) = el.attr("class") {
-        s.push_str(c);
-    }
-    s.push(' ');
-    if let Some(i) = el.id() {
-        s.push_str(i);
-    }
-    s.to_lowercase()
-}
-
-fn any_in(haystack: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|n| haystack.contains(n))
-}
-
 /// Readability-style class weight: ±25 for each of class and id that hints content/boilerplate.
 pub fn class_weight(el: &Element) -> f64 {
     let mut w = 0.0;
-    for part in [el.attr("class"), el.id()].into_iter().flatten() {
-        let part = part.to_lowercase();
+    for part in [attr(el, "class"), el.id()].into_iter().flatten() {
+        let part = lower(part);
         if NEGATIVE_INDEX.any_in(&part) || has_word(&part, &["ad", "ads", "nav", "hid"]) {
             w -= 25.0;
         }
@@ -216,15 +202,15 @@ fn has_word(s: &str, words: &[&str]) -> bool {
 
 /// Whether the element looks like page furniture that should not even be scored.
 pub fn is_unlikely(el: &Element) -> bool {
-    if matches!(el.attr("role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
+    if matches!(attr(el, "role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
         return true;
     }
-    if el.attr("class").is_none() && el.id().is_none() {
+    if attr(el, "class").is_none() && el.id().is_none() {
         return false;
     }
-    let h = hints(el);
+    let h = Hints::of(el);
     let tag = el.name();
-    UNLIKELY_INDEX.any_in(&h) && !any_in(&h, MAYBE_CONTENT) && tag != "body" && tag != "a"
+    h.any_indexed(&UNLIKELY_INDEX) && !h.any(MAYBE_CONTENT) && tag != "body" && tag != "a"
 }
 
 /// Class names that hide an element in the common CSS frameworks (Bootstrap's `hidden` and
@@ -241,61 +227,60 @@ const HIDDEN_CLASSES: &[&str] = &["hidden", "d-none", "is-hidden", "hide"];
 /// React's streaming server rendering parks finished parts of the page in `<div hidden
 /// id="S:…">` until a script moves them into place; their content is the visible page.
 pub fn is_hidden(el: &Element) -> bool {
-    if el.attr("hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
+    if attr(el, "hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
-    if el.classes().any(|c| HIDDEN_CLASSES.contains(&c)) {
+    // The class names as `Element::classes` splits them, without interning each one.
+    let mut classes = el
+        .attrs
+        .iter()
+        .filter(|(q, _)| &*q.local == "class")
+        .flat_map(|(_, v)| v.split_ascii_whitespace());
+    if classes.any(|c| HIDDEN_CLASSES.contains(&c)) {
         return true;
     }
-    if el.attr("aria-hidden") == Some("true")
+    if attr(el, "aria-hidden") == Some("true")
         && el.name() != "p"
-        && !el
-            .attr("class")
-            .is_some_and(|c| c.contains("fallback-image"))
+        && !attr(el, "class").is_some_and(|c| c.contains("fallback-image"))
     {
         return true;
     }
-    el.attr("style").is_some_and(|s| {
+    attr(el, "style").is_some_and(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         let s = s.to_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
 
-/// Whether the element carries a "share" hint (share bars, like buttons).
-pub fn is_share(el: &Element) -> bool {
-    let h = hints(el);
-    h.contains("share") || h.contains("sharedaddy") || h.contains("social")
+/// Whether the element's hints name a share bar or like buttons.
+pub fn is_share(h: &Hints) -> bool {
+    h.any(&["share", "sharedaddy", "social"])
 }
 
 /// Whether the element is marked as a byline or author box (Mozilla Readability's byline
 /// cue: `rel=author`, `itemprop=author`, class/id byline, author, dateline, writtenby; also
 /// `autor`, the word in German, Spanish, Polish and more).
-pub fn is_byline(el: &Element) -> bool {
-    if el.attr("rel") == Some("author") || el.attr("itemprop").is_some_and(|p| p.contains("author"))
+pub fn is_byline(el: &Element, h: &Hints) -> bool {
+    if attr(el, "rel") == Some("author")
+        || attr(el, "itemprop").is_some_and(|p| p.contains("author"))
     {
         return true;
     }
-    let h = hints(el);
-    any_in(&h, &["byline", "author", "dateline", "writtenby", "autor"])
+    h.any(&["byline", "author", "dateline", "writtenby", "autor"])
 }
 
 /// Whether the element is marked as a newsletter or subscription box: it stays a box to fill
 /// in even when its name also says "content" (`NewsletterBox _content-width`), which saves it
 /// from the unlikely-block pruning. Not `paywall`: sites mark the paragraphs behind the
 /// paywall with it.
-pub fn is_signup(el: &Element) -> bool {
-    let h = hints(el);
-    any_in(
-        &h,
-        &[
-            "newsletter",
-            "subscribe",
-            "subscription",
-            "signup",
-            "sign-up",
-        ],
-    )
+pub fn is_signup(h: &Hints) -> bool {
+    h.any(&[
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "sign-up",
+    ])
 }
 
 /// Class words of boxes that are never the story, whatever their size up to a long box: calls
@@ -314,7 +299,7 @@ const FURNITURE_BOX_WORDS: &[&str] = &[
 
 /// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
 pub fn is_furniture_box(el: &Element) -> bool {
-    el.attr("class").is_some_and(|c| {
+    attr(el, "class").is_some_and(|c| {
         c.split(|ch: char| !ch.is_alphanumeric()).any(|w| {
             FURNITURE_BOX_WORDS
                 .iter()
@@ -324,9 +309,8 @@ pub fn is_furniture_box(el: &Element) -> bool {
 }
 
 /// Whether the element is marked as a photo credit or copyright line.
-pub fn is_credit(el: &Element) -> bool {
-    let h = hints(el);
-    any_in(&h, &["credit", "copyright", "photographer"])
+pub fn is_credit(h: &Hints) -> bool {
+    h.any(&["credit", "copyright", "photographer"])
 }
 
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like

@@ -13,6 +13,7 @@ mod depth;
 mod dom;
 mod evidence;
 mod fragments;
+mod hints;
 mod jsonld;
 mod language;
 mod metadata;

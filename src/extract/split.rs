@@ -41,7 +41,7 @@ pub fn with_continuations(
         };
         let score = scores.get(&node.id()).copied().unwrap_or(0.0);
         let same = keys.iter().any(|(name, class, threshold)| {
-            el.name() == *name && el.attr("class") == Some(*class) && score >= *threshold
+            el.name() == *name && dom::attr(el, "class") == Some(*class) && score >= *threshold
         });
         if same && !related(&node, &taken) && !node.ancestors().any(|a| skip.contains(&a.id())) {
             out.push(node.id());
@@ -61,7 +61,7 @@ fn keys<'a>(doc: &'a Html, top: NodeId, scores: &NodeMap<f64>) -> Vec<(&'a str, 
         let Some(el) = dom::element(&node) else {
             break;
         };
-        if let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) {
+        if let Some(class) = dom::attr(el, "class").filter(|c| !c.trim().is_empty()) {
             let score = scores.get(&node.id()).copied().unwrap_or(0.0);
             keys.push((el.name(), class, (score * SHARE_OF_TOP).max(MIN_SCORE)));
         }

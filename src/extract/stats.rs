@@ -90,7 +90,7 @@ pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
                 };
                 let mut s = stack.pop().unwrap_or_default();
                 if el.name() == "a" {
-                    let weight = if el.attr("href").is_some_and(|h| h.starts_with('#')) {
+                    let weight = if dom::attr(el, "href").is_some_and(|h| h.starts_with('#')) {
                         0.3
                     } else {
                         1.0
