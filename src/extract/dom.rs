@@ -154,6 +154,28 @@ const MAYBE_CONTENT: &[&str] = &[
     "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
 ];
 
+static MAYBE_CONTENT_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(MAYBE_CONTENT));
+
+/// Class/id fragments of share bars and like buttons.
+static SHARE_INDEX: LazyLock<Fragments> =
+    LazyLock::new(|| Fragments::new(&["share", "sharedaddy", "social"]));
+/// Class/id fragments of bylines and author boxes.
+static BYLINE_INDEX: LazyLock<Fragments> =
+    LazyLock::new(|| Fragments::new(&["byline", "author", "dateline", "writtenby", "autor"]));
+/// Class/id fragments of newsletter and subscription boxes.
+static SIGNUP_INDEX: LazyLock<Fragments> = LazyLock::new(|| {
+    Fragments::new(&[
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "sign-up",
+    ])
+});
+/// Class/id fragments of photo credits and copyright lines.
+static CREDIT_INDEX: LazyLock<Fragments> =
+    LazyLock::new(|| Fragments::new(&["credit", "copyright", "photographer"]));
+
 /// ARIA roles of page furniture.
 const FURNITURE_ROLES: &[&str] = &[
     "menu",
@@ -210,7 +232,7 @@ pub fn is_unlikely(el: &Element) -> bool {
     }
     let h = Hints::of(el);
     let tag = el.name();
-    h.any_indexed(&UNLIKELY_INDEX) && !h.any(MAYBE_CONTENT) && tag != "body" && tag != "a"
+    h.any(&UNLIKELY_INDEX) && !h.any(&MAYBE_CONTENT_INDEX) && tag != "body" && tag != "a"
 }
 
 /// Class names that hide an element in the common CSS frameworks (Bootstrap's `hidden` and
@@ -254,7 +276,7 @@ pub fn is_hidden(el: &Element) -> bool {
 
 /// Whether the element's hints name a share bar or like buttons.
 pub fn is_share(h: &Hints) -> bool {
-    h.any(&["share", "sharedaddy", "social"])
+    h.any(&SHARE_INDEX)
 }
 
 /// Whether the element is marked as a byline or author box (Mozilla Readability's byline
@@ -266,7 +288,7 @@ pub fn is_byline(el: &Element, h: &Hints) -> bool {
     {
         return true;
     }
-    h.any(&["byline", "author", "dateline", "writtenby", "autor"])
+    h.any(&BYLINE_INDEX)
 }
 
 /// Whether the element is marked as a newsletter or subscription box: it stays a box to fill
@@ -274,13 +296,7 @@ pub fn is_byline(el: &Element, h: &Hints) -> bool {
 /// from the unlikely-block pruning. Not `paywall`: sites mark the paragraphs behind the
 /// paywall with it.
 pub fn is_signup(h: &Hints) -> bool {
-    h.any(&[
-        "newsletter",
-        "subscribe",
-        "subscription",
-        "signup",
-        "sign-up",
-    ])
+    h.any(&SIGNUP_INDEX)
 }
 
 /// Class words of boxes that are never the story, whatever their size up to a long box: calls
@@ -310,7 +326,7 @@ pub fn is_furniture_box(el: &Element) -> bool {
 
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(h: &Hints) -> bool {
-    h.any(&["credit", "copyright", "photographer"])
+    h.any(&CREDIT_INDEX)
 }
 
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like

@@ -49,11 +49,8 @@ impl<'a> Hints<'a> {
             .flatten()
     }
 
-    pub fn any(&self, needles: &[&str]) -> bool {
-        self.parts().any(|p| needles.iter().any(|n| p.contains(n)))
-    }
-
-    pub fn any_indexed(&self, index: &Fragments) -> bool {
+    /// Whether class or id holds any fragment of `index`.
+    pub fn any(&self, index: &Fragments) -> bool {
         self.parts().any(|p| index.any_in(p))
     }
 }
@@ -104,9 +101,9 @@ mod tests {
             panic!("no p");
         };
         let h = Hints::of(el.value());
-        assert!(h.any(&["sidebar"]));
-        assert!(h.any(&["story"]));
-        assert!(!h.any(&["Side", "r s"]));
+        assert!(h.any(&Fragments::new(&["sidebar"])));
+        assert!(h.any(&Fragments::new(&["story"])));
+        assert!(!h.any(&Fragments::new(&["Side", "r s"])));
         assert_eq!(lower("ΣΑΣ"), "σας");
     }
 }
