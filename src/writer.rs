@@ -320,20 +320,7 @@ mod tests {
 
     fn ingest(source_id: i64, guid: &str, body: &str) -> Ingest {
         let url = format!("https://x.kz/{guid}");
-        let article = NewArticle {
-            source_id,
-            guid: guid.into(),
-            url: url.clone(),
-            canonical_url: url.clone(),
-            title: Some("Митинг".into()),
-            author: None,
-            published_at: None,
-            language: Some("ru".into()),
-            summary: None,
-            body: body.into(),
-            extract_error: None,
-            fetched_at: Utc::now(),
-        };
+        let article = crate::store::test_article(source_id, guid, &url, body);
         Ingest {
             fingerprint: Fingerprint::of(&url, body),
             article,

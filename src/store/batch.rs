@@ -198,20 +198,7 @@ mod tests {
     use super::*;
 
     fn article(source_id: i64, guid: &str, body: &str) -> NewArticle {
-        NewArticle {
-            source_id,
-            guid: guid.into(),
-            url: format!("http://x.kz/{guid}"),
-            canonical_url: format!("http://x.kz/{guid}"),
-            title: Some("Митинг".into()),
-            author: None,
-            published_at: None,
-            language: Some("ru".into()),
-            summary: None,
-            body: body.into(),
-            extract_error: None,
-            fetched_at: Utc::now(),
-        }
+        crate::store::test_article(source_id, guid, &format!("http://x.kz/{guid}"), body)
     }
 
     fn keys(guid: &str) -> ArticleKeys {

@@ -278,6 +278,26 @@ pub fn db_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A Russian article about a rally with `body`, fetched now: the tests' fixture for the
+/// store, the batch and the writer.
+#[cfg(test)]
+pub(crate) fn test_article(source_id: i64, guid: &str, url: &str, body: &str) -> NewArticle {
+    NewArticle {
+        source_id,
+        guid: guid.into(),
+        url: url.into(),
+        canonical_url: url.into(),
+        title: Some("Митинг".into()),
+        author: None,
+        published_at: None,
+        language: Some("ru".into()),
+        summary: None,
+        body: body.into(),
+        extract_error: None,
+        fetched_at: Utc::now(),
+    }
+}
+
 /// Reads a time written by [`db_time`].
 pub fn parse_db_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)

@@ -176,20 +176,7 @@ mod tests {
     use crate::store::{NewAlert, NewArticle, PageCheck, RevisitRecord, StoreOutcome};
 
     fn article(source_id: i64, guid: &str, url: &str, body: &str) -> NewArticle {
-        NewArticle {
-            source_id,
-            guid: guid.into(),
-            url: url.into(),
-            canonical_url: url.into(),
-            title: Some("Митинг".into()),
-            author: None,
-            published_at: None,
-            language: Some("ru".into()),
-            summary: None,
-            body: body.into(),
-            extract_error: None,
-            fetched_at: Utc::now(),
-        }
+        crate::store::test_article(source_id, guid, url, body)
     }
 
     fn keys(url_key: &str, hash: i64, bands: Vec<i64>) -> ArticleKeys {
