@@ -176,6 +176,9 @@ static SIGNUP_INDEX: LazyLock<Fragments> = LazyLock::new(|| {
 static CREDIT_INDEX: LazyLock<Fragments> =
     LazyLock::new(|| Fragments::new(&["credit", "copyright", "photographer"]));
 
+/// Class/id fragment of image captions.
+static CAPTION_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(&["caption"]));
+
 /// ARIA roles of page furniture.
 const FURNITURE_ROLES: &[&str] = &[
     "menu",
@@ -327,6 +330,11 @@ pub fn is_furniture_box(el: &Element) -> bool {
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(h: &Hints) -> bool {
     h.any(&CREDIT_INDEX)
+}
+
+/// Whether the element is marked as an image caption.
+pub fn is_caption(h: &Hints) -> bool {
+    h.any(&CAPTION_INDEX)
 }
 
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like
