@@ -304,8 +304,9 @@ pub fn is_signup(h: &Hints) -> bool {
 
 /// Class words of boxes that are never the story, whatever their size up to a long box: calls
 /// to action (`cta`), affiliate-link notes, sponsored and advertorial boxes, consent and
-/// privacy notices, and embeds (a placeholder asking to load a video or post). Whole words of
-/// the class only: ids are often made from a heading's words.
+/// privacy notices, embeds (a placeholder asking to load a video or post) and alerts (the
+/// class twin of `role="alert"`: ad-blocker and browser notices). Whole words of the class
+/// only: ids are often made from a heading's words.
 const FURNITURE_BOX_WORDS: &[&str] = &[
     "cta",
     "affiliate",
@@ -314,6 +315,7 @@ const FURNITURE_BOX_WORDS: &[&str] = &[
     "consent",
     "privacy",
     "embed",
+    "alert",
 ];
 
 /// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
