@@ -267,8 +267,8 @@ fn cost(n: usize, batch: usize) {
         "near-copy index rebuilt: {} entries ({:.1} MB, {:.0} bytes per windowed article), \
          {:.0} ms wall, {:.0} ms CPU",
         near.entries(),
-        near.entries() as f64 * 8.0 / 1e6,
-        near.entries() as f64 * 8.0 / n.min(WINDOW) as f64,
+        near.bytes() as f64 / 1e6,
+        near.bytes() as f64 / n.min(WINDOW) as f64,
         t.elapsed().as_secs_f64() * 1e3,
         (thread_cpu() - c).as_secs_f64() * 1e3
     );
