@@ -8,6 +8,9 @@ use crate::store::ArticleSignature;
 use crate::text::for_each_token;
 use crate::text::normalize::normalise;
 
+#[cfg(target_arch = "x86_64")]
+mod wide;
+
 /// Words per shingle. Three words survive the small edits outlets make (a changed date, a
 /// reworded attribution) while rarely repeating across unrelated texts.
 pub const SHINGLE_WORDS: usize = 3;
@@ -89,6 +92,17 @@ pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
 /// Lowers each of `mins` to the least value its permutation gives any of `shingles`: the
 /// MinHash of a union is the element-wise minimum of its parts' MinHashes.
 pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { wide::lower_mins(mins, shingles) };
+        return;
+    }
+    lower_mins_scalar(mins, shingles);
+}
+
+/// [`lower_mins`] one permutation at a time, on any CPU.
+fn lower_mins_scalar(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
     for &s in shingles {
         for (slot, salt) in mins.iter_mut().zip(&SALTS) {
             *slot = (*slot).min((mix(s ^ salt) >> 32) as u32);
@@ -244,6 +258,21 @@ mod tests {
         let borrowed: Vec<&str> = w.iter().map(String::as_str).collect();
         assert_eq!(signature(&borrowed).map(|s| s.minhash), Some(a.minhash));
         assert_eq!(body_hash(&borrowed), body_hash(&w));
+    }
+
+    #[test]
+    fn the_wide_minimum_is_the_scalar_one() {
+        let mut shingles: Vec<u64> = shingle_hashes(&words(TEXT));
+        shingles.extend((0..500u64).map(|i| mix(i).rotate_left(7) ^ i));
+        shingles.extend([0, u64::MAX, 1 << 63, 0xffff_ffff]);
+        let mut scalar = [u32::MAX; PERMUTATIONS];
+        lower_mins_scalar(&mut scalar, &shingles);
+        let mut any = [u32::MAX; PERMUTATIONS];
+        lower_mins(&mut any, &shingles);
+        assert_eq!(any, scalar);
+        let mut none = [u32::MAX; PERMUTATIONS];
+        lower_mins(&mut none, &[]);
+        assert_eq!(none, [u32::MAX; PERMUTATIONS]);
     }
 
     #[test]
