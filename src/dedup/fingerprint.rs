@@ -6,7 +6,7 @@
 
 use crate::store::ArticleSignature;
 use crate::text::for_each_token;
-use crate::text::normalize::normalise;
+use crate::text::normalize::{each_normalised, normalise};
 
 #[cfg(target_arch = "x86_64")]
 mod wide;
@@ -37,6 +37,45 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Normalised words (as [`words`] gives them) kept in one buffer: one allocation per text
+/// rather than one per word.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Words {
+    text: String,
+    /// Byte offset in `text` just past each word.
+    ends: Vec<usize>,
+}
+
+impl Words {
+    /// The normalised words of `text`: the same as [`words`].
+    pub fn of(text: &str) -> Words {
+        let mut out = Words {
+            text: String::with_capacity(text.len()),
+            ends: Vec::new(),
+        };
+        for_each_token(text, |t| {
+            if let Some(word) = text.get(t.start..t.end) {
+                each_normalised(word, |c| out.text.push(c));
+                out.ends.push(out.text.len());
+            }
+        });
+        out
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The words in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| self.text.get(start..end).unwrap_or_default())
+    }
+}
+
 /// Words in a paragraph below which it is too short to be told apart from other text.
 const MIN_PARAGRAPH_WORDS: usize = 4;
 /// Paragraphs considered per article at most.
@@ -45,12 +84,20 @@ const MAX_PARAGRAPHS: usize = 200;
 /// The body's paragraphs (blocks separated by blank lines) as (hash, words); paragraphs of
 /// fewer than four words are left out of the hashes but keep their words.
 pub fn paragraphs(body: &str) -> Vec<(Option<i64>, Vec<String>)> {
+    paragraph_words(body)
+        .into_iter()
+        .map(|(hash, w)| (hash, w.iter().map(str::to_owned).collect()))
+        .collect()
+}
+
+/// [`paragraphs`], each paragraph's words in one buffer.
+pub(super) fn paragraph_words(body: &str) -> Vec<(Option<i64>, Words)> {
     body.split("\n\n")
         .take(MAX_PARAGRAPHS)
-        .map(words)
-        .filter(|w| !w.is_empty())
+        .map(Words::of)
+        .filter(|w| w.len() > 0)
         .map(|w| {
-            let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| word_hash(&w) as i64);
+            let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| hash_words(w.iter()) as i64);
             (hash, w)
         })
         .collect()
@@ -63,9 +110,14 @@ pub fn body_hash<W: AsRef<str>>(words: &[W]) -> Option<i64> {
 
 /// Hash of a word sequence: of a paragraph, a body or a shingle.
 pub(super) fn word_hash<W: AsRef<str>>(words: &[W]) -> u64 {
+    hash_words(words.iter().map(AsRef::as_ref))
+}
+
+/// [`word_hash`] of words given one by one.
+pub(super) fn hash_words<'w>(words: impl IntoIterator<Item = &'w str>) -> u64 {
     let mut h = Fnv::new();
     for w in words {
-        h.write(w.as_ref().as_bytes());
+        h.write(w.as_bytes());
         h.write(b" ");
     }
     h.finish()
