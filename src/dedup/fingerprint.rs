@@ -6,7 +6,10 @@
 
 use crate::store::ArticleSignature;
 use crate::text::for_each_token;
-use crate::text::normalize::normalise;
+use crate::text::normalize::{each_normalised, normalise};
+
+#[cfg(target_arch = "x86_64")]
+mod wide;
 
 /// Words per shingle. Three words survive the small edits outlets make (a changed date, a
 /// reworded attribution) while rarely repeating across unrelated texts.
@@ -34,6 +37,45 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Normalised words (as [`words`] gives them) kept in one buffer: one allocation per text
+/// rather than one per word.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Words {
+    text: String,
+    /// Byte offset in `text` just past each word.
+    ends: Vec<usize>,
+}
+
+impl Words {
+    /// The normalised words of `text`: the same as [`words`].
+    pub fn of(text: &str) -> Words {
+        let mut out = Words {
+            text: String::with_capacity(text.len()),
+            ends: Vec::new(),
+        };
+        for_each_token(text, |t| {
+            if let Some(word) = text.get(t.start..t.end) {
+                each_normalised(word, |c| out.text.push(c));
+                out.ends.push(out.text.len());
+            }
+        });
+        out
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The words in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| self.text.get(start..end).unwrap_or_default())
+    }
+}
+
 /// Words in a paragraph below which it is too short to be told apart from other text.
 const MIN_PARAGRAPH_WORDS: usize = 4;
 /// Paragraphs considered per article at most.
@@ -42,12 +84,20 @@ const MAX_PARAGRAPHS: usize = 200;
 /// The body's paragraphs (blocks separated by blank lines) as (hash, words); paragraphs of
 /// fewer than four words are left out of the hashes but keep their words.
 pub fn paragraphs(body: &str) -> Vec<(Option<i64>, Vec<String>)> {
+    paragraph_words(body)
+        .into_iter()
+        .map(|(hash, w)| (hash, w.iter().map(str::to_owned).collect()))
+        .collect()
+}
+
+/// [`paragraphs`], each paragraph's words in one buffer.
+pub(super) fn paragraph_words(body: &str) -> Vec<(Option<i64>, Words)> {
     body.split("\n\n")
         .take(MAX_PARAGRAPHS)
-        .map(words)
-        .filter(|w| !w.is_empty())
+        .map(Words::of)
+        .filter(|w| w.len() > 0)
         .map(|w| {
-            let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| word_hash(&w) as i64);
+            let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| hash_words(w.iter()) as i64);
             (hash, w)
         })
         .collect()
@@ -60,9 +110,14 @@ pub fn body_hash<W: AsRef<str>>(words: &[W]) -> Option<i64> {
 
 /// Hash of a word sequence: of a paragraph, a body or a shingle.
 pub(super) fn word_hash<W: AsRef<str>>(words: &[W]) -> u64 {
+    hash_words(words.iter().map(AsRef::as_ref))
+}
+
+/// [`word_hash`] of words given one by one.
+pub(super) fn hash_words<'w>(words: impl IntoIterator<Item = &'w str>) -> u64 {
     let mut h = Fnv::new();
     for w in words {
-        h.write(w.as_ref().as_bytes());
+        h.write(w.as_bytes());
         h.write(b" ");
     }
     h.finish()
@@ -89,6 +144,17 @@ pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
 /// Lowers each of `mins` to the least value its permutation gives any of `shingles`: the
 /// MinHash of a union is the element-wise minimum of its parts' MinHashes.
 pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { wide::lower_mins(mins, shingles) };
+        return;
+    }
+    lower_mins_scalar(mins, shingles);
+}
+
+/// [`lower_mins`] one permutation at a time, on any CPU.
+fn lower_mins_scalar(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
     for &s in shingles {
         for (slot, salt) in mins.iter_mut().zip(&SALTS) {
             *slot = (*slot).min((mix(s ^ salt) >> 32) as u32);
@@ -244,6 +310,21 @@ mod tests {
         let borrowed: Vec<&str> = w.iter().map(String::as_str).collect();
         assert_eq!(signature(&borrowed).map(|s| s.minhash), Some(a.minhash));
         assert_eq!(body_hash(&borrowed), body_hash(&w));
+    }
+
+    #[test]
+    fn the_wide_minimum_is_the_scalar_one() {
+        let mut shingles: Vec<u64> = shingle_hashes(&words(TEXT));
+        shingles.extend((0..500u64).map(|i| mix(i).rotate_left(7) ^ i));
+        shingles.extend([0, u64::MAX, 1 << 63, 0xffff_ffff]);
+        let mut scalar = [u32::MAX; PERMUTATIONS];
+        lower_mins_scalar(&mut scalar, &shingles);
+        let mut any = [u32::MAX; PERMUTATIONS];
+        lower_mins(&mut any, &shingles);
+        assert_eq!(any, scalar);
+        let mut none = [u32::MAX; PERMUTATIONS];
+        lower_mins(&mut none, &[]);
+        assert_eq!(none, [u32::MAX; PERMUTATIONS]);
     }
 
     #[test]

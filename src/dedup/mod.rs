@@ -40,14 +40,11 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// Splits and hashes `body`, and signs all of its words and each of its paragraphs.
     pub fn of(canonical: &str, body: &str) -> Fingerprint {
-        let paragraphs: Vec<Paragraph> = paragraphs(body)
+        let paragraphs: Vec<Paragraph> = fingerprint::paragraph_words(body)
             .into_iter()
             .map(|(hash, words)| Paragraph::new(hash, words))
             .collect();
-        let all: Vec<&str> = paragraphs
-            .iter()
-            .flat_map(|p| p.words.iter().map(String::as_str))
-            .collect();
+        let all: Vec<&str> = paragraphs.iter().flat_map(|p| p.words.iter()).collect();
         let body_hash = body_hash(&all);
         let every: Vec<&Paragraph> = paragraphs.iter().collect();
         Fingerprint {

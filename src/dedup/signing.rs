@@ -11,7 +11,7 @@
 use crate::store::ArticleSignature;
 
 use super::fingerprint::{
-    MIN_WORDS, PERMUTATIONS, SHINGLE_WORDS, lower_mins, shingle_hashes, signed, word_hash,
+    MIN_WORDS, PERMUTATIONS, SHINGLE_WORDS, Words, hash_words, lower_mins, shingle_hashes, signed,
 };
 
 /// One paragraph of a body: its hash (when it has enough words to be told apart, and so can
@@ -21,7 +21,7 @@ pub(super) struct Paragraph {
     /// Hash of its words; `None` for a paragraph too short to be told apart.
     pub hash: Option<i64>,
     /// Its normalised words.
-    pub words: Vec<String>,
+    pub words: Words,
     /// For a hashed paragraph: its inner shingles.
     inner: Option<Inner>,
 }
@@ -35,9 +35,10 @@ struct Inner {
 
 impl Paragraph {
     /// A paragraph with hash `hash` and words `words`, its inner shingles signed when hashed.
-    pub fn new(hash: Option<i64>, words: Vec<String>) -> Paragraph {
+    pub fn new(hash: Option<i64>, words: Words) -> Paragraph {
         let inner = hash.map(|_| {
-            let mut shingles = shingle_hashes(&words);
+            let all: Vec<&str> = words.iter().collect();
+            let mut shingles = shingle_hashes(&all);
             shingles.sort_unstable();
             shingles.dedup();
             let mut mins = Box::new([u32::MAX; PERMUTATIONS]);
@@ -67,7 +68,7 @@ pub(super) fn sign_kept(kept: &[&Paragraph]) -> Option<ArticleSignature> {
     let sequence: Vec<(usize, &str)> = kept
         .iter()
         .enumerate()
-        .flat_map(|(i, p)| p.words.iter().map(move |w| (i, w.as_str())))
+        .flat_map(|(i, p)| p.words.iter().map(move |w| (i, w)))
         .collect();
     let border: Vec<u64> = sequence
         .windows(SHINGLE_WORDS)
@@ -75,7 +76,7 @@ pub(super) fn sign_kept(kept: &[&Paragraph]) -> Option<ArticleSignature> {
             let (first, last) = (w[0].0, w[SHINGLE_WORDS - 1].0);
             first != last || kept[first].inner.is_none()
         })
-        .map(|w| word_hash(&w.iter().map(|(_, word)| *word).collect::<Vec<_>>()))
+        .map(|w| hash_words(w.iter().map(|(_, word)| *word)))
         .collect();
     lower_mins(&mut mins, &border);
     shingles.extend(border);
@@ -86,7 +87,7 @@ pub(super) fn sign_kept(kept: &[&Paragraph]) -> Option<ArticleSignature> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fingerprint::{paragraphs, signature};
+    use super::super::fingerprint::{paragraph_words, signature};
     use super::*;
 
     const BODY: &str = "Специализированный административный суд Алматы арестовал на десять \
@@ -97,7 +98,7 @@ mod tests {
 
     #[test]
     fn leaving_any_paragraphs_out_signs_exactly_the_kept_words() {
-        let all: Vec<Paragraph> = paragraphs(BODY)
+        let all: Vec<Paragraph> = paragraph_words(BODY)
             .into_iter()
             .map(|(hash, words)| Paragraph::new(hash, words))
             .collect();
@@ -109,10 +110,7 @@ mod tests {
                 .filter(|(i, _)| mask & (1 << i) == 0)
                 .map(|(_, p)| p)
                 .collect();
-            let words: Vec<&str> = kept
-                .iter()
-                .flat_map(|p| p.words.iter().map(String::as_str))
-                .collect();
+            let words: Vec<&str> = kept.iter().flat_map(|p| p.words.iter()).collect();
             assert_eq!(sign_kept(&kept), signature(&words), "left out: {mask:b}");
         }
     }

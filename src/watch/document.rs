@@ -94,10 +94,12 @@ struct Written<'t> {
 }
 
 /// Interns written words while the fields are scanned; they are analysed afterwards, once
-/// the text's spelling scheme is known.
+/// the text's spelling scheme is known. The words come from pages, so the table is keyed with
+/// a per-process random seed (foldhash: a fraction of SipHash's cost, and no fixed collisions
+/// for a page to aim at).
 #[derive(Default)]
 struct Builder<'t> {
-    ids: HashMap<&'t str, u32>,
+    ids: HashMap<&'t str, u32, foldhash::fast::RandomState>,
     words: Vec<Written<'t>>,
 }
 
