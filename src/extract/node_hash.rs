@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use ego_tree::NodeId;
+use super::tree::NodeId;
 
 /// A map from tree node to `V`.
 pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;

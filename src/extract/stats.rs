@@ -3,9 +3,7 @@
 
 use super::node_hash::{NodeMap, NodeSet};
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::Node;
+use super::tree::{Edge, Node, NodeId, NodeRef};
 
 use super::dom;
 
@@ -55,7 +53,7 @@ const PARAGRAPHISH: &[&str] = &[
 ];
 
 /// Statistics for every non-skipped element under `root`.
-pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
+pub fn compute(root: NodeRef<'_>, skip: &NodeSet) -> NodeMap<Stats> {
     let mut out = NodeMap::default();
     let mut stack: Vec<Stats> = vec![Stats::default()];
     let mut skipping: Option<NodeId> = None;
@@ -90,7 +88,7 @@ pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
                 };
                 let mut s = stack.pop().unwrap_or_default();
                 if el.name() == "a" {
-                    let weight = if dom::attr(el, "href").is_some_and(|h| h.starts_with('#')) {
+                    let weight = if el.attr("href").is_some_and(|h| h.starts_with('#')) {
                         0.3
                     } else {
                         1.0
