@@ -6,7 +6,7 @@ use super::node_hash::{NodeMap, NodeSet};
 
 use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
-use super::stats::{self, Stats};
+use super::stats::{self, Stats, Table};
 use super::{dom, render, several, split};
 
 /// Articles shorter than this (characters) trigger a retry with looser pruning.
@@ -82,7 +82,7 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) ->
     let root = doc.root();
     let mut skip = pruned(root, flags.strip_unlikely);
     skip.extend(removed.iter().copied());
-    let stats = stats::compute(root, &skip);
+    let stats = stats::compute(doc, root, &skip);
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
     let parts = match pick_top(doc, &scores, &stats) {
         Some(top) => {
@@ -141,19 +141,19 @@ fn tag_base(tag: &str) -> f64 {
 
 /// Text length and commas a node contributes as a paragraph, if it is one, and the node
 /// whose ancestors (itself included when `self_first`) receive the score.
-fn paragraph(node: &NodeRef<'_>, stats: &NodeMap<Stats>) -> Option<(Stats, bool)> {
+fn paragraph(node: &NodeRef<'_>, stats: &Table<'_>) -> Option<(Stats, bool)> {
     let el = dom::element(node)?;
     let s = stats.get(&node.id())?;
     match el.name() {
-        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => Some((*s, false)),
-        "div" | "section" | "article" if !s.has_block => Some((*s, false)),
+        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => Some((s, false)),
+        "div" | "section" | "article" if !s.has_block => Some((s, false)),
         "div" | "section" | "article" => Some((direct_text(node, stats), true)),
         _ => None,
     }
 }
 
 /// Stats of a container's loose text: text nodes and inline children between its blocks.
-fn direct_text(node: &NodeRef<'_>, stats: &NodeMap<Stats>) -> Stats {
+fn direct_text(node: &NodeRef<'_>, stats: &Table<'_>) -> Stats {
     let mut s = Stats::default();
     for child in node.children() {
         match child.value() {
@@ -177,7 +177,7 @@ fn direct_text(node: &NodeRef<'_>, stats: &NodeMap<Stats>) -> Stats {
 fn score_paragraphs(
     root: NodeRef<'_>,
     skip: &NodeSet,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
     weight_classes: bool,
 ) -> NodeMap<f64> {
     let mut scores: NodeMap<f64> = NodeMap::default();
@@ -221,13 +221,13 @@ fn score_paragraphs(
         }
     }
     for (id, score) in scores.iter_mut() {
-        let ld = stats.get(id).map_or(0.0, Stats::link_density);
+        let ld = stats.get(id).map_or(0.0, |s| s.link_density());
         *score *= 1.0 - ld;
     }
     scores
 }
 
-fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &NodeMap<Stats>) -> Option<NodeId> {
+fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &Table<'_>) -> Option<NodeId> {
     let mut ranked: Vec<(NodeId, f64)> = scores.iter().map(|(k, v)| (*k, *v)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let &(mut top, top_score) = ranked.first()?;
@@ -294,7 +294,7 @@ fn climb_scores(doc: &Html, top: NodeId, scores: &NodeMap<f64>) -> NodeId {
 }
 
 /// Moves up through parents whose only child is the candidate.
-fn climb_only_children(doc: &Html, top: NodeId, stats: &NodeMap<Stats>) -> NodeId {
+fn climb_only_children(doc: &Html, top: NodeId, stats: &Table<'_>) -> NodeId {
     let mut current = top;
     while let Some(parent) = doc.get(current).and_then(|n| n.parent()) {
         if is_body(&parent) || !stats.contains_key(&parent.id()) {
@@ -313,7 +313,7 @@ fn with_siblings(
     doc: &Html,
     top: NodeId,
     scores: &NodeMap<f64>,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
     skip: &NodeSet,
 ) -> Vec<NodeId> {
     let Some(node) = doc.get(top) else {
@@ -343,7 +343,7 @@ fn sibling_belongs(
     top_score: f64,
     threshold: f64,
     scores: &NodeMap<f64>,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
 ) -> bool {
     let Some(el) = dom::element(node) else {
         return false;
@@ -358,7 +358,7 @@ fn sibling_belongs(
     {
         return true;
     }
-    if stats.get(&node.id()).is_some_and(|s| is_prose(el, s)) {
+    if stats.get(&node.id()).is_some_and(|s| is_prose(el, &s)) {
         return true;
     }
     let paragraph_like = el.name() == "p"

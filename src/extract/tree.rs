@@ -54,13 +54,18 @@ struct Slot {
     next: u32,
     first: u32,
     kind: Kind,
+    /// Element: number of attributes (little-endian, at most [`MAX_ATTRS`]).
+    count: [u8; 3],
     /// Element: index into [`Html::names`].
     name: u32,
     /// Text: start in [`Html::text`]; element: first attribute in [`Html::attrs`].
     a: u32,
-    /// Text: length in bytes; element: number of attributes.
+    /// Text: length in bytes; element: its position among the elements in creation order.
     b: u32,
 }
+
+/// The most attributes an element keeps (the rest of an element with more are dropped).
+const MAX_ATTRS: usize = (1 << 24) - 1;
 
 impl Slot {
     fn new(kind: Kind, name: u32, a: u32, b: u32) -> Self {
@@ -70,17 +75,29 @@ impl Slot {
             next: NONE,
             first: NONE,
             kind,
+            count: [0; 3],
             name,
             a,
             b,
         }
     }
+
+    fn attr_count(&self) -> usize {
+        let [x, y, z] = self.count;
+        u32::from_le_bytes([x, y, z, 0]) as usize
+    }
+
+    fn set_attr_count(&mut self, n: usize) {
+        let [x, y, z, _] = (n.min(MAX_ATTRS) as u32).to_le_bytes();
+        self.count = [x, y, z];
+    }
 }
 
-/// One attribute: its name and value, sorted by name within an element (as scraper keeps them).
+/// One attribute: its name (index into [`Html::names`]) and value (shared with the parser's
+/// copies), sorted by name within an element as scraper keeps them.
 #[derive(Debug, Clone)]
 struct Attr {
-    name: QualName,
+    name: u32,
     value: StrTendril,
 }
 
@@ -88,9 +105,12 @@ struct Attr {
 #[derive(Debug)]
 pub struct Html {
     nodes: Vec<Slot>,
+    /// Distinct element and attribute names.
     names: Vec<QualName>,
     attrs: Vec<Attr>,
     text: String,
+    /// Number of elements.
+    elements: u32,
 }
 
 impl Html {
@@ -106,6 +126,12 @@ impl Html {
     /// The node `id`, if this tree has it.
     pub fn get(&self, id: NodeId) -> Option<NodeRef<'_>> {
         (id.index() < self.nodes.len()).then(|| self.node(id.0))
+    }
+
+    /// Number of elements (detached ones included): the size of a table indexed by
+    /// [`NodeRef::element_index`].
+    pub fn element_count(&self) -> usize {
+        self.elements as usize
     }
 
     /// The first element under the root (`<html>`), or the root when there is none.
@@ -212,43 +238,37 @@ impl<'a> Element<'a> {
         &self.qual_name().local
     }
 
-    /// The element's attributes with their full names, in name order.
-    fn attr_list(&self) -> &'a [Attr] {
-        let start = self.slot.a as usize;
-        self.doc
-            .attrs
-            .get(start..start + self.slot.b as usize)
-            .unwrap_or(&[])
-    }
-
     /// The element's attributes as (qualified name, value), in name order.
     pub fn attrs(&self) -> impl Iterator<Item = (&'a QualName, &'a str)> + use<'a> {
-        self.attr_list().iter().map(|a| (&a.name, &*a.value))
+        let (doc, start) = (self.doc, self.slot.a as usize);
+        let list = doc
+            .attrs
+            .get(start..start + self.slot.attr_count())
+            .unwrap_or(&[]);
+        list.iter()
+            .filter_map(move |a| Some((doc.names.get(a.name as usize)?, &*a.value)))
     }
 
     /// The value of the attribute `name` without namespace or prefix (what scraper's
     /// `Element::attr` returns).
     pub fn attr(&self, name: &str) -> Option<&'a str> {
-        self.attr_list()
-            .iter()
-            .find(|a| a.name.prefix.is_none() && a.name.ns == ns!() && &*a.name.local == name)
-            .map(|a| &*a.value)
+        self.attrs()
+            .find(|(q, _)| q.prefix.is_none() && q.ns == ns!() && &*q.local == name)
+            .map(|(_, v)| v)
     }
 
     /// The first attribute named `id` in any namespace (what scraper's `Element::id` returns).
     pub fn id(&self) -> Option<&'a str> {
-        self.attr_list()
-            .iter()
-            .find(|a| &*a.name.local == "id")
-            .map(|a| &*a.value)
+        self.attrs()
+            .find(|(q, _)| &*q.local == "id")
+            .map(|(_, v)| v)
     }
 
     /// The class names, from every attribute named `class`.
     pub fn classes(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.attr_list()
-            .iter()
-            .filter(|a| &*a.name.local == "class")
-            .flat_map(|a| a.value.split_ascii_whitespace())
+        self.attrs()
+            .filter(|(q, _)| &*q.local == "class")
+            .flat_map(|(_, v)| v.split_ascii_whitespace())
     }
 }
 
@@ -296,6 +316,12 @@ impl<'a> NodeRef<'a> {
                 slot,
             }),
         }
+    }
+
+    /// The element's position among the elements in creation order, if the node is one.
+    pub fn element_index(&self) -> Option<usize> {
+        let slot = self.slot();
+        (slot.kind == Kind::Element).then_some(slot.b as usize)
     }
 
     /// The value of the attribute `name` if the node is an element that has it.

@@ -12,7 +12,7 @@ use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
 
 use super::grow::Growing;
-use super::{Attr, Html, Kind, NONE, NodeId, Slot};
+use super::{Html, Kind, NONE, NodeId, Slot};
 
 /// The handle given out for every comment and processing instruction: requests to place it
 /// are ignored.
@@ -73,20 +73,15 @@ impl Builder {
                 names: Vec::new(),
                 attrs: Vec::new(),
                 text: String::new(),
+                elements: 0,
             })),
             keep,
         }
     }
 
-    fn attrs(&self, attrs: Vec<Attribute>) -> Vec<Attr> {
+    fn attrs(&self, mut attrs: Vec<Attribute>) -> Vec<Attribute> {
+        attrs.retain(|a| (self.keep)(&a.name));
         attrs
-            .into_iter()
-            .filter(|a| (self.keep)(&a.name))
-            .map(|a| Attr {
-                name: a.name,
-                value: a.value,
-            })
-            .collect()
     }
 }
 
@@ -117,9 +112,7 @@ impl TreeSink for Builder {
         let template = name.ns == ns!(html) && name.local == local_name!("template");
         let attrs = self.attrs(attrs);
         let mut tree = self.tree.borrow_mut();
-        let name = tree.name_id(name);
-        let id = tree.push(Slot::new(Kind::Element, name, 0, 0));
-        tree.set_attrs(id, attrs);
+        let id = tree.new_element(name, attrs);
         if template {
             let contents = tree.push(Slot::new(Kind::Fragment, 0, 0, 0));
             tree.append(id, contents);
@@ -212,11 +205,7 @@ impl TreeSink for Builder {
     fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
         let attrs = self.attrs(attrs);
         let mut tree = self.tree.borrow_mut();
-        let Some(&Slot { a, b, .. }) = tree.html.nodes.get(target.index()) else {
-            return;
-        };
-        let (a, b) = (a as usize, b as usize);
-        let mut all: Vec<Attr> = tree.html.attrs.get(a..a + b).unwrap_or(&[]).to_vec();
+        let mut all = tree.attributes(target.0);
         let before = all.len();
         for attr in attrs {
             if !all.iter().any(|o| o.name == attr.name) {

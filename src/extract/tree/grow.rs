@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use html5ever::QualName;
+use html5ever::{Attribute, QualName};
 
-use super::{Attr, Html, Kind, NONE, Slot};
+use super::{Attr, Html, Kind, MAX_ATTRS, NONE, Slot};
 
 /// Text appended to a text node that does not end the text buffer, kept apart until
 /// the parse ends and [`Growing::join_pieces`] joins each node's pieces.
@@ -202,15 +202,53 @@ impl Growing {
     }
 
     /// Puts the element's attributes, sorted by name, at the end of the attribute list.
-    pub(super) fn set_attrs(&mut self, id: u32, mut attrs: Vec<Attr>) {
+    pub(super) fn set_attrs(&mut self, id: u32, mut attrs: Vec<Attribute>) {
         attrs.sort_by(|x, y| x.name.cmp(&y.name));
+        attrs.truncate(MAX_ATTRS);
         let start = to_u32(self.html.attrs.len());
-        let count = to_u32(attrs.len());
-        self.html.attrs.extend(attrs);
+        let count = attrs.len();
+        for a in attrs {
+            let name = self.name_id(a.name);
+            self.html.attrs.push(Attr {
+                name,
+                value: a.value,
+            });
+        }
         if let Some(s) = self.slot(id) {
             s.a = start;
-            s.b = count;
+            s.set_attr_count(count);
         }
+    }
+
+    /// The element's attributes as the parser gave them.
+    pub(super) fn attributes(&self, id: u32) -> Vec<Attribute> {
+        let Some(slot) = self.html.nodes.get(id as usize) else {
+            return Vec::new();
+        };
+        let start = slot.a as usize;
+        let list = self
+            .html
+            .attrs
+            .get(start..start + slot.attr_count())
+            .unwrap_or(&[]);
+        list.iter()
+            .filter_map(|a| {
+                Some(Attribute {
+                    name: self.html.names.get(a.name as usize)?.clone(),
+                    value: a.value.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// A new detached element.
+    pub(super) fn new_element(&mut self, name: QualName, attrs: Vec<Attribute>) -> u32 {
+        let name = self.name_id(name);
+        let ordinal = self.html.elements;
+        self.html.elements += 1;
+        let id = self.push(Slot::new(Kind::Element, name, 0, ordinal));
+        self.set_attrs(id, attrs);
+        id
     }
 
     /// Joins the pieces of every text node that grew apart into one range.
