@@ -31,6 +31,10 @@ impl Hasher for NodeHasher {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(MULTIPLIER);
     }
 
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }

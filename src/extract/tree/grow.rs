@@ -2,9 +2,11 @@
 //! merging text, interning element names, and the text pieces joined when the parse ends.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use html5ever::{Attribute, QualName};
 
+use super::super::node_hash::NodeHasher;
 use super::{Attr, Html, Kind, MAX_ATTRS, NONE, Slot};
 
 /// Text appended to a text node that does not end the text buffer, kept apart until
@@ -18,8 +20,9 @@ struct Piece {
 /// The tree under construction and what only construction needs.
 pub(super) struct Growing {
     pub(super) html: Html,
-    /// Index of each distinct element name in `html.names`.
-    name_ids: HashMap<QualName, u32>,
+    /// Index of each distinct element and attribute name in `html.names`. A name hashes as
+    /// its atoms' precomputed hashes, so the multiply-and-fold hash loses nothing to SipHash.
+    name_ids: HashMap<QualName, u32, BuildHasherDefault<NodeHasher>>,
     /// Earlier pieces of text nodes that grew after other text was added (foster parenting).
     pieces: Vec<Piece>,
 }
@@ -34,7 +37,7 @@ impl Growing {
     pub(super) fn new(html: Html) -> Self {
         Growing {
             html,
-            name_ids: HashMap::new(),
+            name_ids: HashMap::default(),
             pieces: Vec::new(),
         }
     }
