@@ -39,7 +39,7 @@ impl std::fmt::Debug for ElemName<'_> {
 
 impl ElemName<'_> {
     fn qual(&self) -> &QualName {
-        &self.tree.html.names[self.name as usize]
+        self.tree.name(self.name)
     }
 }
 
@@ -104,7 +104,10 @@ impl TreeSink for Builder {
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> ElemName<'a> {
         let tree = self.tree.borrow();
-        let name = tree.html.nodes.get(target.index()).map_or(0, |s| s.name);
+        let name = match tree.html.nodes.get(target.index()) {
+            Some(s) if s.kind == Kind::Element => s.name,
+            _ => NONE,
+        };
         ElemName { tree, name }
     }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use html5ever::{Attribute, QualName};
+use html5ever::{Attribute, LocalName, QualName, ns};
 
 use super::super::node_hash::NodeHasher;
 use super::{Attr, Html, Kind, MAX_ATTRS, NONE, Slot};
@@ -25,6 +25,8 @@ pub(super) struct Growing {
     name_ids: HashMap<QualName, u32, BuildHasherDefault<NodeHasher>>,
     /// Earlier pieces of text nodes that grew after other text was added (foster parenting).
     pieces: Vec<Piece>,
+    /// The name of what is not an element (the tree builder never asks for it).
+    no_name: QualName,
 }
 
 /// A length or offset as a link field; pages are cut long before 4 GiB (`parse`).
@@ -39,7 +41,13 @@ impl Growing {
             html,
             name_ids: HashMap::default(),
             pieces: Vec::new(),
+            no_name: QualName::new(None, ns!(), LocalName::from("")),
         }
+    }
+
+    /// The name `id` of [`Html::names`].
+    pub(super) fn name(&self, id: u32) -> &QualName {
+        self.html.names.get(id as usize).unwrap_or(&self.no_name)
     }
 
     pub(super) fn push(&mut self, slot: Slot) -> u32 {
