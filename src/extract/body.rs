@@ -9,7 +9,8 @@ use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 use super::stats::{self, Stats, Table};
 use super::{dom, render, several, split};
 
-/// Articles shorter than this (characters) trigger a retry with looser pruning.
+/// Articles shorter than this (characters, see [`article_chars`]) trigger a retry with looser
+/// pruning.
 const MIN_ARTICLE_CHARS: usize = 500;
 /// Paragraphs shorter than this (characters) are not scored.
 const MIN_PARAGRAPH_CHARS: usize = 25;
@@ -57,7 +58,7 @@ pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> Strin
     let mut best = String::new();
     for flags in PASSES {
         let text = one_pass(doc, flags, title, removed);
-        if text.chars().count() >= MIN_ARTICLE_CHARS {
+        if article_chars(&text) >= MIN_ARTICLE_CHARS {
             return text;
         }
         if text.len() > best.len() {
@@ -65,6 +66,31 @@ pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> Strin
         }
     }
     best
+}
+
+/// Unicode blocks of Chinese, Japanese and Korean text (Unicode 15.1, `Blocks.txt`): Hangul
+/// Jamo; CJK punctuation, Hiragana and Katakana; CJK Extension A; CJK Unified Ideographs;
+/// Hangul Syllables; CJK Compatibility Ideographs; Halfwidth and Fullwidth Forms.
+const CJK_BLOCKS: [(char, char); 7] = [
+    ('\u{1100}', '\u{11FF}'),
+    ('\u{3000}', '\u{30FF}'),
+    ('\u{3400}', '\u{4DBF}'),
+    ('\u{4E00}', '\u{9FFF}'),
+    ('\u{AC00}', '\u{D7AF}'),
+    ('\u{F900}', '\u{FAFF}'),
+    ('\u{FF00}', '\u{FFEF}'),
+];
+
+/// Length of an article for [`MIN_ARTICLE_CHARS`]: characters, one of [`CJK_BLOCKS`] counting
+/// twice, since it says about what two letters of an alphabet do (a paywalled Japanese story
+/// of two paragraphs is 300 characters, which in German takes 600).
+fn article_chars(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let cjk = CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c));
+            1 + usize::from(cjk)
+        })
+        .sum()
 }
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.

@@ -174,6 +174,9 @@ static SIGNUP_INDEX: LazyLock<Fragments> = LazyLock::new(|| {
 static CREDIT_INDEX: LazyLock<Fragments> =
     LazyLock::new(|| Fragments::new(&["credit", "copyright", "photographer"]));
 
+/// Class/id fragment of image captions.
+static CAPTION_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(&["caption"]));
+
 /// ARIA roles of page furniture.
 const FURNITURE_ROLES: &[&str] = &[
     "menu",
@@ -295,8 +298,9 @@ pub fn is_signup(h: &Hints) -> bool {
 
 /// Class words of boxes that are never the story, whatever their size up to a long box: calls
 /// to action (`cta`), affiliate-link notes, sponsored and advertorial boxes, consent and
-/// privacy notices, and embeds (a placeholder asking to load a video or post). Whole words of
-/// the class only: ids are often made from a heading's words.
+/// privacy notices, embeds (a placeholder asking to load a video or post) and alerts (the
+/// class twin of `role="alert"`: ad-blocker and browser notices). Whole words of the class
+/// only: ids are often made from a heading's words.
 const FURNITURE_BOX_WORDS: &[&str] = &[
     "cta",
     "affiliate",
@@ -305,6 +309,7 @@ const FURNITURE_BOX_WORDS: &[&str] = &[
     "consent",
     "privacy",
     "embed",
+    "alert",
 ];
 
 /// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
@@ -321,6 +326,11 @@ pub fn is_furniture_box(el: Element<'_>) -> bool {
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(h: &Hints) -> bool {
     h.any(&CREDIT_INDEX)
+}
+
+/// Whether the element is marked as an image caption.
+pub fn is_caption(h: &Hints) -> bool {
+    h.any(&CAPTION_INDEX)
 }
 
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like

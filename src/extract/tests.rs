@@ -336,6 +336,9 @@ fn calls_to_action_embeds_and_a_joined_signup_sibling_go_but_look_alikes_stay() 
          <div class=\"box do-display-embed\"><p>Бұл жерде YouTube бейнесі бар. Оны көру үшін \
          деректерді үшінші тарапқа жіберуге келісім беріңіз.</p></div>\
          <p class=\"embedded-quote\">Әкім бұл жобаны қаланың ең маңызды құрылысы деп атады.</p>\
+         <div class=\"alert\"><strong>Жарнама бұғаттаушы:</strong> ол қосулы кезде сайттың кейбір \
+         бөліктері жұмыс істемеуі мүмкін.</div>\
+         <h3 id=\"on-high-alert\">Қала жоғары дайындықта тұр, деді әкімдік өкілі</h3>\
          <p>Ата-аналардың деректерін қорғау (privacy) ережелері де жаңартылды, деді директор.</p>\
          </div>\
          <div class=\"reader-cta content\"><p>Редакцияның апталық шолуын оқып, пікір қалдырыңыз: ең \
@@ -345,13 +348,34 @@ fn calls_to_action_embeds_and_a_joined_signup_sibling_go_but_look_alikes_stay() 
     let body = extract(&page, None).body;
     for kept in [
         "ең маңызды құрылысы",
+        "жоғары дайындықта",
         "(privacy) ережелері",
         "Алматы қаласында",
     ] {
         assert!(body.contains(kept), "{kept:?} lost:\n{body}");
     }
-    for junk in ["газетке бүгін-ақ", "YouTube бейнесі", "апталық шолуын"]
-    {
+    for junk in [
+        "газетке бүгін-ақ",
+        "YouTube бейнесі",
+        "апталық шолуын",
+        "бұғаттаушы",
+    ] {
         assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
     }
+}
+
+#[test]
+fn a_short_japanese_story_is_long_enough_to_keep_the_sidebar_out() {
+    let story = "<p>１３日午後９時１９分ごろ、宮崎県で震度５弱の地震があった。気象庁によると、震源地は日向灘で、震源の深さは約３６キロ。地震の規模はマグニチュード６・６と推定される。高知県と宮崎県で津波を観測した。評価検討会を開いて南海トラフ巨大地震との関連について調査した。</p>\
+<p>気象庁は調査終了を受けた記者会見で「地震はいつ起きてもおかしくない。日頃からの備えを確実に実施しておくようお願いしたい」と呼びかけた。日向灘の地震は南海トラフ巨大地震の想定震源域の中で起きたが、規模は基準に達しなかったという。</p>\
+<p>同庁は引き続き地震活動の推移を注視するとしている。</p>";
+    let side = "<p>会員向けの記事が読み放題になります。各種メールマガジンで最新の情報をお届けします。紙の新聞の定期購読者の方は、無料で会員登録ができます。よくある質問はこちらからご覧ください。</p>";
+    let page = format!(
+        "<html><body><div class=\"main\"><div class=\"story\">{story}</div>\
+         <div class=\"sidebar\">{side}{side}</div></div></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert!(body.contains("宮崎県で震度５弱"), "{body}");
+    assert!(body.contains("呼びかけた"), "{body}");
+    assert!(!body.contains("会員向け"), "{body}");
 }
