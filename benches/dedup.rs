@@ -4,7 +4,8 @@
 //! `cargo bench --bench dedup -- eval` sweeps the story thresholds and prints pairwise
 //! precision and recall, then scores the default rule on a held-out corpus (`-- held-out`
 //! alone); `cargo bench --bench dedup -- cost N [BATCH]` fills a database with N
-//! articles and times the dedup-and-store path for new ones, BATCH (default 1) per transaction.
+//! articles and times the dedup-and-store path for new ones, BATCH (default 1) per transaction
+//! (`DEDUP_COST_DB=FILE` keeps the filled database in FILE for the next run of the same N).
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -214,52 +215,46 @@ fn recall_by_kind(docs: &[Doc], predicted: &[i64]) {
     }
 }
 
+/// Articles of a cost run's fill inside the near-copy window.
+const COST_WINDOW: usize = 10_000;
+
 /// Fills `n` articles (the newest 10k inside the near-copy window, the rest indexed by URL
 /// and body hash only, as after pruning), then stores 2,000 new articles through the writer's
 /// path, `batch` per transaction, and prints the cost per article: the fingerprint (computed on
 /// a worker in the daemon) and the writer's share (lookups, story decision, inserts, and the
-/// batch's commit divided among its articles).
+/// batch's commit divided among its articles). With `DEDUP_COST_DB=FILE` the filled database
+/// is saved to FILE, or copied from it when FILE exists (filled by an earlier run of the same
+/// N).
 fn cost(n: usize, batch: usize) {
-    const WINDOW: usize = 10_000;
-    const FILL_BATCH: usize = 1_000;
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, src) = fresh_store(&dir, "cost.db");
-    let mut rng = Rng(99);
-    let vocab = Vocab::new(&mut rng, 20_000);
-    let started = Instant::now();
+    let path = dir.path().join("cost.db");
+    // A filled database kept from an earlier run of the same N, if asked for: filling
+    // 1,000,000 articles takes minutes, the measured part seconds.
+    let saved = std::env::var_os("DEDUP_COST_DB").map(std::path::PathBuf::from);
+    let (mut store, src) = match saved.as_ref().filter(|p| p.exists()) {
+        Some(saved) => {
+            std::fs::copy(saved, &path).unwrap();
+            println!("filled database copied from {}", saved.display());
+            fresh_store(&dir, "cost.db")
+        }
+        None => {
+            let (store, src) = fill(&dir, n);
+            match &saved {
+                Some(saved) => {
+                    drop(store);
+                    std::fs::copy(&path, saved).unwrap();
+                    fresh_store(&dir, "cost.db")
+                }
+                None => (store, src),
+            }
+        }
+    };
     let rule = StoryRule::default();
-    let mut near = NearCopies::empty(rule);
-    for chunk in (0..n).collect::<Vec<_>>().chunks(FILL_BATCH) {
-        let ingests: Vec<Ingest> = chunk
-            .iter()
-            .map(|&i| {
-                let body = (0..3)
-                    .map(|_| sentence(&mut rng, &vocab, &[]))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                ingest(new_article(src, i, &body))
-            })
-            .collect();
-        if chunk[0] + WINDOW >= n {
-            let refs: Vec<&Ingest> = ingests.iter().collect();
-            write_batch(&mut store, &mut near, &[], &refs, &Stages::default()).unwrap();
-            continue;
-        }
-        let mut fill = store.batch().unwrap();
-        for ingest in &ingests {
-            let keys = ArticleKeys {
-                signature: None,
-                ..ingest.fingerprint.keys(&HashSet::new())
-            };
-            fill.article(|b| b.insert(&ingest.article, &keys, None, &[], &[]))
-                .unwrap();
-        }
-        fill.commit().unwrap();
-    }
-    println!(
-        "filled {n} articles in {:.0}s",
-        started.elapsed().as_secs_f64()
-    );
+    let stored: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored as usize, n, "the saved database holds another N");
     // As at a daemon's start: the near-copy index rebuilt from the window's signatures.
     let (t, c) = (Instant::now(), thread_cpu());
     let mut near = NearCopies::load(&store, rule).unwrap();
@@ -267,8 +262,8 @@ fn cost(n: usize, batch: usize) {
         "near-copy index rebuilt: {} entries ({:.1} MB, {:.0} bytes per windowed article), \
          {:.0} ms wall, {:.0} ms CPU",
         near.entries(),
-        near.entries() as f64 * 8.0 / 1e6,
-        near.entries() as f64 * 8.0 / n.min(WINDOW) as f64,
+        near.bytes() as f64 / 1e6,
+        near.bytes() as f64 / n.min(COST_WINDOW) as f64,
         t.elapsed().as_secs_f64() * 1e3,
         (thread_cpu() - c).as_secs_f64() * 1e3
     );
@@ -304,4 +299,46 @@ fn cost(n: usize, batch: usize) {
         times.len()
     );
     println!("writer stages (CPU): {stages}");
+}
+
+/// A database of `n` articles (see [`cost`]) and its source's id.
+fn fill(dir: &tempfile::TempDir, n: usize) -> (Store, i64) {
+    const FILL_BATCH: usize = 1_000;
+    let (mut store, src) = fresh_store(dir, "cost.db");
+    let mut rng = Rng(99);
+    let vocab = Vocab::new(&mut rng, 20_000);
+    let started = Instant::now();
+    let mut near = NearCopies::empty(StoryRule::default());
+    for chunk in (0..n).collect::<Vec<_>>().chunks(FILL_BATCH) {
+        let ingests: Vec<Ingest> = chunk
+            .iter()
+            .map(|&i| {
+                let body = (0..3)
+                    .map(|_| sentence(&mut rng, &vocab, &[]))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                ingest(new_article(src, i, &body))
+            })
+            .collect();
+        if chunk[0] + COST_WINDOW >= n {
+            let refs: Vec<&Ingest> = ingests.iter().collect();
+            write_batch(&mut store, &mut near, &[], &refs, &Stages::default()).unwrap();
+            continue;
+        }
+        let mut fill = store.batch().unwrap();
+        for ingest in &ingests {
+            let keys = ArticleKeys {
+                signature: None,
+                ..ingest.fingerprint.keys(&HashSet::new())
+            };
+            fill.article(|b| b.insert(&ingest.article, &keys, None, &[], &[]))
+                .unwrap();
+        }
+        fill.commit().unwrap();
+    }
+    println!(
+        "filled {n} articles in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    (store, src)
 }

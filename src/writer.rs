@@ -116,11 +116,12 @@ impl NearCopies {
     /// The index of the window's articles, rebuilt from their stored signatures.
     pub fn load(store: &Store, rule: StoryRule) -> Result<NearCopies, StoreError> {
         let first = store.window_start(Utc::now() - WINDOW)?;
-        let mut loader = BandIndex::loader();
-        store.each_signature(first, |id, minhash| loader.add(id, &band_keys(minhash)))?;
+        let index = BandIndex::rebuild(first, |visit| {
+            store.each_signature(first, |id, minhash| visit(id, &band_keys(minhash)))
+        })?;
         Ok(NearCopies {
             rule,
-            index: loader.finish(first),
+            index,
             floor_checked: Some(Instant::now()),
         })
     }
@@ -134,9 +135,14 @@ impl NearCopies {
         }
     }
 
-    /// (band key, article) pairs held: 8 bytes each.
+    /// (band key, article) pairs held.
     pub fn entries(&self) -> usize {
         self.index.len()
+    }
+
+    /// Bytes the index holds on the heap.
+    pub fn bytes(&self) -> usize {
+        self.index.bytes()
     }
 }
 
@@ -156,7 +162,7 @@ fn run(
     });
     tracing::info!(
         entries = near.entries(),
-        bytes = near.entries() * 8,
+        bytes = near.bytes(),
         took_ms = started.elapsed().as_millis() as u64,
         "near-copy index rebuilt"
     );

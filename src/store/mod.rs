@@ -55,10 +55,12 @@ pub use ways::StoredWay;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
-/// Page cache of the connection, in KiB as `PRAGMA cache_size` takes it (negative). Big
-/// enough to hold the near-copy band index of a busy month (about 1 KiB per article), so
-/// adding an article's band rows does not read pages back from the file.
-const CACHE_KIB: i64 = -16_000;
+/// Page cache of the connection, in KiB as `PRAGMA cache_size` takes it (negative). The
+/// near-copy band index lives in memory (`dedup::BandIndex`), so what the writer reuses from
+/// the cache is the upper levels of the indexes and the pages of the open transaction: 4 MB
+/// costs the writer no measurable CPU against 16 MB at 10,000 and at 1,000,000 stored
+/// articles, and the daemon 12–18 MB less memory (docs/benchmarks.md, "Memory and the writer at 1,000,000").
+const CACHE_KIB: i64 = -4_000;
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,0 +1,230 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+
+/// The index as a plain map, to compare lookups against: key → articles, and the floor.
+#[derive(Default)]
+struct Reference {
+    articles: BTreeMap<u32, BTreeSet<u32>>,
+    floor: u32,
+}
+
+impl Reference {
+    fn add(&mut self, id: u32, bands: &[i64]) {
+        for b in bands {
+            self.articles.entry(band(*b)).or_default().insert(id);
+        }
+    }
+
+    fn candidates(&self, bands: &[i64], extra: &[(u32, Vec<i64>)], limit: usize) -> Vec<i64> {
+        let keys: BTreeSet<u32> = bands.iter().map(|b| band(*b)).collect();
+        let mut shared: BTreeMap<u32, u32> = BTreeMap::new();
+        for key in &keys {
+            let held = self.articles.get(key).into_iter().flatten();
+            for id in held.filter(|id| **id >= self.floor) {
+                *shared.entry(*id).or_default() += 1;
+            }
+            for (id, theirs) in extra {
+                if theirs.iter().any(|b| band(*b) == *key) {
+                    *shared.entry(*id).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, u32)> = shared.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|(id, _)| i64::from(id))
+            .collect()
+    }
+}
+
+/// xorshift64*: a fixed, seedable sequence without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Band keys drawn so that they collide often: few top halves (slots 0, 1, the last and
+    /// one in the middle), few low halves, and sometimes a key twice in one article.
+    fn bands(&mut self) -> Vec<i64> {
+        let tops = [0u32, 1, 0x8000, 0xffff];
+        let lows = [0u32, 1, 2, 0x7fff, 0xfffe, 0xffff];
+        let n = 1 + self.below(12) as usize;
+        (0..n)
+            .map(|_| {
+                let top = tops[self.below(tops.len() as u64) as usize];
+                let low = lows[self.below(lows.len() as u64) as usize];
+                // Sometimes with bits above 32 set: the index keeps the low 32.
+                let high = if self.below(8) == 0 { 1i64 << 40 } else { 0 };
+                high | i64::from((top << 16) | low)
+            })
+            .collect()
+    }
+
+    /// Article ids: small ones, and ones near `u32::MAX`.
+    fn id(&mut self, base: u32) -> u32 {
+        if self.below(4) == 0 {
+            u32::MAX - self.below(64) as u32
+        } else {
+            base + self.below(64) as u32
+        }
+    }
+}
+
+fn rebuilt(articles: &[(u32, Vec<i64>)], floor: i64) -> BandIndex {
+    BandIndex::rebuild(floor, |visit| {
+        for (id, bands) in articles {
+            visit(i64::from(*id), bands);
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap()
+}
+
+#[test]
+fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
+    for seed in 1..=40u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut reference = Reference::default();
+        let mut loaded: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+        for _ in 0..rng.below(60) {
+            let id = rng.id(1);
+            loaded.entry(id).or_insert_with(|| rng.bands());
+        }
+        let floor = rng.below(20) as u32;
+        let start: Vec<(u32, Vec<i64>)> = loaded.into_iter().collect();
+        for (id, bands) in start.iter().filter(|(id, _)| *id >= floor) {
+            reference.add(*id, bands);
+        }
+        reference.floor = floor;
+        let mut index = rebuilt(&start, i64::from(floor));
+        let mut used: BTreeSet<u32> = start.iter().map(|(id, _)| *id).collect();
+        for round in 0..30u32 {
+            let mut pending = Pending::default();
+            let mut extra = Vec::new();
+            for _ in 0..rng.below(4) {
+                let id = rng.id(1_000 + round * 100);
+                if used.insert(id) {
+                    let bands = rng.bands();
+                    pending.add(i64::from(id), &bands).unwrap();
+                    extra.push((id, bands));
+                }
+            }
+            for _ in 0..4 {
+                let query = rng.bands();
+                let limit = 1 + rng.below(40) as usize;
+                assert_eq!(
+                    index.candidates(&query, &pending, limit),
+                    reference.candidates(&query, &extra, limit),
+                    "seed {seed}, round {round}, query {query:?}"
+                );
+            }
+            index.absorb(pending);
+            for (id, bands) in &extra {
+                reference.add(*id, bands);
+            }
+            match rng.below(6) {
+                0 => index.merge(),
+                1 => {
+                    let floor = reference.floor + rng.below(300) as u32;
+                    index.set_floor(i64::from(floor));
+                    reference.floor = floor;
+                }
+                _ => {}
+            }
+            let query = rng.bands();
+            assert_eq!(
+                index.candidates(&query, &Pending::default(), 64),
+                reference.candidates(&query, &[], 64),
+                "seed {seed}, round {round}, after absorbing"
+            );
+        }
+        index.merge();
+        let held: usize = reference
+            .articles
+            .values()
+            .map(|ids| ids.iter().filter(|id| **id >= reference.floor).count())
+            .sum();
+        assert_eq!(
+            index.len(),
+            held,
+            "seed {seed}: a merge keeps the window only"
+        );
+    }
+}
+
+#[test]
+fn candidates_rank_by_shared_bands_and_survive_a_merge_that_drops_old_articles() {
+    let start = [(1, vec![10, 11, 12]), (2, vec![10, 99])];
+    let mut index = BandIndex::rebuild(0, |visit| {
+        for (id, bands) in &start {
+            visit(*id, bands);
+        }
+        visit(1 << 40, &[10]);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let mut three = Pending::default();
+    three.add(3, &[10, 11, 12, 13]).unwrap();
+    index.absorb(three);
+    let mut pending = Pending::default();
+    pending.add(4, &[12, 13, 13]).unwrap();
+    assert!(pending.add(1 << 40, &[12]).is_err());
+    assert_eq!(
+        index.candidates(&[10, 11, 12, 13], &pending, 8),
+        [3, 1, 4, 2]
+    );
+    assert_eq!(
+        index.candidates(&[10, 11, 12, 13], &Pending::default(), 2),
+        [3, 1]
+    );
+    assert!(index.candidates(&[7], &Pending::default(), 8).is_empty());
+    index.set_floor(2);
+    assert_eq!(
+        index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+        [3, 2]
+    );
+    index.merge();
+    assert_eq!(index.len(), 6, "article 1's three entries are gone");
+    assert_eq!(
+        index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+        [3, 2]
+    );
+    assert_eq!(index.bytes(), 6 * 6 + (SLOTS + 1) * 4);
+}
+
+#[test]
+fn a_rebuild_leaves_out_what_the_second_scan_adds_and_closes_what_it_misses() {
+    let mut scans = 0;
+    let index = BandIndex::rebuild(5, |visit| {
+        scans += 1;
+        visit(4, &[0xaaaa_0001]);
+        visit(6, &[0xaaaa_0001, 0xaaaa_0002]);
+        if scans == 1 {
+            visit(7, &[0xaaaa_0001]);
+        } else {
+            visit(8, &[0xaaaa_0001, 0x0000_0003]);
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!(scans, 2);
+    let none = Pending::default();
+    assert_eq!(index.candidates(&[0xaaaa_0001], &none, 8), [6]);
+    assert_eq!(index.candidates(&[0xaaaa_0002], &none, 8), [6]);
+    assert!(index.candidates(&[3], &none, 8).is_empty());
+    assert_eq!(index.len(), 2);
+    let failed = BandIndex::rebuild(0, |_| Err("unreadable"));
+    assert_eq!(failed.err(), Some("unreadable"));
+}
