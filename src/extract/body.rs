@@ -4,11 +4,9 @@
 
 use super::node_hash::{NodeMap, NodeSet};
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
-use super::stats::{self, Stats};
+use super::stats::{self, Stats, Table};
 use super::{dom, render, several, split};
 
 /// Articles shorter than this (characters, see [`article_chars`]) trigger a retry with looser
@@ -97,7 +95,7 @@ fn article_chars(text: &str) -> usize {
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.
 pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &NodeSet) -> String {
-    let mut skip = pruned(doc.tree.root(), false);
+    let mut skip = pruned(doc.root(), false);
     skip.extend(removed.iter().copied());
     let opts = render::Options {
         clean_conditionally: false,
@@ -107,10 +105,10 @@ pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &NodeSet) -> String {
 }
 
 fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) -> String {
-    let root = doc.tree.root();
+    let root = doc.root();
     let mut skip = pruned(root, flags.strip_unlikely);
     skip.extend(removed.iter().copied());
-    let stats = stats::compute(root, &skip);
+    let stats = stats::compute(doc, root, &skip);
     let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
     let parts = match pick_top(doc, &scores, &stats) {
         Some(top) => {
@@ -128,7 +126,7 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) ->
 }
 
 /// Roots of subtrees that never hold article text in this pass.
-fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> NodeSet {
+fn pruned(root: NodeRef<'_>, strip_unlikely: bool) -> NodeSet {
     let mut skip = NodeSet::default();
     let mut inside: Option<NodeId> = None;
     for edge in root.traverse() {
@@ -153,7 +151,7 @@ fn pruned(root: NodeRef<'_, Node>, strip_unlikely: bool) -> NodeSet {
     skip
 }
 
-fn in_table_or_code(node: &NodeRef<'_, Node>) -> bool {
+fn in_table_or_code(node: &NodeRef<'_>) -> bool {
     dom::has_ancestor(node, "table") || dom::has_ancestor(node, "code")
 }
 
@@ -169,19 +167,19 @@ fn tag_base(tag: &str) -> f64 {
 
 /// Text length and commas a node contributes as a paragraph, if it is one, and the node
 /// whose ancestors (itself included when `self_first`) receive the score.
-fn paragraph(node: &NodeRef<'_, Node>, stats: &NodeMap<Stats>) -> Option<(Stats, bool)> {
+fn paragraph(node: &NodeRef<'_>, stats: &Table<'_>) -> Option<(Stats, bool)> {
     let el = dom::element(node)?;
     let s = stats.get(&node.id())?;
     match el.name() {
-        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => Some((*s, false)),
-        "div" | "section" | "article" if !s.has_block => Some((*s, false)),
+        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => Some((s, false)),
+        "div" | "section" | "article" if !s.has_block => Some((s, false)),
         "div" | "section" | "article" => Some((direct_text(node, stats), true)),
         _ => None,
     }
 }
 
 /// Stats of a container's loose text: text nodes and inline children between its blocks.
-fn direct_text(node: &NodeRef<'_, Node>, stats: &NodeMap<Stats>) -> Stats {
+fn direct_text(node: &NodeRef<'_>, stats: &Table<'_>) -> Stats {
     let mut s = Stats::default();
     for child in node.children() {
         match child.value() {
@@ -203,9 +201,9 @@ fn direct_text(node: &NodeRef<'_, Node>, stats: &NodeMap<Stats>) -> Stats {
 }
 
 fn score_paragraphs(
-    root: NodeRef<'_, Node>,
+    root: NodeRef<'_>,
     skip: &NodeSet,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
     weight_classes: bool,
 ) -> NodeMap<f64> {
     let mut scores: NodeMap<f64> = NodeMap::default();
@@ -249,13 +247,13 @@ fn score_paragraphs(
         }
     }
     for (id, score) in scores.iter_mut() {
-        let ld = stats.get(id).map_or(0.0, Stats::link_density);
+        let ld = stats.get(id).map_or(0.0, |s| s.link_density());
         *score *= 1.0 - ld;
     }
     scores
 }
 
-fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &NodeMap<Stats>) -> Option<NodeId> {
+fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &Table<'_>) -> Option<NodeId> {
     let mut ranked: Vec<(NodeId, f64)> = scores.iter().map(|(k, v)| (*k, *v)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let &(mut top, top_score) = ranked.first()?;
@@ -273,20 +271,20 @@ fn pick_top(doc: &Html, scores: &NodeMap<f64>, stats: &NodeMap<Stats>) -> Option
     Some(climb_only_children(doc, top, stats))
 }
 
-fn is_body(node: &NodeRef<'_, Node>) -> bool {
+fn is_body(node: &NodeRef<'_>) -> bool {
     dom::element(node).is_none_or(|e| matches!(e.name(), "body" | "html"))
 }
 
 /// The lowest ancestor of `top` holding at least three strong alternative candidates.
 fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<NodeId> {
-    let node = doc.tree.get(top)?;
+    let node = doc.get(top)?;
     for anc in node.ancestors().take(MAX_CLIMB) {
         if is_body(&anc) {
             return None;
         }
         let held = alternatives
             .iter()
-            .filter_map(|id| doc.tree.get(*id))
+            .filter_map(|id| doc.get(*id))
             .filter(|alt| alt.ancestors().any(|a| a.id() == anc.id()))
             .count();
         if held >= 3 {
@@ -298,7 +296,7 @@ fn common_ancestor(doc: &Html, top: NodeId, alternatives: &[NodeId]) -> Option<N
 
 /// Moves up while a parent scores better than the child it came from.
 fn climb_scores(doc: &Html, top: NodeId, scores: &NodeMap<f64>) -> NodeId {
-    let Some(node) = doc.tree.get(top) else {
+    let Some(node) = doc.get(top) else {
         return top;
     };
     let mut last = scores.get(&top).copied().unwrap_or(0.0);
@@ -322,9 +320,9 @@ fn climb_scores(doc: &Html, top: NodeId, scores: &NodeMap<f64>) -> NodeId {
 }
 
 /// Moves up through parents whose only child is the candidate.
-fn climb_only_children(doc: &Html, top: NodeId, stats: &NodeMap<Stats>) -> NodeId {
+fn climb_only_children(doc: &Html, top: NodeId, stats: &Table<'_>) -> NodeId {
     let mut current = top;
-    while let Some(parent) = doc.tree.get(current).and_then(|n| n.parent()) {
+    while let Some(parent) = doc.get(current).and_then(|n| n.parent()) {
         if is_body(&parent) || !stats.contains_key(&parent.id()) {
             break;
         }
@@ -341,10 +339,10 @@ fn with_siblings(
     doc: &Html,
     top: NodeId,
     scores: &NodeMap<f64>,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
     skip: &NodeSet,
 ) -> Vec<NodeId> {
-    let Some(node) = doc.tree.get(top) else {
+    let Some(node) = doc.get(top) else {
         return vec![top];
     };
     let Some(parent) = node.parent().filter(|p| p.value().is_element()) else {
@@ -353,7 +351,7 @@ fn with_siblings(
     let top_score = scores.get(&top).copied().unwrap_or(0.0);
     let threshold = (top_score * 0.2).max(10.0);
     let top_class = dom::element(&node)
-        .and_then(|e| dom::attr(e, "class"))
+        .and_then(|e| e.attr("class"))
         .unwrap_or("");
     parent
         .children()
@@ -366,17 +364,17 @@ fn with_siblings(
 }
 
 fn sibling_belongs(
-    node: &NodeRef<'_, Node>,
+    node: &NodeRef<'_>,
     top_class: &str,
     top_score: f64,
     threshold: f64,
     scores: &NodeMap<f64>,
-    stats: &NodeMap<Stats>,
+    stats: &Table<'_>,
 ) -> bool {
     let Some(el) = dom::element(node) else {
         return false;
     };
-    let bonus = match dom::attr(el, "class") {
+    let bonus = match el.attr("class") {
         Some(c) if !top_class.is_empty() && c == top_class => top_score * 0.2,
         _ => 0.0,
     };
@@ -386,7 +384,7 @@ fn sibling_belongs(
     {
         return true;
     }
-    if stats.get(&node.id()).is_some_and(|s| is_prose(el, s)) {
+    if stats.get(&node.id()).is_some_and(|s| is_prose(el, &s)) {
         return true;
     }
     let paragraph_like = el.name() == "p"
@@ -407,11 +405,11 @@ fn sibling_belongs(
 
 /// A block holding a lot of text with few links: article prose whose paragraphs sit too deep
 /// to have lent it their scores.
-fn is_prose(el: &scraper::node::Element, s: &Stats) -> bool {
+fn is_prose(el: super::tree::Element<'_>, s: &Stats) -> bool {
     s.text >= PROSE_MIN_CHARS && s.link_density() < 0.1 && dom::class_weight(el) >= 0.0
 }
 
-fn ends_sentence(node: &NodeRef<'_, Node>) -> bool {
+fn ends_sentence(node: &NodeRef<'_>) -> bool {
     let text: String = node
         .descendants()
         .filter_map(|d| d.value().as_text().map(|t| t.to_string()))

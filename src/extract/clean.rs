@@ -5,10 +5,8 @@
 
 use super::node_hash::NodeSet;
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::Node;
-use scraper::node::Element;
+use super::tree::Element;
+use super::tree::{Edge, Node, NodeId, NodeRef};
 
 use super::dom;
 use super::hints::lower;
@@ -99,7 +97,7 @@ impl Shape {
 }
 
 /// Nodes under `roots` to drop as boilerplate (in addition to `skip`, already dropped).
-pub fn boilerplate(roots: &[NodeRef<'_, Node>], skip: &NodeSet, conditionally: bool) -> NodeSet {
+pub fn boilerplate(roots: &[NodeRef<'_>], skip: &NodeSet, conditionally: bool) -> NodeSet {
     let mut removed = NodeSet::default();
     let several = roots.len() > 1;
     for root in roots {
@@ -110,7 +108,7 @@ pub fn boilerplate(roots: &[NodeRef<'_, Node>], skip: &NodeSet, conditionally: b
 
 /// Drops boilerplate under `root`; `root` itself too when it is one part of several (a
 /// sibling joined to the article) and its markup names it (`marked`), never for its shape.
-fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out: &mut NodeSet) {
+fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut NodeSet) {
     let mut stack: Vec<Shape> = vec![Shape::default()];
     let mut skipping: Option<NodeId> = None;
     // Data tables open around the current node (each judged once, on opening).
@@ -175,7 +173,7 @@ fn walk(root: NodeRef<'_, Node>, skip: &NodeSet, cond: bool, several: bool, out:
     }
 }
 
-fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
+fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
     let tag = el.name();
     if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
         return true;
@@ -189,11 +187,11 @@ fn drop(el: &Element, s: &Shape, cond: bool, in_figure: bool) -> bool {
 /// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
 /// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
 /// sponsored or consent box or an embed's placeholder.
-fn marked(el: &Element, s: &Shape) -> bool {
-    let named = dom::attr(el, "class").is_some()
+fn marked(el: Element<'_>, s: &Shape) -> bool {
+    let named = el.attr("class").is_some()
         || el.id().is_some()
-        || dom::attr(el, "rel").is_some()
-        || dom::attr(el, "itemprop").is_some();
+        || el.attr("rel").is_some()
+        || el.attr("itemprop").is_some();
     // The longest box any test below accepts.
     if !named || s.text >= SIGNUP_MAX_CHARS {
         return false;
@@ -209,9 +207,9 @@ fn marked(el: &Element, s: &Shape) -> bool {
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
 /// [`CREDITED_CAPTION_MIN_CHARS`] or more that names its photo's source (judged on all its
 /// text, also a credit line already dropped as such).
-fn is_credited_caption(node: &NodeRef<'_, Node>, el: &Element) -> bool {
+fn is_credited_caption(node: &NodeRef<'_>, el: Element<'_>) -> bool {
     let named = el.name() == "figcaption"
-        || ((dom::attr(el, "class").is_some() || el.id().is_some())
+        || ((el.attr("class").is_some() || el.id().is_some())
             && dom::is_caption(&dom::Hints::of(el)));
     if !named {
         return false;
@@ -244,7 +242,7 @@ fn names_a_photo_source(text: &str) -> bool {
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
-fn looks_like_junk(el: &Element, s: &Shape, in_figure: bool) -> bool {
+fn looks_like_junk(el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
     if s.code {
         return false;
     }
@@ -283,20 +281,20 @@ fn looks_like_junk(el: &Element, s: &Shape, in_figure: bool) -> bool {
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
-fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
+fn is_data_table(node: &NodeRef<'_>) -> bool {
     let Some(el) = dom::element(node) else {
         return false;
     };
-    if dom::attr(el, "role") == Some("presentation") || dom::attr(el, "datatable") == Some("0") {
+    if el.attr("role") == Some("presentation") || el.attr("datatable") == Some("0") {
         return false;
     }
-    if dom::attr(el, "summary").is_some() {
+    if el.attr("summary").is_some() {
         return true;
     }
     let mut rows = 0usize;
     let mut max_cols = 0usize;
     for d in node.descendants().skip(1) {
-        match dom::element(&d).map(Element::name) {
+        match dom::element(&d).map(|e| e.name()) {
             Some("table") => return false,
             Some("caption" | "th" | "thead" | "tfoot" | "col" | "colgroup") => return true,
             Some("tr") => {

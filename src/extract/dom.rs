@@ -1,15 +1,13 @@
 //! DOM vocabulary shared by the extractor: tag classes, class/id hints, visibility and
-//! whitespace-aware text measures. Pure functions over scraper nodes; no scoring policy here.
+//! whitespace-aware text measures. Pure functions over tree nodes; no scoring policy here.
 
 use std::sync::LazyLock;
 
-use ego_tree::NodeRef;
-use scraper::Node;
-use scraper::node::Element;
+use super::tree::{Element, Node, NodeRef};
 
 use super::fragments::Fragments;
+pub use super::hints::Hints;
 use super::hints::lower;
-pub use super::hints::{Hints, attr};
 
 /// Tags whose content is never article text.
 const NEVER_TEXT: &[&str] = &[
@@ -206,9 +204,9 @@ pub fn is_heading(tag: &str) -> bool {
 }
 
 /// Readability-style class weight: ±25 for each of class and id that hints content/boilerplate.
-pub fn class_weight(el: &Element) -> f64 {
+pub fn class_weight(el: Element<'_>) -> f64 {
     let mut w = 0.0;
-    for part in [attr(el, "class"), el.id()].into_iter().flatten() {
+    for part in [el.attr("class"), el.id()].into_iter().flatten() {
         let part = lower(part);
         if NEGATIVE_INDEX.any_in(&part) || has_word(&part, &["ad", "ads", "nav", "hid"]) {
             w -= 25.0;
@@ -226,11 +224,11 @@ fn has_word(s: &str, words: &[&str]) -> bool {
 }
 
 /// Whether the element looks like page furniture that should not even be scored.
-pub fn is_unlikely(el: &Element) -> bool {
-    if matches!(attr(el, "role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
+pub fn is_unlikely(el: Element<'_>) -> bool {
+    if matches!(el.attr("role"), Some(r) if FURNITURE_ROLES.contains(&r)) {
         return true;
     }
-    if attr(el, "class").is_none() && el.id().is_none() {
+    if el.attr("class").is_none() && el.id().is_none() {
         return false;
     }
     let h = Hints::of(el);
@@ -251,26 +249,23 @@ const HIDDEN_CLASSES: &[&str] = &["hidden", "d-none", "is-hidden", "hide"];
 ///
 /// React's streaming server rendering parks finished parts of the page in `<div hidden
 /// id="S:…">` until a script moves them into place; their content is the visible page.
-pub fn is_hidden(el: &Element) -> bool {
-    if attr(el, "hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
+pub fn is_hidden(el: Element<'_>) -> bool {
+    if el.attr("hidden").is_some() && !el.id().is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
-    // The class names as `Element::classes` splits them, without interning each one.
-    let mut classes = el
-        .attrs
-        .iter()
-        .filter(|(q, _)| &*q.local == "class")
-        .flat_map(|(_, v)| v.split_ascii_whitespace());
+    let mut classes = el.classes();
     if classes.any(|c| HIDDEN_CLASSES.contains(&c)) {
         return true;
     }
-    if attr(el, "aria-hidden") == Some("true")
+    if el.attr("aria-hidden") == Some("true")
         && el.name() != "p"
-        && !attr(el, "class").is_some_and(|c| c.contains("fallback-image"))
+        && !el
+            .attr("class")
+            .is_some_and(|c| c.contains("fallback-image"))
     {
         return true;
     }
-    attr(el, "style").is_some_and(|s| {
+    el.attr("style").is_some_and(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         let s = s.to_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
@@ -285,9 +280,8 @@ pub fn is_share(h: &Hints) -> bool {
 /// Whether the element is marked as a byline or author box (Mozilla Readability's byline
 /// cue: `rel=author`, `itemprop=author`, class/id byline, author, dateline, writtenby; also
 /// `autor`, the word in German, Spanish, Polish and more).
-pub fn is_byline(el: &Element, h: &Hints) -> bool {
-    if attr(el, "rel") == Some("author")
-        || attr(el, "itemprop").is_some_and(|p| p.contains("author"))
+pub fn is_byline(el: Element<'_>, h: &Hints) -> bool {
+    if el.attr("rel") == Some("author") || el.attr("itemprop").is_some_and(|p| p.contains("author"))
     {
         return true;
     }
@@ -319,8 +313,8 @@ const FURNITURE_BOX_WORDS: &[&str] = &[
 ];
 
 /// Whether the element's class names it as one of [`FURNITURE_BOX_WORDS`].
-pub fn is_furniture_box(el: &Element) -> bool {
-    attr(el, "class").is_some_and(|c| {
+pub fn is_furniture_box(el: Element<'_>) -> bool {
+    el.attr("class").is_some_and(|c| {
         c.split(|ch: char| !ch.is_alphanumeric()).any(|w| {
             FURNITURE_BOX_WORDS
                 .iter()
@@ -361,19 +355,19 @@ pub fn measure(text: &str) -> (usize, usize) {
 }
 
 /// The element wrapped by a node, if it is one.
-pub fn element<'a>(node: &NodeRef<'a, Node>) -> Option<&'a Element> {
+pub fn element<'a>(node: &NodeRef<'a>) -> Option<Element<'a>> {
     node.value().as_element()
 }
 
 /// Whether some ancestor of the node has the given tag.
-pub fn has_ancestor(node: &NodeRef<'_, Node>, tag: &str) -> bool {
+pub fn has_ancestor(node: &NodeRef<'_>, tag: &str) -> bool {
     node.ancestors()
         .any(|a| element(&a).is_some_and(|e| e.name() == tag))
 }
 
 /// Whether the node is a form wrapping a page's content rather than a form for input: some
 /// frameworks (ASP.NET Web Forms) put the whole page in one `<form>` right under `<body>`.
-pub fn is_page_form(node: &NodeRef<'_, Node>) -> bool {
+pub fn is_page_form(node: &NodeRef<'_>) -> bool {
     node.parent()
         .as_ref()
         .and_then(element)
@@ -382,7 +376,7 @@ pub fn is_page_form(node: &NodeRef<'_, Node>) -> bool {
 
 /// Whether the node is a `div` that merely wraps one `<p>` (readability unwraps these, so
 /// scores and sibling checks treat it as that paragraph).
-pub fn is_p_wrapper(node: &NodeRef<'_, Node>) -> bool {
+pub fn is_p_wrapper(node: &NodeRef<'_>) -> bool {
     if element(node).is_none_or(|e| e.name() != "div") {
         return false;
     }

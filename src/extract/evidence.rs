@@ -5,8 +5,6 @@
 
 use std::collections::HashSet;
 
-use scraper::Html;
-
 use super::depth;
 
 /// `articleBody`s shorter than this (characters) are teasers, not evidence.
@@ -20,7 +18,7 @@ const LONG_BLOCK_CHARS: usize = 150;
 
 /// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
 pub fn fragment_text(html: &str) -> String {
-    let doc = Html::parse_fragment(&depth::flattened(html, depth::MAX_DEPTH));
+    let doc = super::parse::fragment(&depth::flattened(html, depth::MAX_DEPTH));
     super::body::render_nodes(
         &doc,
         &[doc.root_element().id()],

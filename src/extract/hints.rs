@@ -1,22 +1,11 @@
-//! Attribute reads for the per-element tests of every pass: values looked up without
-//! interning the attribute name, and an element's class and id lowercased only when they
-//! hold something to lowercase.
+//! Class and id hints for the per-element tests of every pass: an element's class and id
+//! lowercased only when they hold something to lowercase.
 
 use std::borrow::Cow;
 
-use scraper::node::Element;
+use super::tree::Element;
 
 use super::fragments::Fragments;
-
-/// The value of the element's attribute `name` (no namespace, no prefix): what
-/// [`Element::attr`] returns, without interning `name` as an atom on every call. Elements keep
-/// only the few attributes the extractor reads, so a scan is cheaper than the atom lookup.
-pub fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
-    el.attrs
-        .iter()
-        .find(|(q, _)| q.prefix.is_none() && q.ns.is_empty() && &*q.local == name)
-        .map(|(_, v)| &**v)
-}
 
 /// `s` lowercased, borrowed when it has nothing to lowercase.
 pub fn lower(s: &str) -> Cow<'_, str> {
@@ -36,9 +25,9 @@ pub struct Hints<'a> {
 
 impl<'a> Hints<'a> {
     /// The hints of `el`.
-    pub fn of(el: &'a Element) -> Self {
+    pub fn of(el: Element<'a>) -> Self {
         Hints {
-            class: attr(el, "class").map(lower),
+            class: el.attr("class").map(lower),
             id: el.id().map(lower),
         }
     }
@@ -57,20 +46,27 @@ impl<'a> Hints<'a> {
 
 #[cfg(test)]
 mod tests {
-    use scraper::{Html, Selector};
-
+    use super::super::parse;
     use super::*;
 
     #[test]
-    fn reads_what_element_attr_reads() {
-        let doc = Html::parse_document(
-            r#"<div id="Main" class="Story-Body x" data-x="1" role="main"><svg><a xlink:href="/h"></a></svg></div>"#,
-        );
+    fn attributes_read_as_scraper_reads_them() {
+        let html = r#"<div id="Main" class="Story-Body x" data-x="1" role="main"><svg><a xlink:href="/h" id=i></a></svg></div>"#;
+        let full = scraper::Html::parse_document(html);
+        let ours = parse::document(html, true);
         for css in ["div", "a"] {
-            let Some(el) = Selector::parse(css)
-                .ok()
-                .and_then(|s| doc.select(&s).next())
-            else {
+            let (Ok(theirs), Ok(sel)) = (
+                scraper::Selector::parse(css),
+                super::super::tree::Selector::parse(css),
+            ) else {
+                panic!("{css}");
+            };
+            let (Some(theirs), Some(el)) = (
+                full.select(&theirs).next(),
+                ours.select(&sel)
+                    .next()
+                    .and_then(|n| n.value().as_element()),
+            ) else {
                 panic!("no {css}");
             };
             for name in [
@@ -82,25 +78,30 @@ mod tests {
                 "xlink:href",
                 "style",
             ] {
-                assert_eq!(
-                    attr(el.value(), name),
-                    el.value().attr(name),
-                    "{css} {name}"
-                );
+                assert_eq!(el.attr(name), theirs.value().attr(name), "{css} {name}");
             }
+            assert_eq!(el.id(), theirs.value().id(), "{css}");
+            let mut classes: Vec<&str> = el.classes().collect();
+            classes.sort_unstable();
+            assert_eq!(
+                classes,
+                theirs.value().classes().collect::<Vec<_>>(),
+                "{css}"
+            );
         }
     }
 
     #[test]
     fn hints_are_lowercased_class_and_id() {
-        let doc = Html::parse_document(r#"<p id="SideBar" class="story">x</p>"#);
-        let Some(el) = Selector::parse("p")
-            .ok()
-            .and_then(|s| doc.select(&s).next())
+        let doc = parse::document(r#"<p id="SideBar" class="story">x</p>"#, false);
+        let Some(el) = doc
+            .root()
+            .descendants()
+            .find_map(|n| n.value().as_element().filter(|e| e.name() == "p"))
         else {
             panic!("no p");
         };
-        let h = Hints::of(el.value());
+        let h = Hints::of(el);
         assert!(h.any(&Fragments::new(&["sidebar"])));
         assert!(h.any(&Fragments::new(&["story"])));
         assert!(!h.any(&Fragments::new(&["Side", "r s"])));

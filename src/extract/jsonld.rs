@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use scraper::{Html, Selector};
+use super::tree::{Html, Selector};
 use serde_json::Value;
 
 static LD: LazyLock<Option<Selector>> =

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::tree::{Html, NodeRef, Selector};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
-use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::jsonld;
@@ -123,7 +123,7 @@ fn first_text(doc: &Html, sel: &LazyLock<Option<Selector>>) -> Option<String> {
     doc.select(sel).map(|e| text_of(&e)).find(|t| !t.is_empty())
 }
 
-fn text_of(e: &ElementRef) -> String {
+fn text_of(e: &NodeRef) -> String {
     normalize(&e.text().collect::<String>())
 }
 
@@ -194,7 +194,7 @@ fn author(doc: &Html, meta: &HashMap<String, String>) -> Option<String> {
 
 fn time_element(doc: &Html) -> Option<DateTime<FixedOffset>> {
     let sel = TIME.as_ref()?;
-    let times: Vec<ElementRef> = doc.select(sel).collect();
+    let times: Vec<NodeRef> = doc.select(sel).collect();
     let preferred = times.iter().find(|t| {
         t.attr("pubdate").is_some()
             || t.attr("itemprop")

@@ -28,13 +28,13 @@ mod site_rules;
 mod split;
 mod stats;
 mod template;
+mod tree;
 
 use node_hash::NodeSet;
 
 use chrono::{DateTime, FixedOffset};
-use ego_tree::NodeId;
-use scraper::{ElementRef, Html, Selector};
 use serde::Serialize;
+use tree::{Html, NodeId, NodeRef, Selector};
 use url::Url;
 
 pub use shared::{extract_learning, reserve};
@@ -117,7 +117,7 @@ fn first_text(doc: &Html, sel: Option<&String>) -> Option<String> {
 /// Body from the rule's selector; `None` (generic fallback) when it finds no text.
 fn rule_body(doc: &Html, sel: Option<&String>, removed: &NodeSet) -> Option<String> {
     let sel = site_rules::selector(sel)?;
-    let matches: Vec<ElementRef> = doc.select(&sel).collect();
+    let matches: Vec<NodeRef> = doc.select(&sel).collect();
     let outermost: Vec<NodeId> = matches
         .iter()
         .filter(|m| {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use ego_tree::NodeId;
+use super::tree::NodeId;
 
 /// A map from tree node to `V`.
 pub type NodeMap<V> = HashMap<NodeId, V, BuildHasherDefault<NodeHasher>>;
@@ -29,6 +29,10 @@ impl Hasher for NodeHasher {
 
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(MULTIPLIER);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
     }
 
     fn write_usize(&mut self, n: usize) {

@@ -354,7 +354,7 @@ mod tests {
         // Same tree, the text nodes a comment parts included.
         let tree = |h: &str| {
             let doc = super::super::parse::document(h, false);
-            (doc.html(), doc.tree.nodes().count())
+            super::super::tree::tests::dump(&doc)
         };
         assert_eq!(tree(&lean(page)), tree(page));
         assert!(lean(page).len() < page.len() - 60, "{}", lean(page));
@@ -365,7 +365,7 @@ mod tests {
     fn visible(html: &str) -> Vec<String> {
         let doc = super::super::parse::document(html, false);
         let mut out = Vec::new();
-        for node in doc.tree.root().descendants() {
+        for node in doc.root().descendants() {
             let hidden = node.ancestors().any(|a| {
                 a.value()
                     .as_element()
@@ -375,14 +375,14 @@ mod tests {
                 continue;
             }
             match node.value() {
-                scraper::Node::Element(e) => {
+                super::super::tree::Node::Element(e) => {
                     let mut attrs: Vec<_> = e.attrs().collect();
                     attrs.sort();
                     let emptied = matches!(e.name(), "script" | "style" | "svg");
                     let children = if emptied { 0 } else { node.children().count() };
                     out.push(format!("<{} {attrs:?} {children}>", e.name()));
                 }
-                scraper::Node::Text(t) => out.push(t.text.to_string()),
+                super::super::tree::Node::Text(t) => out.push(t.to_string()),
                 _ => {}
             }
         }

@@ -4,9 +4,7 @@
 
 use super::node_hash::NodeSet;
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
 use super::{boiler, clean, dom};
 
@@ -20,7 +18,7 @@ pub struct Options<'a> {
 
 /// Text of the `parts` subtrees, in document order, without `skip`ped or boilerplate nodes.
 pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> String {
-    let roots: Vec<NodeRef<'_, Node>> = parts.iter().filter_map(|id| doc.tree.get(*id)).collect();
+    let roots: Vec<NodeRef<'_>> = parts.iter().filter_map(|id| doc.get(*id)).collect();
     let mut removed = clean::boilerplate(&roots, skip, opts.clean_conditionally);
     removed.extend(skip.iter().copied());
     if let Some(h) = title_heading(&roots, &removed, opts.title) {
@@ -34,11 +32,7 @@ pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> S
 }
 
 /// The first h1/h2 whose text is (almost) the page title.
-fn title_heading(
-    roots: &[NodeRef<'_, Node>],
-    removed: &NodeSet,
-    title: Option<&str>,
-) -> Option<NodeId> {
+fn title_heading(roots: &[NodeRef<'_>], removed: &NodeSet, title: Option<&str>) -> Option<NodeId> {
     let title = words(title?);
     if title.is_empty() {
         return None;
@@ -93,7 +87,7 @@ struct Blocks {
 }
 
 impl Blocks {
-    fn walk(&mut self, root: NodeRef<'_, Node>, removed: &NodeSet) {
+    fn walk(&mut self, root: NodeRef<'_>, removed: &NodeSet) {
         let mut skipping: Option<NodeId> = None;
         for edge in root.traverse() {
             match edge {
@@ -117,7 +111,7 @@ impl Blocks {
         self.flush();
     }
 
-    fn open(&mut self, node: &NodeRef<'_, Node>) {
+    fn open(&mut self, node: &NodeRef<'_>) {
         match node.value() {
             Node::Text(t) => self.text(t),
             Node::Element(e) => match e.name() {
@@ -135,7 +129,7 @@ impl Blocks {
         }
     }
 
-    fn close(&mut self, node: &NodeRef<'_, Node>) {
+    fn close(&mut self, node: &NodeRef<'_>) {
         if let Some(e) = dom::element(node) {
             match e.name() {
                 "td" | "th" => self.space = true,

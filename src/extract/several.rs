@@ -3,17 +3,16 @@
 //! container holds two or more such headed articles, only one is the page's: the one whose
 //! headline repeats the page title, else the first.
 
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::tree::{Html, NodeId, NodeRef};
 
 use super::{dom, render};
 
 /// The parts narrowed to the page's own article when they hold several headed articles;
 /// otherwise the parts unchanged.
 pub fn own_article(doc: &Html, parts: Vec<NodeId>, title: Option<&str>) -> Vec<NodeId> {
-    let headed: Vec<NodeRef<'_, Node>> = parts
+    let headed: Vec<NodeRef<'_>> = parts
         .iter()
-        .filter_map(|id| doc.tree.get(*id))
+        .filter_map(|id| doc.get(*id))
         .flat_map(|part| part.descendants())
         .filter(|n| is_headed_article(n))
         .filter(|n| !n.ancestors().any(|a| is_headed_article(&a)))
@@ -29,12 +28,12 @@ pub fn own_article(doc: &Html, parts: Vec<NodeId>, title: Option<&str>) -> Vec<N
     vec![titled.unwrap_or(&headed[0]).id()]
 }
 
-fn is_headed_article(node: &NodeRef<'_, Node>) -> bool {
+fn is_headed_article(node: &NodeRef<'_>) -> bool {
     dom::element(node).is_some_and(|e| e.name() == "article") && headline(node).is_some()
 }
 
 /// Text of the first `<h1>` inside the node.
-fn headline(node: &NodeRef<'_, Node>) -> Option<String> {
+fn headline(node: &NodeRef<'_>) -> Option<String> {
     let h1 = node
         .descendants()
         .find(|d| dom::element(d).is_some_and(|e| e.name() == "h1"))?;

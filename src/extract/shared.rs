@@ -11,9 +11,9 @@ use super::template::Templates;
 use super::{Extracted, SiteRule, extract_with_rules};
 
 /// Bytes of page HTML extracted at once across the process; a page larger than this waits
-/// for all others and then runs alone. Extraction holds 7 (prose) to 25 (tiny-tag soup)
+/// for all others and then runs alone. Extraction holds 4.3 (prose) to 6.5 (tiny-tag soup)
 /// times the page (`cargo bench --bench extract -- --memory tags`), so this bounds it to
-/// roughly 110-400 MB whatever the fetch concurrency.
+/// roughly 70-105 MB whatever the fetch concurrency.
 pub const PAGE_BUDGET_BYTES: usize = 16 << 20;
 /// Budget unit (bytes): permits are counted in KiB.
 const UNIT: usize = 1024;

@@ -2,7 +2,7 @@
 //! for one host and its subdomains, plus their validation. Rules come from the config; this
 //! module ships none built in (see docs/extraction.md for why).
 
-use scraper::Selector;
+use super::tree::Selector;
 use serde::Deserialize;
 use thiserror::Error;
 use url::Url;

@@ -5,8 +5,7 @@
 
 use super::node_hash::{NodeMap, NodeSet};
 
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
+use super::tree::{Html, NodeId, NodeRef};
 
 use super::dom;
 
@@ -31,7 +30,7 @@ pub fn with_continuations(
     let mut taken: NodeSet = parts.iter().copied().collect();
     let mut out = Vec::with_capacity(parts.len());
     let mut added = false;
-    for node in doc.tree.root().descendants() {
+    for node in doc.root().descendants() {
         if taken.contains(&node.id()) {
             out.push(node.id());
             continue;
@@ -41,7 +40,7 @@ pub fn with_continuations(
         };
         let score = scores.get(&node.id()).copied().unwrap_or(0.0);
         let same = keys.iter().any(|(name, class, threshold)| {
-            el.name() == *name && dom::attr(el, "class") == Some(*class) && score >= *threshold
+            el.name() == *name && el.attr("class") == Some(*class) && score >= *threshold
         });
         if same && !related(&node, &taken) && !node.ancestors().any(|a| skip.contains(&a.id())) {
             out.push(node.id());
@@ -56,12 +55,12 @@ pub fn with_continuations(
 /// below it (the container the paragraphs scored may sit inside a wrapper the pick climbed to).
 fn keys<'a>(doc: &'a Html, top: NodeId, scores: &NodeMap<f64>) -> Vec<(&'a str, &'a str, f64)> {
     let mut keys = Vec::new();
-    let mut next = doc.tree.get(top);
+    let mut next = doc.get(top);
     while let Some(node) = next {
         let Some(el) = dom::element(&node) else {
             break;
         };
-        if let Some(class) = dom::attr(el, "class").filter(|c| !c.trim().is_empty()) {
+        if let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) {
             let score = scores.get(&node.id()).copied().unwrap_or(0.0);
             keys.push((el.name(), class, (score * SHARE_OF_TOP).max(MIN_SCORE)));
         }
@@ -75,7 +74,7 @@ fn keys<'a>(doc: &'a Html, top: NodeId, scores: &NodeMap<f64>) -> Vec<(&'a str, 
 }
 
 /// Whether the node is inside, or holds, one of the parts.
-fn related(node: &NodeRef<'_, Node>, parts: &NodeSet) -> bool {
+fn related(node: &NodeRef<'_>, parts: &NodeSet) -> bool {
     node.ancestors().any(|a| parts.contains(&a.id()))
         || node.descendants().any(|d| parts.contains(&d.id()))
 }

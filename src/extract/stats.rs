@@ -1,11 +1,11 @@
 //! One-pass text statistics for every element of a page (text length, link text, commas),
 //! skipping subtrees the caller marked as never-article. Iterative, so deep nesting is safe.
+//! Kept in a table indexed by element (24 bytes a row), not a map keyed by node: on a page
+//! of tiny tags the map cost several times the page (issue 10 item 5).
 
-use super::node_hash::{NodeMap, NodeSet};
+use super::node_hash::NodeSet;
 
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::Node;
+use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
 use super::dom;
 
@@ -54,9 +54,58 @@ const PARAGRAPHISH: &[&str] = &[
     "article",
 ];
 
+/// One element's [`Stats`] as stored: counts as `u32` (pages are cut below 4 GiB).
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    text: u32,
+    commas: u32,
+    link: f64,
+    has_block: bool,
+}
+
+/// [`Stats`] of the elements one pass measured.
+pub struct Table<'a> {
+    doc: &'a Html,
+    rows: Vec<Option<Row>>,
+}
+
+impl Table<'_> {
+    /// The statistics of the node, if it is a measured element.
+    pub fn get(&self, id: &NodeId) -> Option<Stats> {
+        let index = self.doc.get(*id)?.element_index()?;
+        let row = (*self.rows.get(index)?)?;
+        Some(Stats {
+            text: row.text as usize,
+            link: row.link,
+            commas: row.commas as usize,
+            has_block: row.has_block,
+        })
+    }
+
+    /// Whether the node is a measured element.
+    pub fn contains_key(&self, id: &NodeId) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, node: &NodeRef<'_>, s: &Stats) {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        if let Some(row) = node.element_index().and_then(|i| self.rows.get_mut(i)) {
+            *row = Some(Row {
+                text: clamp(s.text),
+                commas: clamp(s.commas),
+                link: s.link,
+                has_block: s.has_block,
+            });
+        }
+    }
+}
+
 /// Statistics for every non-skipped element under `root`.
-pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
-    let mut out = NodeMap::default();
+pub fn compute<'a>(doc: &'a Html, root: NodeRef<'a>, skip: &NodeSet) -> Table<'a> {
+    let mut out = Table {
+        doc,
+        rows: vec![None; doc.element_count()],
+    };
     let mut stack: Vec<Stats> = vec![Stats::default()];
     let mut skipping: Option<NodeId> = None;
     for edge in root.traverse() {
@@ -90,14 +139,14 @@ pub fn compute(root: NodeRef<'_, Node>, skip: &NodeSet) -> NodeMap<Stats> {
                 };
                 let mut s = stack.pop().unwrap_or_default();
                 if el.name() == "a" {
-                    let weight = if dom::attr(el, "href").is_some_and(|h| h.starts_with('#')) {
+                    let weight = if el.attr("href").is_some_and(|h| h.starts_with('#')) {
                         0.3
                     } else {
                         1.0
                     };
                     s.link = s.text as f64 * weight;
                 }
-                out.insert(node.id(), s);
+                out.insert(&node, &s);
                 if let Some(parent) = stack.last_mut() {
                     parent.add(&s);
                     parent.has_block |= PARAGRAPHISH.contains(&el.name());
