@@ -41,7 +41,7 @@ fn extraction_memory_is_a_bounded_multiple_of_the_page() {
         (
             "tag soup",
             "<div class=\"item\"><a href=\"/x/1\">link</a> <span>word</span></div>\n",
-            9.0,
+            8.0,
         ),
         (
             "comments and unread attributes",
