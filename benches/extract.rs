@@ -23,6 +23,11 @@ use std::time::Instant;
 
 use scraper::Html;
 
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use corpus::{page_dirs, read};
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| -> Vec<String> {
@@ -62,28 +67,6 @@ fn main() {
     for depth in depths {
         hostile(depth);
     }
-}
-
-fn corpus_root(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(name)
-}
-
-/// Page directories of a corpus, sorted by name.
-fn page_dirs(name: &str) -> Vec<PathBuf> {
-    let root = corpus_root(name);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("corpus missing at {}: {e}", root.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("source.html").is_file())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn read(path: &Path) -> String {
-    String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
 }
 
 fn throughput(corpus: &str, rounds: usize) {

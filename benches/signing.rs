@@ -12,11 +12,15 @@
 //! that prepares the texts.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use newswatch::dedup::Fingerprint;
 use newswatch::extract::extract;
 use newswatch::watch::{Query, RuleSet};
+
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use corpus::{page_dirs, read};
 
 /// The sentence the peers farm plants in every 10th article (`../shared/bench/peers/farm.py`).
 const PHRASE: &str = "Құқық қорғаушылар саяси тұтқындарға қатысты жаңа мәлімдеме жасады.";
@@ -90,18 +94,9 @@ fn match_all(rules: &RuleSet, texts: &[(String, String)], rounds: usize) -> usiz
 /// (title, body) of each readability corpus page with a non-empty body, as extracted; every
 /// 10th body gets the planted sentence after its first paragraph.
 fn texts() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/readability");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("corpus missing at {}: {e}", root.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("source.html").is_file())
-        .collect();
-    dirs.sort();
     let mut out = Vec::new();
-    for dir in dirs {
-        let html =
-            String::from_utf8_lossy(&std::fs::read(dir.join("source.html")).unwrap_or_default())
-                .into_owned();
+    for dir in page_dirs("readability") {
+        let html = read(&dir.join("source.html"));
         let page = extract(&html, None);
         if page.body.trim().is_empty() {
             continue;
