@@ -1,0 +1,53 @@
+//! Finding the end of a run of bytes no state needs to look at one by one: text, attribute
+//! values, comments, raw text. Every byte that ends a run is ASCII, so a run always ends on a
+//! character boundary.
+
+use memchr::{memchr, memchr2, memchr3};
+
+/// Position of the first `a`, `b`, `c` or NUL byte in `hay`.
+pub(super) fn find3_or_nul(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    let end = memchr3(a, b, c, hay);
+    let upto = hay.get(..end.unwrap_or(hay.len())).unwrap_or_default();
+    memchr(0, upto).or(end)
+}
+
+/// Position of the first `a`, `b` or NUL byte in `hay`.
+pub(super) fn find2_or_nul(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    memchr3(a, b, 0, hay)
+}
+
+/// Position of the first `a` or NUL byte in `hay`.
+pub(super) fn find1_or_nul(hay: &[u8], a: u8) -> Option<usize> {
+    memchr2(a, 0, hay)
+}
+
+/// A set of ASCII bytes, one bit each.
+#[derive(Clone, Copy)]
+pub(super) struct ByteSet(u128);
+
+impl ByteSet {
+    /// The set of `bytes` (all ASCII).
+    pub(super) const fn of(bytes: &[u8]) -> Self {
+        let mut bits = 0u128;
+        let mut i = 0;
+        while i < bytes.len() {
+            bits |= 1 << (bytes[i] & 0x7f);
+            i += 1;
+        }
+        ByteSet(bits)
+    }
+
+    fn has(self, b: u8) -> bool {
+        b < 0x80 && self.0 & (1 << b) != 0
+    }
+
+    /// Number of bytes at the start of `hay` not in the set.
+    pub(super) fn run(self, hay: &[u8]) -> usize {
+        hay.iter().position(|&b| self.has(b)).unwrap_or(hay.len())
+    }
+}
+
+/// Whitespace between attributes and in doctypes (CR is a newline before normalisation).
+pub(super) fn is_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0C' | ' ')
+}
