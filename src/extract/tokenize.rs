@@ -51,7 +51,7 @@ use html5ever::{Attribute, LocalName};
 pub fn run<S: TokenSink>(input: &str, sink: S, initial: State) -> S {
     let mut tok = Tokenizer::new(input, sink, initial);
     tok.skip_bom();
-    while tok.step() {}
+    tok.run();
     tok.sink.end();
     tok.sink
 }
@@ -64,13 +64,13 @@ struct Tokenizer<'a, S> {
     state: State,
     sink: S,
     /// Character data not yet sent (sent as one token before any other token).
-    text: StrTendril,
+    text: String,
     tag: tag::TagBuf,
     /// Name of the last start tag emitted, for "appropriate end tag".
     last_start_tag: Option<LocalName>,
     /// The spec's temporary buffer (raw end tag names, script double-escape names).
     temp: String,
-    comment: StrTendril,
+    comment: String,
     doctype: Doctype,
 }
 
@@ -81,17 +81,23 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             pos: 0,
             state,
             sink,
-            text: StrTendril::new(),
+            text: String::new(),
             tag: tag::TagBuf::default(),
             last_start_tag: None,
             temp: String::new(),
-            comment: StrTendril::new(),
+            comment: String::new(),
             doctype: Doctype::default(),
         }
     }
 
+    /// Runs the states until the end of file is emitted.
+    fn run(&mut self) {
+        while self.step() {}
+    }
+
     /// Runs the current state until it changes state (or emits the end of file, when this
     /// returns false).
+    #[inline(always)]
     fn step(&mut self) -> bool {
         match self.state {
             State::Data => self.data(),
@@ -200,7 +206,8 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
     /// Sends the gathered character data, if any.
     fn flush_text(&mut self) {
         if !self.text.is_empty() {
-            let text = std::mem::take(&mut self.text);
+            let text = StrTendril::from_slice(&self.text);
+            self.text.clear();
             self.send(CharacterTokens(text));
         }
     }
@@ -258,27 +265,27 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             | State::ScriptDataEscapedDashDash(_) => self.state = State::Data,
             State::BeforeAttributeValue => self.state = State::Data,
             State::TagOpen => {
-                self.text.push_char('<');
+                self.text.push('<');
                 self.state = State::Data;
             }
             State::EndTagOpen => {
-                self.text.push_slice("</");
+                self.text.push_str("</");
                 self.state = State::Data;
             }
             State::RawLessThanSign(ScriptDataEscaped(DoubleEscaped)) => {
                 self.state = State::RawData(ScriptDataEscaped(DoubleEscaped));
             }
             State::RawLessThanSign(kind) => {
-                self.text.push_char('<');
+                self.text.push('<');
                 self.state = State::RawData(kind);
             }
             State::RawEndTagOpen(kind) => {
-                self.text.push_slice("</");
+                self.text.push_str("</");
                 self.state = State::RawData(kind);
             }
             State::RawEndTagName(kind) => {
-                self.text.push_slice("</");
-                self.text.push_slice(&self.temp);
+                self.text.push_str("</");
+                self.text.push_str(&self.temp);
                 self.temp.clear();
                 self.state = State::RawData(kind);
             }
@@ -328,8 +335,8 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             }
             State::CdataSection | State::CdataSectionBracket | State::CdataSectionEnd => {
                 match self.state {
-                    State::CdataSectionBracket => self.text.push_char(']'),
-                    State::CdataSectionEnd => self.text.push_slice("]]"),
+                    State::CdataSectionBracket => self.text.push(']'),
+                    State::CdataSectionEnd => self.text.push_str("]]"),
                     _ => {}
                 }
                 self.state = State::Data;

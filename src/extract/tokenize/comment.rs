@@ -2,6 +2,7 @@
 //! comments (`<!x>`, `<?…>`, `</ x>`) and CDATA sections (only in foreign content, when the
 //! tree builder says the adjusted current node is not HTML).
 
+use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::State;
 use html5ever::tokenizer::{CommentToken, TokenSink};
 
@@ -11,7 +12,8 @@ use super::scan::find3_or_nul;
 impl<S: TokenSink> Tokenizer<'_, S> {
     /// Emits the current comment.
     pub(super) fn emit_comment(&mut self) {
-        let comment = std::mem::take(&mut self.comment);
+        let comment = StrTendril::from_slice(&self.comment);
+        self.comment.clear();
         self.emit(CommentToken(comment));
     }
 
@@ -53,8 +55,8 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     self.emit_comment();
                     return self.to(State::Data);
                 }
-                '\0' => self.comment.push_char('\u{fffd}'),
-                c => self.comment.push_char(c),
+                '\0' => self.comment.push('\u{fffd}'),
+                c => self.comment.push(c),
             }
         }
     }
@@ -63,7 +65,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     fn push_comment_run(&mut self, len: usize) {
         let end = self.pos + len;
         self.comment
-            .push_slice(self.input.get(self.pos..end).unwrap_or_default());
+            .push_str(self.input.get(self.pos..end).unwrap_or_default());
         self.pos = end;
     }
 
@@ -89,12 +91,12 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
                 (State::CommentStartDash, '-') => State::CommentEnd,
                 (State::CommentStartDash, c) => {
-                    self.comment.push_char('-');
+                    self.comment.push('-');
                     self.comment_char(c);
                     State::Comment
                 }
                 (State::Comment, '<') => {
-                    self.comment.push_char('<');
+                    self.comment.push('<');
                     State::CommentLessThanSign
                 }
                 (State::Comment, '-') => State::CommentEndDash,
@@ -103,11 +105,11 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     State::Comment
                 }
                 (State::CommentLessThanSign, '!') => {
-                    self.comment.push_char('!');
+                    self.comment.push('!');
                     State::CommentLessThanSignBang
                 }
                 (State::CommentLessThanSign, '<') => {
-                    self.comment.push_char('<');
+                    self.comment.push('<');
                     State::CommentLessThanSign
                 }
                 (State::CommentLessThanSign, _) => {
@@ -130,7 +132,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
                 (State::CommentEndDash, '-') => State::CommentEnd,
                 (State::CommentEndDash, c) => {
-                    self.comment.push_char('-');
+                    self.comment.push('-');
                     self.comment_char(c);
                     State::Comment
                 }
@@ -141,20 +143,20 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
                 (State::CommentEnd, '!') => State::CommentEndBang,
                 (State::CommentEnd, '-') => {
-                    self.comment.push_char('-');
+                    self.comment.push('-');
                     State::CommentEnd
                 }
                 (State::CommentEnd, _) => {
-                    self.comment.push_slice("--");
+                    self.comment.push_str("--");
                     consume = false;
                     State::Comment
                 }
                 (State::CommentEndBang, '-') => {
-                    self.comment.push_slice("--!");
+                    self.comment.push_str("--!");
                     State::CommentEndDash
                 }
                 (State::CommentEndBang, c) => {
-                    self.comment.push_slice("--!");
+                    self.comment.push_str("--!");
                     self.comment_char(c);
                     State::Comment
                 }
@@ -169,8 +171,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
 
     /// Appends `c` to the comment (U+0000 as U+FFFD).
     fn comment_char(&mut self, c: char) {
-        self.comment
-            .push_char(if c == '\0' { '\u{fffd}' } else { c });
+        self.comment.push(if c == '\0' { '\u{fffd}' } else { c });
     }
 
     /// The CDATA section states: text up to `]]>` (a U+0000 is a null character token).
@@ -187,20 +188,20 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             match (self.state, c) {
                 (State::CdataSection, ']') => self.state = State::CdataSectionBracket,
                 (State::CdataSection, '\0') => self.emit_null(),
-                (State::CdataSection, c) => self.text.push_char(c),
+                (State::CdataSection, c) => self.text.push(c),
                 (State::CdataSectionBracket, ']') => self.state = State::CdataSectionEnd,
                 (State::CdataSectionBracket, _) => {
-                    self.text.push_char(']');
+                    self.text.push(']');
                     self.state = State::CdataSection;
                     continue;
                 }
-                (State::CdataSectionEnd, ']') => self.text.push_char(']'),
+                (State::CdataSectionEnd, ']') => self.text.push(']'),
                 (State::CdataSectionEnd, '>') => {
                     self.pos += len;
                     return self.to(State::Data);
                 }
                 (State::CdataSectionEnd, _) => {
-                    self.text.push_slice("]]");
+                    self.text.push_str("]]");
                     self.state = State::CdataSection;
                     continue;
                 }

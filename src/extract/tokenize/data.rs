@@ -49,7 +49,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 self.newline();
             } else {
                 self.pos += 1;
-                self.text.push_char('\u{fffd}');
+                self.text.push('\u{fffd}');
             }
         }
     }
@@ -58,14 +58,14 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     pub(super) fn push_run(&mut self, len: usize) {
         let end = self.pos + len;
         self.text
-            .push_slice(self.input.get(self.pos..end).unwrap_or_default());
+            .push_str(self.input.get(self.pos..end).unwrap_or_default());
         self.pos = end;
     }
 
     /// A CR at the current position (and an LF after it): one LF of text.
     pub(super) fn newline(&mut self) {
         let _ = self.next_char();
-        self.text.push_char('\n');
+        self.text.push('\n');
     }
 
     /// A `&` in text (data or RCDATA) was consumed.
@@ -78,10 +78,10 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             Some(chars) => {
                 self.pos = found.end;
                 for c in chars.into_iter().flatten() {
-                    self.text.push_char(c);
+                    self.text.push(c);
                 }
             }
-            None => self.text.push_char('&'),
+            None => self.text.push('&'),
         }
     }
 
@@ -108,7 +108,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 self.to(State::BogusComment)
             }
             _ => {
-                self.text.push_char('<');
+                self.text.push('<');
                 self.to(State::Data)
             }
         }

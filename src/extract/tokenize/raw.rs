@@ -31,7 +31,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 b'<' => {
                     self.pos += 1;
                     if kind == ScriptDataEscaped(DoubleEscaped) {
-                        self.text.push_char('<');
+                        self.text.push('<');
                     }
                     return self.to(State::RawLessThanSign(kind));
                 }
@@ -41,7 +41,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 }
                 b'-' => {
                     self.pos += 1;
-                    self.text.push_char('-');
+                    self.text.push('-');
                     if let ScriptDataEscaped(k) = kind {
                         return self.to(State::ScriptDataEscapedDash(k));
                     }
@@ -49,7 +49,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 b'\r' => self.newline(),
                 _ => {
                     self.pos += 1;
-                    self.text.push_char('\u{fffd}');
+                    self.text.push('\u{fffd}');
                 }
             }
         }
@@ -64,7 +64,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             (ScriptDataEscaped(DoubleEscaped), '/') => {
                 self.pos += 1;
                 self.temp.clear();
-                self.text.push_char('/');
+                self.text.push('/');
                 self.to(State::ScriptDataDoubleEscapeEnd)
             }
             (ScriptDataEscaped(DoubleEscaped), _) => self.to(State::RawData(kind)),
@@ -75,19 +75,19 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             }
             (ScriptData, '!') => {
                 self.pos += 1;
-                self.text.push_slice("<!");
+                self.text.push_str("<!");
                 self.to(State::ScriptDataEscapeStart(Escaped))
             }
             (ScriptDataEscaped(Escaped), c) if c.is_ascii_alphabetic() => {
                 self.pos += len;
                 self.temp.clear();
                 self.temp.push(c.to_ascii_lowercase());
-                self.text.push_char('<');
-                self.text.push_char(c);
+                self.text.push('<');
+                self.text.push(c);
                 self.to(State::ScriptDataEscapeStart(DoubleEscaped))
             }
             _ => {
-                self.text.push_char('<');
+                self.text.push('<');
                 self.to(State::RawData(kind))
             }
         }
@@ -105,7 +105,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             self.temp.push(c);
             self.to(State::RawEndTagName(kind))
         } else {
-            self.text.push_slice("</");
+            self.text.push_str("</");
             self.to(State::RawData(kind))
         }
     }
@@ -139,8 +139,8 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 self.temp.push(c);
             } else {
                 self.tag.name.clear();
-                self.text.push_slice("</");
-                self.text.push_slice(&self.temp);
+                self.text.push_str("</");
+                self.text.push_str(&self.temp);
                 self.temp.clear();
                 return self.to(State::RawData(kind));
             }
@@ -158,7 +158,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         };
         if c == '-' {
             self.pos += 1;
-            self.text.push_char('-');
+            self.text.push('-');
             self.to(State::ScriptDataEscapeStartDash)
         } else {
             self.to(State::RawData(ScriptData))
@@ -172,7 +172,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         };
         if c == '-' {
             self.pos += 1;
-            self.text.push_char('-');
+            self.text.push('-');
             self.to(State::ScriptDataEscapedDashDash(Escaped))
         } else {
             self.to(State::RawData(ScriptData))
@@ -187,21 +187,21 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         self.pos += len;
         match c {
             '-' => {
-                self.text.push_char('-');
+                self.text.push('-');
                 self.to(State::ScriptDataEscapedDashDash(kind))
             }
             '<' => {
                 if kind == DoubleEscaped {
-                    self.text.push_char('<');
+                    self.text.push('<');
                 }
                 self.to(State::RawLessThanSign(ScriptDataEscaped(kind)))
             }
             '\0' => {
-                self.text.push_char('\u{fffd}');
+                self.text.push('\u{fffd}');
                 self.to(State::RawData(ScriptDataEscaped(kind)))
             }
             c => {
-                self.text.push_char(c);
+                self.text.push(c);
                 self.to(State::RawData(ScriptDataEscaped(kind)))
             }
         }
@@ -215,23 +215,23 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             };
             self.pos += len;
             match c {
-                '-' => self.text.push_char('-'),
+                '-' => self.text.push('-'),
                 '<' => {
                     if kind == DoubleEscaped {
-                        self.text.push_char('<');
+                        self.text.push('<');
                     }
                     return self.to(State::RawLessThanSign(ScriptDataEscaped(kind)));
                 }
                 '>' => {
-                    self.text.push_char('>');
+                    self.text.push('>');
                     return self.to(State::RawData(ScriptData));
                 }
                 '\0' => {
-                    self.text.push_char('\u{fffd}');
+                    self.text.push('\u{fffd}');
                     return self.to(State::RawData(ScriptDataEscaped(kind)));
                 }
                 c => {
-                    self.text.push_char(c);
+                    self.text.push(c);
                     return self.to(State::RawData(ScriptDataEscaped(kind)));
                 }
             }
@@ -255,14 +255,14 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     self.pos += len;
                     let script = self.temp == "script";
                     let double = if start { script } else { !script };
-                    self.text.push_char(c);
+                    self.text.push(c);
                     let kind = if double { DoubleEscaped } else { Escaped };
                     return self.to(State::RawData(ScriptDataEscaped(kind)));
                 }
                 c if c.is_ascii_alphabetic() => {
                     self.pos += len;
                     self.temp.push(c.to_ascii_lowercase());
-                    self.text.push_char(c);
+                    self.text.push(c);
                 }
                 _ => {
                     let kind = if start { Escaped } else { DoubleEscaped };

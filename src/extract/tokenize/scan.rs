@@ -21,29 +21,26 @@ pub(super) fn find1_or_nul(hay: &[u8], a: u8) -> Option<usize> {
     memchr2(a, 0, hay)
 }
 
-/// A set of ASCII bytes, one bit each.
-#[derive(Clone, Copy)]
-pub(super) struct ByteSet(u128);
+/// A set of ASCII bytes, one flag per byte value.
+pub(super) struct ByteSet([bool; 256]);
 
 impl ByteSet {
     /// The set of `bytes` (all ASCII).
     pub(super) const fn of(bytes: &[u8]) -> Self {
-        let mut bits = 0u128;
+        let mut table = [false; 256];
         let mut i = 0;
         while i < bytes.len() {
-            bits |= 1 << (bytes[i] & 0x7f);
+            table[bytes[i] as usize] = true;
             i += 1;
         }
-        ByteSet(bits)
-    }
-
-    fn has(self, b: u8) -> bool {
-        b < 0x80 && self.0 & (1 << b) != 0
+        ByteSet(table)
     }
 
     /// Number of bytes at the start of `hay` not in the set.
-    pub(super) fn run(self, hay: &[u8]) -> usize {
-        hay.iter().position(|&b| self.has(b)).unwrap_or(hay.len())
+    pub(super) fn run(&self, hay: &[u8]) -> usize {
+        hay.iter()
+            .position(|&b| self.0[b as usize])
+            .unwrap_or(hay.len())
     }
 }
 

@@ -33,7 +33,7 @@ pub(super) struct TagBuf {
     had_duplicate: bool,
     /// The attribute being built (no attribute when the name is empty).
     attr_name: String,
-    attr_value: StrTendril,
+    attr_value: String,
 }
 
 impl Default for TagBuf {
@@ -46,7 +46,7 @@ impl Default for TagBuf {
             seen: HashSet::new(),
             had_duplicate: false,
             attr_name: String::new(),
-            attr_value: StrTendril::new(),
+            attr_value: String::new(),
         }
     }
 }
@@ -82,7 +82,8 @@ impl TagBuf {
             self.had_duplicate = true;
             self.attr_value.clear();
         } else {
-            let value = std::mem::take(&mut self.attr_value);
+            let value = StrTendril::from_slice(&self.attr_value);
+            self.attr_value.clear();
             self.attrs.push(attribute(name, value));
         }
     }
@@ -234,7 +235,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             };
             let n = end.unwrap_or(rest.len());
             let run = self.take_run(n);
-            self.tag.attr_value.push_slice(run);
+            self.tag.attr_value.push_str(run);
             let Some((c, len)) = self.peek() else {
                 return self.eof();
             };
@@ -247,12 +248,12 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
                     return self.to(State::AfterAttributeValueQuoted);
                 }
                 '&' => self.char_ref_in_attribute(),
-                '\0' => self.tag.attr_value.push_char('\u{fffd}'),
+                '\0' => self.tag.attr_value.push('\u{fffd}'),
                 c if kind == AttrValueKind::Unquoted && is_space(c) => {
                     return self.to(State::BeforeAttributeName);
                 }
                 '>' if kind == AttrValueKind::Unquoted => return self.emit_tag(),
-                c => self.tag.attr_value.push_char(c),
+                c => self.tag.attr_value.push(c),
             }
         }
     }
@@ -264,10 +265,10 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             Some(chars) => {
                 self.pos = found.end;
                 for c in chars.into_iter().flatten() {
-                    self.tag.attr_value.push_char(c);
+                    self.tag.attr_value.push(c);
                 }
             }
-            None => self.tag.attr_value.push_char('&'),
+            None => self.tag.attr_value.push('&'),
         }
     }
 
