@@ -61,6 +61,8 @@ pub fn run<S: TokenSink>(input: &str, sink: S, initial: State) -> S {
 struct Tokenizer<'a, S> {
     input: &'a str,
     pos: usize,
+    /// Whether runs must stop at CR and NUL.
+    stops: scan::Stops,
     state: State,
     sink: S,
     /// Character data not yet sent (sent as one token before any other token).
@@ -79,6 +81,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         Tokenizer {
             input,
             pos: 0,
+            stops: scan::Stops::of(input.as_bytes()),
             state,
             sink,
             text: String::new(),

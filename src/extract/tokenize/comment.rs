@@ -7,7 +7,6 @@ use html5ever::tokenizer::states::State;
 use html5ever::tokenizer::{CommentToken, TokenSink};
 
 use super::Tokenizer;
-use super::scan::find3_or_nul;
 
 impl<S: TokenSink> Tokenizer<'_, S> {
     /// Emits the current comment.
@@ -42,7 +41,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     pub(super) fn bogus_comment(&mut self) -> bool {
         loop {
             let rest = self.rest();
-            let Some(i) = find3_or_nul(rest, b'>', b'\r', b'\r') else {
+            let Some(i) = self.stops.find(rest, b'>', b'>') else {
                 self.push_comment_run(rest.len());
                 return self.eof();
             };
@@ -74,7 +73,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         loop {
             if self.state == State::Comment {
                 let rest = self.rest();
-                let n = find3_or_nul(rest, b'<', b'-', b'\r').unwrap_or(rest.len());
+                let n = self.stops.find(rest, b'<', b'-').unwrap_or(rest.len());
                 self.push_comment_run(n);
             }
             let Some((c, len)) = self.peek() else {
@@ -179,7 +178,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         loop {
             if self.state == State::CdataSection {
                 let rest = self.rest();
-                let n = find3_or_nul(rest, b']', b'\r', b'\r').unwrap_or(rest.len());
+                let n = self.stops.find(rest, b']', b']').unwrap_or(rest.len());
                 self.push_run(n);
             }
             let Some((c, len)) = self.peek() else {

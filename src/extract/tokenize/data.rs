@@ -4,7 +4,7 @@
 use html5ever::tokenizer::TokenSink;
 use html5ever::tokenizer::states::State;
 
-use super::scan::{find1_or_nul, find3_or_nul};
+use super::scan::find1_or_nul;
 use super::{EndTag, StartTag, Tokenizer, char_ref};
 
 impl<S: TokenSink> Tokenizer<'_, S> {
@@ -12,7 +12,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     pub(super) fn data(&mut self) -> bool {
         loop {
             let rest = self.rest();
-            let Some(i) = find3_or_nul(rest, b'<', b'&', b'\r') else {
+            let Some(i) = self.stops.find(rest, b'<', b'&') else {
                 self.push_run(rest.len());
                 return self.eof();
             };

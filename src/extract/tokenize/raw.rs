@@ -6,7 +6,7 @@
 use html5ever::tokenizer::TokenSink;
 use html5ever::tokenizer::states::{RawKind, ScriptEscapeKind, State};
 
-use super::scan::{find2_or_nul, find3_or_nul, is_space};
+use super::scan::is_space;
 use super::{EndTag, Tokenizer};
 
 use RawKind::{Rawtext, Rcdata, ScriptData, ScriptDataEscaped};
@@ -18,9 +18,9 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         loop {
             let rest = self.rest();
             let end = match kind {
-                Rcdata => find3_or_nul(rest, b'<', b'&', b'\r'),
-                Rawtext | ScriptData => find2_or_nul(rest, b'<', b'\r'),
-                ScriptDataEscaped(_) => find3_or_nul(rest, b'<', b'-', b'\r'),
+                Rcdata => self.stops.find(rest, b'<', b'&'),
+                Rawtext | ScriptData => self.stops.find(rest, b'<', b'<'),
+                ScriptDataEscaped(_) => self.stops.find(rest, b'<', b'-'),
             };
             let Some(i) = end else {
                 self.push_run(rest.len());

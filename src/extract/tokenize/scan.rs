@@ -4,16 +4,37 @@
 
 use memchr::{memchr, memchr2, memchr3};
 
-/// Position of the first `a`, `b`, `c` or NUL byte in `hay`.
-pub(super) fn find3_or_nul(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
-    let end = memchr3(a, b, c, hay);
-    let upto = hay.get(..end.unwrap_or(hay.len())).unwrap_or_default();
-    memchr(0, upto).or(end)
+/// Whether the input holds any CR or NUL at all: most pages have no NUL and many no CR, and
+/// a scan that need not look for them is one `memchr` call instead of two.
+#[derive(Clone, Copy)]
+pub(super) struct Stops {
+    cr: bool,
+    nul: bool,
 }
 
-/// Position of the first `a`, `b` or NUL byte in `hay`.
-pub(super) fn find2_or_nul(hay: &[u8], a: u8, b: u8) -> Option<usize> {
-    memchr3(a, b, 0, hay)
+impl Stops {
+    /// The stops of `input`.
+    pub(super) fn of(input: &[u8]) -> Self {
+        Stops {
+            cr: memchr(b'\r', input).is_some(),
+            nul: memchr(0, input).is_some(),
+        }
+    }
+
+    /// Position of the first `a` or `b` byte in `hay`, or of a CR or NUL (which every run
+    /// stops at).
+    pub(super) fn find(self, hay: &[u8], a: u8, b: u8) -> Option<usize> {
+        match (self.cr, self.nul) {
+            (false, false) => memchr2(a, b, hay),
+            (true, false) => memchr3(a, b, b'\r', hay),
+            (false, true) => memchr3(a, b, 0, hay),
+            (true, true) => {
+                let end = memchr3(a, b, b'\r', hay);
+                let upto = hay.get(..end.unwrap_or(hay.len())).unwrap_or_default();
+                memchr(0, upto).or(end)
+            }
+        }
+    }
 }
 
 /// Position of the first `a` or NUL byte in `hay`.

@@ -8,7 +8,7 @@ use html5ever::tokenizer::states::{AttrValueKind, State};
 use html5ever::tokenizer::{Tag, TagKind, TagToken, TokenSink};
 use html5ever::{Attribute, LocalName};
 
-use super::scan::{ByteSet, find3_or_nul, is_space};
+use super::scan::{ByteSet, is_space};
 use super::{StartTag, Tokenizer, attribute, char_ref};
 
 /// Bytes that end a tag name.
@@ -229,8 +229,8 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         loop {
             let rest = self.rest();
             let end = match kind {
-                AttrValueKind::DoubleQuoted => find3_or_nul(rest, b'"', b'&', b'\r'),
-                AttrValueKind::SingleQuoted => find3_or_nul(rest, b'\'', b'&', b'\r'),
+                AttrValueKind::DoubleQuoted => self.stops.find(rest, b'"', b'&'),
+                AttrValueKind::SingleQuoted => self.stops.find(rest, b'\'', b'&'),
                 AttrValueKind::Unquoted => Some(UNQUOTED_END.run(rest)).filter(|&n| n < rest.len()),
             };
             let n = end.unwrap_or(rest.len());
