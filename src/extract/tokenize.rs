@@ -77,6 +77,7 @@ struct Tokenizer<'a, S> {
 }
 
 impl<'a, S: TokenSink> Tokenizer<'a, S> {
+    /// A tokenizer at the start of `input`, in `state`.
     fn new(input: &'a str, sink: S, state: State) -> Self {
         Tokenizer {
             input,
@@ -222,6 +223,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         self.send(token);
     }
 
+    /// Hands `token` to the sink as it is.
     fn send(&mut self, token: Token) {
         // Only tags get anything but `Continue`; html5ever asserts that, we ignore it.
         let _ = self.sink.process_token(token, 1);

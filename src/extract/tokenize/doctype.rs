@@ -23,6 +23,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         self.emit(DoctypeToken(doctype));
     }
 
+    /// The doctype's public or system identifier.
     fn doctype_id(&mut self, kind: DoctypeIdKind) -> &mut Option<StrTendril> {
         match kind {
             Public => &mut self.doctype.public_id,
