@@ -249,11 +249,20 @@ fn nasty_cases_tokenize_as_html5ever_does() {
     }
 }
 
+/// Random pages per soup test: `default`, or `SOUP` from the environment for a longer run
+/// (`SOUP=2000000 cargo test --release --lib soup_tokenizes` passes).
+fn soup_pages(default: usize) -> usize {
+    std::env::var("SOUP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 #[test]
 fn random_tag_soup_tokenizes_as_html5ever_does() {
-    // Bounded: 3000 pages of 40 parts.
+    // Bounded: 3000 pages of 40 parts (by default).
     let mut seed = 0x2545_f491_4f6c_dd1du64;
-    for _ in 0..3000 {
+    for _ in 0..soup_pages(3000) {
         same(&tag_soup(&mut seed, 40));
     }
 }
@@ -320,9 +329,9 @@ const BITS: &[&str] = &[
 
 #[test]
 fn random_character_soup_tokenizes_as_html5ever_does() {
-    // Bounded: 4000 pages of 30 pieces.
+    // Bounded: 4000 pages of 30 pieces (by default).
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    for _ in 0..4000 {
+    for _ in 0..soup_pages(4000) {
         let mut html = String::new();
         for _ in 0..30 {
             seed ^= seed << 13;
