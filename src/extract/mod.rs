@@ -28,6 +28,7 @@ mod site_rules;
 mod split;
 mod stats;
 mod template;
+mod tokenize;
 mod tree;
 
 use node_hash::NodeSet;

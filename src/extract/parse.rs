@@ -1,13 +1,15 @@
 //! Parsing a page into the compact tree the extractor reads ([`Html`]), keeping out of it
 //! what the extractor never reads: comments and processing instructions, attributes outside
 //! [`READ_ATTRIBUTES`] (unless a site rule's selectors may name any), and the parse error
-//! messages. The page is fed to html5ever in slices, so the parser never holds a whole copy
-//! of it. The rest of the tree is node for node what `scraper::Html::parse_document` builds.
+//! messages. Our tokenizer ([`super::tokenize`]) reads the page in place and drives
+//! html5ever's tree builder, so the parser never holds a copy of it. The rest of the tree is
+//! node for node what `scraper::Html::parse_document` builds.
 
-use html5ever::driver::{self, ParseOpts};
-use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tokenizer::states::State;
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
 use html5ever::{QualName, local_name, ns};
 
+use super::tokenize;
 use super::tree::{Builder, Html};
 
 /// Attributes the extractor reads, by `attr()` or in its selectors (a test checks every
@@ -35,9 +37,6 @@ pub const READ_ATTRIBUTES: &[&str] = &[
     "xml:lang",
 ];
 
-/// Bytes handed to the parser at a time (cut at a character boundary).
-const SLICE_BYTES: usize = 64 << 10;
-
 /// Pages are cut at this many bytes, so the tree's 32-bit offsets always suffice (the fetch
 /// limit and the page budget keep real pages far below it).
 const MAX_PAGE_BYTES: usize = 1 << 30;
@@ -45,7 +44,9 @@ const MAX_PAGE_BYTES: usize = 1 << 30;
 /// Parses a whole page. With `all_attributes` every attribute is kept (for a site rule,
 /// whose selectors may name any).
 pub fn document(html: &str, all_attributes: bool) -> Html {
-    in_slices(html, all_attributes, SLICE_BYTES)
+    let keep = if all_attributes { keep_all } else { keep_read };
+    let builder = TreeBuilder::new(Builder::new(false, keep), TreeBuilderOpts::default());
+    tokenize::run(cut(html), builder, State::Data).sink.finish()
 }
 
 /// Parses an HTML fragment as the content of a `<body>` (markup inside JSON-LD), keeping
@@ -53,8 +54,10 @@ pub fn document(html: &str, all_attributes: bool) -> Html {
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
     let sink = Builder::new(true, keep_read);
-    let parser = driver::parse_fragment(sink, ParseOpts::default(), context, Vec::new(), false);
-    parser.one(StrTendril::from_slice(cut(html)))
+    let context = create_element(&sink, context, Vec::new());
+    let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
+    let state = tokenize::fragment_state(builder.tokenizer_state_for_context_elem(false));
+    tokenize::run(cut(html), builder, state).sink.finish()
 }
 
 fn keep_read(name: &QualName) -> bool {
@@ -74,8 +77,12 @@ fn cut(html: &str) -> &str {
     &html[..end]
 }
 
-/// [`document`], handing the parser `slice` bytes at a time.
-fn in_slices(html: &str, all_attributes: bool, slice: usize) -> Html {
+/// [`document`] parsed by html5ever's own tokenizer (the reference our tokenizer is tested
+/// against), handing it `slice` bytes at a time.
+#[cfg(test)]
+pub fn in_slices(html: &str, all_attributes: bool, slice: usize) -> Html {
+    use html5ever::driver::{self, ParseOpts};
+    use html5ever::tendril::{StrTendril, TendrilSink};
     let keep = if all_attributes { keep_all } else { keep_read };
     let mut parser = driver::parse_document(Builder::new(false, keep), ParseOpts::default());
     let mut rest = cut(html);

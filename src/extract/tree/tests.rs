@@ -148,83 +148,92 @@ fn a_fragment_is_scrapers_fragment() {
     );
 }
 
+/// The pieces of [`tag_soup`]: tags the tree builder treats specially, text, entities, CRLF,
+/// NUL.
+pub const SOUP_PARTS: &[&str] = &[
+    "<p>",
+    "</p>",
+    "text ",
+    "<div class=a>",
+    "</div>",
+    "<table>",
+    "</table>",
+    "<tr>",
+    "<td>",
+    "</td>",
+    "<th>",
+    "<caption>",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</i>",
+    "<a href=x>",
+    "</a>",
+    "<template>",
+    "</template>",
+    "<!-- c -->",
+    "<select>",
+    "<option>",
+    "<svg>",
+    "</svg>",
+    "<math>",
+    "<mi>",
+    "<foreignObject>",
+    "<body id=b2 class=x>",
+    "<html lang=kk>",
+    "<li>",
+    "<ul>",
+    "</ul>",
+    "<form>",
+    "</form>",
+    "<input type=hidden>",
+    "<h1>",
+    "<h2>",
+    "</h1>",
+    "<nobr>",
+    "<font color=red>",
+    "<button>",
+    "<frameset>",
+    "<pre>\n",
+    "<textarea>",
+    "<script>",
+    "</script>",
+    "<br>",
+    "</br>",
+    "<col>",
+    "<colgroup>",
+    "<tbody>",
+    "<head>",
+    "<title>",
+    "<noscript>",
+    "<xmp>",
+    "<plaintext>",
+    "<image>",
+    "<isindex>",
+    "é ",
+    "&amp; ",
+    "\r\n",
+    "\0",
+];
+
+/// A random page of `parts` pieces of [`SOUP_PARTS`] (xorshift on `seed`).
+pub fn tag_soup(seed: &mut u64, parts: usize) -> String {
+    let mut html = String::new();
+    for _ in 0..parts {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        html.push_str(SOUP_PARTS[(*seed % SOUP_PARTS.len() as u64) as usize]);
+    }
+    html
+}
+
 #[test]
 fn random_tag_soup_builds_scrapers_tree() {
-    let parts = [
-        "<p>",
-        "</p>",
-        "text ",
-        "<div class=a>",
-        "</div>",
-        "<table>",
-        "</table>",
-        "<tr>",
-        "<td>",
-        "</td>",
-        "<th>",
-        "<caption>",
-        "<b>",
-        "</b>",
-        "<i>",
-        "</i>",
-        "<a href=x>",
-        "</a>",
-        "<template>",
-        "</template>",
-        "<!-- c -->",
-        "<select>",
-        "<option>",
-        "<svg>",
-        "</svg>",
-        "<math>",
-        "<mi>",
-        "<foreignObject>",
-        "<body id=b2 class=x>",
-        "<html lang=kk>",
-        "<li>",
-        "<ul>",
-        "</ul>",
-        "<form>",
-        "</form>",
-        "<input type=hidden>",
-        "<h1>",
-        "<h2>",
-        "</h1>",
-        "<nobr>",
-        "<font color=red>",
-        "<button>",
-        "<frameset>",
-        "<pre>\n",
-        "<textarea>",
-        "<script>",
-        "</script>",
-        "<br>",
-        "</br>",
-        "<col>",
-        "<colgroup>",
-        "<tbody>",
-        "<head>",
-        "<title>",
-        "<noscript>",
-        "<xmp>",
-        "<plaintext>",
-        "<image>",
-        "<isindex>",
-        "é ",
-        "&amp; ",
-        "\r\n",
-        "\0",
-    ];
     // Bounded: 300 pages of 60 parts.
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for _ in 0..300 {
-        let mut html = String::new();
-        for _ in 0..60 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            html.push_str(parts[(seed % parts.len() as u64) as usize]);
-        }
+        let html = tag_soup(&mut seed, 60);
         let full = scraper::Html::parse_document(&html);
         let ours = parse::document(&html, true);
         assert_eq!(dump(&ours), scraper_dump(&full, |_| true), "{html:?}");
