@@ -40,23 +40,19 @@ pub fn apply(doc: &Html, body: String, descriptions: &[String], removed: &NodeSe
     }
 }
 
-/// Lowercased letters and digits only: the same text whatever its spacing and punctuation.
+/// Letters and digits only: the same text whatever its spacing and punctuation. Case is kept
+/// (the page prints its summary as it wrote it), which spares a lowercase pass over the body.
 fn letters(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| c.is_alphanumeric()));
+    out
 }
 
 /// Whether `s`'s [`letters`] begin `wanted` (and `s` has any).
 fn opens(s: &str, wanted: &str) -> bool {
     let mut want = wanted.chars();
     let mut any = false;
-    for c in s
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-    {
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
         if want.next() != Some(c) {
             return false;
         }
@@ -89,11 +85,7 @@ fn element_saying(doc: &Html, wanted: &[String], removed: &NodeSet) -> Option<No
 fn says(node: &NodeRef<'_>, wanted: &str) -> bool {
     let mut text = String::new();
     for t in node.descendants().filter_map(|d| d.value().as_text()) {
-        text.extend(
-            t.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
+        text.extend(t.chars().filter(|c| c.is_alphanumeric()));
         if text.len() > wanted.len() {
             return false;
         }
