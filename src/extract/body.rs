@@ -94,8 +94,13 @@ fn article_chars(text: &str) -> usize {
 }
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.
+/// Only the nodes' own subtrees are walked for those parts: a caller rendering one element
+/// does not pay for a pass over the whole page.
 pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &NodeSet) -> String {
-    let mut skip = pruned(doc.root(), false);
+    let mut skip = NodeSet::default();
+    for node in nodes.iter().filter_map(|id| doc.get(*id)) {
+        skip.extend(pruned(node, false));
+    }
     skip.extend(removed.iter().copied());
     let opts = render::Options {
         clean_conditionally: false,

@@ -1,7 +1,7 @@
 //! Line-level boilerplate that markup alone does not reveal: "read also" teasers embedded in
 //! the article (Kazakh, Russian, English and the labels of other major news languages),
-//! trailing "subscribe to us" lines (Kazakh, Russian, English), and short lines the article
-//! repeats.
+//! trailing "subscribe to us" lines (Kazakh, Russian, English), short lines the article
+//! repeats, and copyright lines.
 
 use std::collections::HashSet;
 
@@ -15,6 +15,9 @@ const REPEAT_MIN_CHARS: usize = 15;
 const REPEAT_MAX_CHARS: usize = 100;
 /// Trailing promotional lines longer than this (characters) are kept.
 const TRAILER_MAX_CHARS: usize = 300;
+/// A line opening with the copyright sign is a photo credit or copyright notice up to this
+/// length (characters), as `clean`'s credit lines.
+const COPYRIGHT_MAX_CHARS: usize = 150;
 
 /// Openings of "read also" teasers (lowercase).
 const TEASER_OPENINGS: &[&str] = &[
@@ -99,14 +102,14 @@ const NETWORKS: &[&str] = &[
     "tiktok",
 ];
 
-/// The blocks without date lines above the body (`dateline`), teasers anywhere, lines the
-/// page repeats and trailing subscription lines.
+/// The blocks without date lines above the body (`dateline`), teasers and copyright lines
+/// anywhere, lines the page repeats and trailing subscription lines.
 pub fn strip(blocks: Vec<String>) -> Vec<String> {
     let blocks = dateline::strip(blocks);
     let repeated = repeated(&blocks);
     let mut kept: Vec<String> = blocks
         .into_iter()
-        .filter(|b| !is_teaser(b) && !repeated.contains(b))
+        .filter(|b| !is_teaser(b) && !is_copyright_line(b) && !repeated.contains(b))
         .collect();
     while kept.last().is_some_and(|b| is_trailer(b)) {
         kept.pop();
@@ -149,6 +152,12 @@ fn is_widget_sized(block: &str) -> bool {
     chars <= REPEAT_MAX_CHARS
         && !block.contains(['\n', '$', '=', '{', '}', ';'])
         && (words >= 5 || (words == 1 && chars >= REPEAT_MIN_CHARS))
+}
+
+/// A short line that opens with the copyright sign ("© Action press/Bernd März", "© dpa-infocom,
+/// dpa:230428-99-483045/5"): a credit under a photo or a notice, never the story's prose.
+fn is_copyright_line(block: &str) -> bool {
+    block.starts_with('©') && block.chars().count() < COPYRIGHT_MAX_CHARS
 }
 
 fn is_teaser(block: &str) -> bool {
@@ -286,5 +295,27 @@ mod tests {
     fn keeps_long_paragraphs_that_start_like_teasers() {
         let long = format!("Read also {}", "the full report on the budget. ".repeat(12));
         assert_eq!(strip(vec![long.clone()]), vec![long]);
+    }
+
+    #[test]
+    fn drops_short_lines_opening_with_the_copyright_sign_but_keeps_prose_naming_it() {
+        let long = format!(
+            "© {}",
+            "Die Agentur liefert Bilder und Texte an viele Zeitungen. ".repeat(4)
+        );
+        let blocks = owned(&[
+            "Intensive Regenfälle brachten Slowenien Überschwemmungen.",
+            "© Action press/Bernd März",
+            "Das Zeichen © steht auf jedem Foto der Agentur.",
+            &long,
+            "© dpa-infocom, dpa:230428-99-483045/5",
+        ]);
+        let kept = strip(blocks);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert!(
+            kept.iter()
+                .all(|b| !b.starts_with("© Action") && !b.starts_with("© dpa"))
+        );
+        assert!(kept.contains(&long), "{kept:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
-//! boxes, photo credits, newsletter and subscription boxes, furniture headings and blocks whose shape (links, images, form
-//! fields, shortness) betrays them. Bottom-up so
+//! boxes, photo credits, newsletter and subscription boxes, embedded social-media posts,
+//! furniture headings and blocks whose shape (links, images, form fields, shortness) betrays
+//! them. Bottom-up so
 //! an outer block is judged after its junk children are gone.
 
 use super::node_hash::NodeSet;
@@ -186,7 +187,8 @@ fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
 
 /// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
 /// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
-/// sponsored or consent box or an embed's placeholder.
+/// sponsored or consent box, an embed's placeholder or an embedded social-media post (a
+/// third party's words, quoted whole with its author, date and links).
 fn marked(el: Element<'_>, s: &Shape) -> bool {
     let named = el.attr("class").is_some()
         || el.id().is_some()
@@ -202,6 +204,7 @@ fn marked(el: Element<'_>, s: &Shape) -> bool {
         || (s.text < CREDIT_MAX_CHARS && dom::is_credit(&h))
         || dom::is_signup(&h)
         || dom::is_furniture_box(el)
+        || dom::is_social_embed(el)
 }
 
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
@@ -373,6 +376,35 @@ mod tests {
             "Image 2 of 5",
         ] {
             assert!(!names_a_photo_source(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn embedded_social_posts_go_but_quotations_stay() {
+        let page = format!(
+            "<html><body><article>{STORY}\
+             <blockquote class=\"twitter-tweet\"><p lang=\"en\">Zelensky is said to be meeting \
+             senior military commanders to assess the situation. \
+             <a href=\"https://t.co/x\">pic.twitter.com/PbK0B7UjJM</a></p>&mdash; Some Account \
+             (@someaccount) <a href=\"https://twitter.com/x/status/1\">July 18, 2026</a></blockquote>\
+             <blockquote class=\"instagram-media\"><p>Ата-аналар мен оқушылар жаңа мектепке \
+             келді, бұл туралы біздің парақшада көбірек.</p></blockquote>\
+             <blockquote><p>Бұл мектеп ауданның ең үлкен білім ордасы болады, деді әкім \
+             салтанатты жиында.</p></blockquote>\
+             <blockquote class=\"pull-quote tweetable\"><p>Біз балаларға ең жақсы жағдай \
+             жасаймыз, деді директор.</p></blockquote>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for kept in [
+            "ең үлкен білім ордасы",
+            "ең жақсы жағдай",
+            "Алматы қаласында",
+        ] {
+            assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+        }
+        for junk in ["Zelensky", "@someaccount", "біздің парақшада"] {
+            assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
         }
     }
 }

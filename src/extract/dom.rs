@@ -323,6 +323,31 @@ pub fn is_furniture_box(el: Element<'_>) -> bool {
     })
 }
 
+/// Class names the social networks' own embed code gives the `<blockquote>` that stands in
+/// for a post until their script replaces it (X/Twitter, Instagram, TikTok, Bluesky,
+/// Threads): the same on every site that embeds a post.
+const SOCIAL_EMBED_CLASSES: &[&str] = &[
+    "twitter-tweet",
+    "twitter-video",
+    "instagram-media",
+    "tiktok-embed",
+    "bluesky-embed",
+    "text-post-media",
+];
+
+/// Whether the element is an embedded social-media post: a `<blockquote>` with one of the
+/// [`SOCIAL_EMBED_CLASSES`] (a plain quotation has none of them).
+pub fn is_social_embed(el: Element<'_>) -> bool {
+    el.name() == "blockquote"
+        && el.attr("class").is_some_and(|c| {
+            c.split_ascii_whitespace().any(|w| {
+                SOCIAL_EMBED_CLASSES
+                    .iter()
+                    .any(|f| w.eq_ignore_ascii_case(f))
+            })
+        })
+}
+
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(h: &Hints) -> bool {
     h.any(&CREDIT_INDEX)

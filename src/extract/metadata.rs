@@ -44,6 +44,9 @@ pub struct Metadata {
     pub canonical_url: Option<Url>,
     /// JSON-LD `articleBody`, evidence for the body found in the markup.
     pub article_body: Option<String>,
+    /// The page's summary of itself (`description`, `og:description`, `twitter:description`),
+    /// distinct values in that order: how the standfirst is recognised.
+    pub descriptions: Vec<String>,
 }
 
 /// Metadata of a parsed page; `page_url` resolves relative canonical links.
@@ -88,7 +91,19 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         }),
         canonical_url: canonical(doc, page_url, get(&["og:url"]).as_deref()),
         article_body: ld.body,
+        descriptions: descriptions(&meta),
     }
+}
+
+/// The distinct values of the description meta tags.
+fn descriptions(meta: &HashMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for key in ["description", "og:description", "twitter:description"] {
+        if let Some(d) = meta.get(key).filter(|d| !out.contains(d)) {
+            out.push(d.clone());
+        }
+    }
+    out
 }
 
 fn meta_tags(doc: &Html) -> HashMap<String, String> {

@@ -26,6 +26,7 @@ mod several;
 mod shared;
 mod site_rules;
 mod split;
+mod standfirst;
 mod stats;
 mod template;
 mod tokenize;
@@ -84,7 +85,8 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let doc_title = meta.document_title.as_deref();
     let body = rule_body.unwrap_or_else(|| {
         let found = body::article_text(&doc, doc_title, &removed);
-        evidence::apply(found, meta.article_body.as_deref())
+        let found = evidence::apply(found, meta.article_body.as_deref());
+        standfirst::apply(&doc, found, &meta.descriptions, &removed)
     });
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
