@@ -88,10 +88,15 @@ impl TagBuf {
         }
     }
 
-    /// Starts a new attribute whose name begins with `c`.
+    /// Starts a new attribute whose name begins with `c` (a NUL reads as U+FFFD, as in the
+    /// attribute name state).
     fn new_attribute(&mut self, c: char) {
         self.finish_attribute();
-        self.attr_name.push(c.to_ascii_lowercase());
+        self.attr_name.push(if c == '\0' {
+            '\u{fffd}'
+        } else {
+            c.to_ascii_lowercase()
+        });
     }
 }
 
@@ -143,10 +148,6 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
                 c if is_space(c) => {}
                 '/' => return self.to(State::SelfClosingStartTag),
                 '>' => return self.emit_tag(),
-                '\0' => {
-                    self.tag.new_attribute('\u{fffd}');
-                    return self.to(State::AttributeName);
-                }
                 c => {
                     self.tag.new_attribute(c);
                     return self.to(State::AttributeName);
@@ -187,10 +188,6 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
                 '/' => return self.to(State::SelfClosingStartTag),
                 '=' => return self.to(State::BeforeAttributeValue),
                 '>' => return self.emit_tag(),
-                '\0' => {
-                    self.tag.new_attribute('\u{fffd}');
-                    return self.to(State::AttributeName);
-                }
                 c => {
                     self.tag.new_attribute(c);
                     return self.to(State::AttributeName);
