@@ -140,9 +140,7 @@ fn pruned(root: NodeRef<'_>, strip_unlikely: bool) -> NodeSet {
                 let Some(el) = dom::element(&node) else {
                     continue;
                 };
-                let drop = (dom::is_never_text(el.name())
-                    && !(el.name() == "form" && dom::is_page_form(&node)))
-                    || dom::is_hidden(el)
+                let drop = dom::is_never_shown(&node, el)
                     || (strip_unlikely && dom::is_unlikely(el) && !in_table_or_code(&node));
                 if drop {
                     skip.insert(node.id());

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use super::clean::CREDIT_MAX_CHARS;
 use super::dateline;
 
 /// Teaser blocks longer than this (characters) are treated as real paragraphs.
@@ -15,9 +16,6 @@ const REPEAT_MIN_CHARS: usize = 15;
 const REPEAT_MAX_CHARS: usize = 100;
 /// Trailing promotional lines longer than this (characters) are kept.
 const TRAILER_MAX_CHARS: usize = 300;
-/// A line opening with the copyright sign is a photo credit or copyright notice up to this
-/// length (characters), as `clean`'s credit lines.
-const COPYRIGHT_MAX_CHARS: usize = 150;
 
 /// Openings of "read also" teasers (lowercase).
 const TEASER_OPENINGS: &[&str] = &[
@@ -155,9 +153,10 @@ fn is_widget_sized(block: &str) -> bool {
 }
 
 /// A short line that opens with the copyright sign ("© Action press/Bernd März", "© dpa-infocom,
-/// dpa:230428-99-483045/5"): a credit under a photo or a notice, never the story's prose.
+/// dpa:230428-99-483045/5"): a credit under a photo or a notice, never the story's prose. Short
+/// means as short as `clean`'s credit lines.
 fn is_copyright_line(block: &str) -> bool {
-    block.starts_with('©') && block.chars().count() < COPYRIGHT_MAX_CHARS
+    block.starts_with('©') && block.chars().count() < CREDIT_MAX_CHARS
 }
 
 fn is_teaser(block: &str) -> bool {

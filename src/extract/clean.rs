@@ -18,7 +18,7 @@ const SHARE_MAX_CHARS: usize = 500;
 /// (characters); a longer block marked "author" is the author's text.
 const BYLINE_MAX_CHARS: usize = 600;
 /// Photo credit and copyright lines are shorter than this (characters).
-const CREDIT_MAX_CHARS: usize = 150;
+pub(super) const CREDIT_MAX_CHARS: usize = 150;
 /// Newsletter and subscription boxes (a pitch, a list of perks, a form) are shorter than
 /// this (characters).
 const SIGNUP_MAX_CHARS: usize = 1500;
@@ -318,11 +318,7 @@ fn is_data_table(node: &NodeRef<'_>) -> bool {
 mod tests {
     use super::names_a_photo_source;
     use crate::extract::extract;
-
-    const STORY: &str = "<p>Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.</p>\
-<p>Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.</p>\
-<p>Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.</p>\
-<p>Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.</p>";
+    use crate::extract::tests::STORY;
 
     #[test]
     fn captions_naming_their_photo_source_go_but_labels_and_plain_captions_stay() {

@@ -339,12 +339,10 @@ const SOCIAL_EMBED_CLASSES: &[&str] = &[
 /// [`SOCIAL_EMBED_CLASSES`] (a plain quotation has none of them).
 pub fn is_social_embed(el: Element<'_>) -> bool {
     el.name() == "blockquote"
-        && el.attr("class").is_some_and(|c| {
-            c.split_ascii_whitespace().any(|w| {
-                SOCIAL_EMBED_CLASSES
-                    .iter()
-                    .any(|f| w.eq_ignore_ascii_case(f))
-            })
+        && el.classes().any(|w| {
+            SOCIAL_EMBED_CLASSES
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f))
         })
 }
 
@@ -388,6 +386,12 @@ pub fn element<'a>(node: &NodeRef<'a>) -> Option<Element<'a>> {
 pub fn has_ancestor(node: &NodeRef<'_>, tag: &str) -> bool {
     node.ancestors()
         .any(|a| element(&a).is_some_and(|e| e.name() == tag))
+}
+
+/// Whether a reader never sees the element's content as text: a never-text element (but not
+/// a form wrapping the whole page, see [`is_page_form`]) or a hidden one.
+pub fn is_never_shown(node: &NodeRef<'_>, el: Element<'_>) -> bool {
+    (is_never_text(el.name()) && !(el.name() == "form" && is_page_form(node))) || is_hidden(el)
 }
 
 /// Whether the node is a form wrapping a page's content rather than a form for input: some

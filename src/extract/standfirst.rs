@@ -101,23 +101,15 @@ fn stands_alone(node: &NodeRef<'_>, removed: &NodeSet) -> bool {
         if removed.contains(&a.id()) {
             return false;
         }
-        dom::element(&a).is_none_or(|el| {
-            el.name() != "a"
-                && !dom::is_hidden(el)
-                && !(dom::is_never_text(el.name())
-                    && !(el.name() == "form" && dom::is_page_form(&a)))
-        })
+        dom::element(&a).is_none_or(|el| el.name() != "a" && !dom::is_never_shown(&a, el))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use crate::extract::extract;
+    use crate::extract::tests::STORY;
 
-    const STORY: &str = "<p>Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.</p>\
-<p>Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.</p>\
-<p>Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.</p>\
-<p>Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.</p>";
     const SUMMARY: &str = "Die Stadt eröffnet eine neue Schule für 1.200 Kinder: zwei Jahre Bauzeit, \
 ein Haus mit Turnhalle, Bibliothek und Mensa.";
 
