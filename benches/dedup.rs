@@ -5,7 +5,9 @@
 //! precision and recall, then scores the default rule on a held-out corpus (`-- held-out`
 //! alone); `cargo bench --bench dedup -- cost N [BATCH]` fills a database with N
 //! articles and times the dedup-and-store path for new ones, BATCH (default 1) per transaction
-//! (`DEDUP_COST_DB=FILE` keeps the filled database in FILE for the next run of the same N).
+//! (`DEDUP_COST_DB=FILE` keeps the filled database in FILE for the next run of the same N);
+//! `cargo bench --bench dedup -- rebuild N` times the near-copy index's rebuild over N
+//! windowed articles of random band keys (the index's part of a start, without the database).
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -32,8 +34,79 @@ fn main() {
             let batch = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1);
             cost(n, batch);
         }
+        Some("rebuild") => {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
+            rebuild(n);
+        }
         _ => eval(),
     }
+}
+
+/// Rebuilds the near-copy index over `n` articles of [`dedup::BANDS`] random band keys each,
+/// and prints the time it took beside the time of generating the keys alone, the memory it
+/// holds and the process's peak resident memory; then times one merge of new articles.
+fn rebuild(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = |visit: &mut dyn FnMut(i64, &[i64])| {
+        let mut rng = Rng(7);
+        let mut bands = vec![0i64; dedup::BANDS];
+        for id in 0..n {
+            bands.fill_with(|| (rng.next() & 0xffff_ffff) as i64);
+            visit(id as i64, &bands);
+        }
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let t = Instant::now();
+    scan(&mut |id, bands| {
+        std::hint::black_box((id, bands));
+    })
+    .unwrap();
+    let generate = t.elapsed().as_secs_f64() * 1e3;
+    let (t, c) = (Instant::now(), thread_cpu());
+    let mut index = dedup::BandIndex::rebuild(dir.path(), 0, scan).unwrap();
+    let rebuilt = (t.elapsed(), thread_cpu() - c);
+    println!(
+        "rebuilt the index of {n} articles: {:.0} ms wall, {:.0} ms CPU (of which generating the \
+         keys twice about {:.0} ms); {} entries, {:.1} MB in memory, {:.1} MB in its file; peak \
+         RSS {} MB",
+        rebuilt.0.as_secs_f64() * 1e3,
+        rebuilt.1.as_secs_f64() * 1e3,
+        2.0 * generate,
+        index.len(),
+        index.bytes() as f64 / 1e6,
+        index.file_bytes() as f64 / 1e6,
+        peak_rss_kb() / 1024
+    );
+    // As the writer does every ~3,800 articles: fill the recent entries, merge them in.
+    let mut rng = Rng(8);
+    let mut id = n as i64;
+    while !index.merge_due() {
+        let mut pending = dedup::Pending::default();
+        let bands: Vec<i64> = (0..dedup::BANDS)
+            .map(|_| (rng.next() & 0xffff_ffff) as i64)
+            .collect();
+        pending.add(id, &bands).unwrap();
+        index.absorb(pending);
+        id += 1;
+    }
+    let (m, mc) = (Instant::now(), thread_cpu());
+    index.merge().unwrap();
+    println!(
+        "merged {} new articles into it: {:.0} ms wall, {:.0} ms CPU",
+        id - n as i64,
+        m.elapsed().as_secs_f64() * 1e3,
+        (thread_cpu() - mc).as_secs_f64() * 1e3
+    );
+}
+
+/// The process's peak resident memory (`VmHWM`), in KiB.
+fn peak_rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn new_article(source_id: i64, i: usize, body: &str) -> NewArticle {
@@ -61,7 +134,7 @@ fn group(
     offset: usize,
     rule: StoryRule,
 ) -> Vec<i64> {
-    let mut near = NearCopies::empty(rule);
+    let mut near = NearCopies::empty(rule, &store.folder());
     docs.iter()
         .enumerate()
         .map(|(i, doc)| {
@@ -259,10 +332,11 @@ fn cost(n: usize, batch: usize) {
     let (t, c) = (Instant::now(), thread_cpu());
     let mut near = NearCopies::load(&store, rule).unwrap();
     println!(
-        "near-copy index rebuilt: {} entries ({:.1} MB, {:.0} bytes per windowed article), \
-         {:.0} ms wall, {:.0} ms CPU",
+        "near-copy index rebuilt: {} entries ({:.1} MB in memory, {:.1} MB in its file; {:.0} \
+         bytes in memory per windowed article), {:.0} ms wall, {:.0} ms CPU",
         near.entries(),
         near.bytes() as f64 / 1e6,
+        near.file_bytes() as f64 / 1e6,
         near.bytes() as f64 / n.min(COST_WINDOW) as f64,
         t.elapsed().as_secs_f64() * 1e3,
         (thread_cpu() - c).as_secs_f64() * 1e3
@@ -308,7 +382,7 @@ fn fill(dir: &tempfile::TempDir, n: usize) -> (Store, i64) {
     let mut rng = Rng(99);
     let vocab = Vocab::new(&mut rng, 20_000);
     let started = Instant::now();
-    let mut near = NearCopies::empty(StoryRule::default());
+    let mut near = NearCopies::empty(StoryRule::default(), &store.folder());
     for chunk in (0..n).collect::<Vec<_>>().chunks(FILL_BATCH) {
         let ingests: Vec<Ingest> = chunk
             .iter()

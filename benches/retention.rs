@@ -89,7 +89,7 @@ fn fill(
     count: usize,
     old: impl Fn(usize) -> bool,
 ) {
-    let mut near = NearCopies::empty(StoryRule::default());
+    let mut near = NearCopies::empty(StoryRule::default(), &store.folder());
     let numbers: Vec<usize> = (first..first + count).collect();
     for chunk in numbers.chunks(FILL_BATCH) {
         let ingests: Vec<Ingest> = chunk

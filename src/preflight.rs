@@ -67,7 +67,7 @@ fn database(path: &Path) -> Option<String> {
     };
     folder_writable(folder).err().map(|err| {
         format!(
-            "storage.database {shown}: its folder {} is not usable ({err}); create it and let newswatch's user write it (the database's -wal, -shm and .lock files live there)",
+            "storage.database {shown}: its folder {} is not usable ({err}); create it and let newswatch's user write it (the database's -wal, -shm and .lock files and the near-copy index's unnamed file live there)",
             folder.display()
         )
     })

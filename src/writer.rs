@@ -1,6 +1,7 @@
 //! The single writer: one thread stores every new article, many per transaction (group
 //! commit), and on the way lets `dedup` decide each article's story, keeping the near-copy
-//! index of the window in memory (rebuilt from the stored signatures when it starts).
+//! index of the window (rebuilt from the stored signatures when it starts; its entries in an
+//! unnamed file beside the database, its directory and newest entries in memory).
 //!
 //! Polls hand it an [`Ingest`] (the article, its fingerprint and its alerts, all computed on
 //! worker threads) and wait for the [`StoreOutcome`]. The writer takes what has queued up and
@@ -10,6 +11,7 @@
 //! before the commit loses the whole batch cleanly — those items are simply new again at the
 //! next poll, as the feed's validators were not saved either.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -17,7 +19,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
-use crate::dedup::{BandIndex, Fingerprint, MAX_CANDIDATES, Pending, StoryRule, WINDOW, band_keys};
+use crate::dedup::{
+    BandIndex, Fingerprint, IndexError, MAX_CANDIDATES, Pending, RebuildError, StoryRule, WINDOW,
+    band_keys,
+};
 use crate::poll::{Stages, thread_cpu};
 use crate::store::{Batch, NewAlert, NewArticle, SharedStore, Store, StoreError, StoreOutcome};
 
@@ -116,8 +121,12 @@ impl NearCopies {
     /// The index of the window's articles, rebuilt from their stored signatures.
     pub fn load(store: &Store, rule: StoryRule) -> Result<NearCopies, StoreError> {
         let first = store.window_start(Utc::now() - WINDOW)?;
-        let index = BandIndex::rebuild(first, |visit| {
+        let index = BandIndex::rebuild(&store.folder(), first, |visit| {
             store.each_signature(first, |id, minhash| visit(id, &band_keys(minhash)))
+        })
+        .map_err(|err| match err {
+            RebuildError::Scan(err) => err,
+            RebuildError::Index(err) => index_error(err),
         })?;
         Ok(NearCopies {
             rule,
@@ -126,11 +135,12 @@ impl NearCopies {
         })
     }
 
-    /// An empty index (a new database, or one whose index could not be read).
-    pub fn empty(rule: StoryRule) -> NearCopies {
+    /// An empty index, its file to be made in `folder` (a new database, or one whose index
+    /// could not be read).
+    pub fn empty(rule: StoryRule, folder: &Path) -> NearCopies {
         NearCopies {
             rule,
-            index: BandIndex::default(),
+            index: BandIndex::new(folder),
             floor_checked: None,
         }
     }
@@ -140,10 +150,20 @@ impl NearCopies {
         self.index.len()
     }
 
-    /// Bytes the index holds on the heap.
+    /// Bytes the index holds in memory.
     pub fn bytes(&self) -> usize {
         self.index.bytes()
     }
+
+    /// Bytes of the index's file.
+    pub fn file_bytes(&self) -> usize {
+        self.index.file_bytes()
+    }
+}
+
+/// A failure of the near-copy index's file, as the writer reports it.
+fn index_error(err: IndexError) -> StoreError {
+    StoreError::NearCopyIndex(Box::new(err))
 }
 
 fn run(
@@ -154,15 +174,17 @@ fn run(
     stages: &Stages,
 ) {
     let started = Instant::now();
-    let loaded = store.blocking(|s| NearCopies::load(s, StoryRule::default()));
+    let (loaded, folder) =
+        store.blocking(|s| (NearCopies::load(s, StoryRule::default()), s.folder()));
     let mut near = loaded.unwrap_or_else(|err| {
         tracing::error!(error = %err, "cannot rebuild the near-copy index; copies of stories \
             stored before this start will start new stories until the database is readable");
-        NearCopies::empty(StoryRule::default())
+        NearCopies::empty(StoryRule::default(), &folder)
     });
     tracing::info!(
         entries = near.entries(),
         bytes = near.bytes(),
+        file_bytes = near.file_bytes(),
         took_ms = started.elapsed().as_millis() as u64,
         "near-copy index rebuilt"
     );
@@ -244,8 +266,12 @@ pub fn write_batch(
     let started = thread_cpu();
     batch.commit()?;
     near.index.absorb(pending);
-    if near.index.merge_due() {
-        near.index.merge();
+    // The batch is committed whatever happens here: a failed merge keeps the recent entries
+    // in memory (lookups stay exact) and is tried again after the next commit.
+    if near.index.merge_due()
+        && let Err(err) = near.index.merge()
+    {
+        tracing::error!(error = %err, "cannot merge the near-copy index's new entries");
     }
     let spent = thread_cpu().saturating_sub(started);
     stages.store.add_time(spent);
@@ -299,7 +325,8 @@ fn write_one(
         Some(signature) => {
             let ids = near
                 .index
-                .candidates(&signature.bands, pending, MAX_CANDIDATES);
+                .candidates(&signature.bands, pending, MAX_CANDIDATES)
+                .map_err(index_error)?;
             batch.candidates(&ids)?
         }
         None => Vec::new(),
@@ -354,7 +381,7 @@ mod tests {
         let refs: Vec<&Ingest> = batch.iter().collect();
         let sinks = ["log".to_string()];
         let stages = Stages::default();
-        let mut near = NearCopies::empty(StoryRule::default());
+        let mut near = NearCopies::empty(StoryRule::default(), dir.path());
         let outcomes = write_batch(&mut store, &mut near, &sinks, &refs, &stages).unwrap();
         let Ok(StoreOutcome::Stored { story_id, .. }) = outcomes[0] else {
             panic!("{:?}", outcomes[0])
@@ -377,7 +404,7 @@ mod tests {
         let mut store = Store::open(&dir.path().join("n.db")).unwrap();
         let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
         let (rule, stages) = (StoryRule::default(), Stages::default());
-        let mut before = NearCopies::empty(rule);
+        let mut before = NearCopies::empty(rule, dir.path());
         let first = ingest(src, "1", BODY);
         let stored = write_batch(&mut store, &mut before, &[], &[&first], &stages).unwrap();
         let Ok(StoreOutcome::Stored { story_id, .. }) = stored[0] else {
@@ -391,7 +418,7 @@ mod tests {
             joined[0],
             Ok(StoreOutcome::Stored { joined: true, story_id: s, .. }) if s == story_id
         ));
-        assert!(NearCopies::empty(rule).entries() < after.entries());
+        assert!(NearCopies::empty(rule, dir.path()).entries() < after.entries());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,30 +1,40 @@
-//! The near-copy index in memory: which articles of the window carry each LSH band key.
+//! The near-copy index: which articles of the window carry each LSH band key.
 //!
 //! Rebuilt at start from the stored signatures of the window's articles (the band keys are a
 //! function of the signature), so storing an article writes no band rows at all. A fixed
-//! directory by the keys' top [`DIR_BITS`] bits (256 KB) says where each slot's entries start;
-//! an entry under its slot needs only the rest of the key and the article id: 6 bytes per
-//! (band key, article) pair, at most [`BANDS`] pairs — 384 bytes — per article of the window.
-//! New entries go to a small sorted array first and are merged into the slots in place now and
-//! then, when entries older than the window are dropped too.
+//! directory by the keys' top [`DIR_BITS`] bits (256 KB, in memory) says where each slot's
+//! entries start; an entry under its slot needs only the rest of the key and the article id:
+//! 6 bytes per (band key, article) pair, at most [`BANDS`] pairs — 384 bytes — per article of
+//! the window. The entries live in an unnamed file beside the database ([`spill`]), not on
+//! the heap: a lookup reads one slot's entries (about 100 at 100,000 articles) with one
+//! positioned read, and the kernel's page cache, outside the process's memory, keeps the hot
+//! part. New entries go to a small sorted array in memory first, of at most [`RECENT_CAP`]
+//! entries (under 2 MiB); a merge streams the file and that array into a new file, dropping
+//! the entries of articles older than the window. So the process's memory does not grow with
+//! the window.
+
+mod rebuild;
+mod spill;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use super::fingerprint::BANDS;
+pub use rebuild::RebuildError;
+pub use spill::IndexError;
+use spill::{Spill, SpillWriter, entry_at, low_at};
 
 #[cfg(test)]
 mod tests;
 
-/// Entries in the recent array at least before a merge: merging costs a pass over the
-/// index, so it waits until the recent entries have grown by a share of it
-/// ([`MERGE_SHARE`]).
-const MIN_RECENT: usize = 16 * 1024;
-
-/// The recent entries are merged once they are this share of the index (1/32).
-const MERGE_SHARE: usize = 32;
+/// Recent entries that make a merge due (about 3,800 articles): a merge rewrites the whole
+/// file, so it waits as long as memory allows, and no longer, so that the memory the index
+/// holds does not grow with the window. Under 2 MiB of `u64`s, with room for a batch of 64
+/// articles' pairs on top before the array's capacity would double.
+const RECENT_CAP: usize = 240 * 1024;
 
 /// Top bits of a band key that pick a directory slot: a lookup reads two slots of the
-/// directory and searches only the entries between them (about 100 at 100,000 articles).
+/// directory and reads only the entries between them (about 100 at 100,000 articles).
 const DIR_BITS: u32 = 16;
 
 /// Directory slots.
@@ -41,13 +51,16 @@ type Entry = [u16; 3];
 pub struct IdOutOfRange(pub i64);
 
 /// Band key → articles, for the articles of the near-copy window.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BandIndex {
-    /// Grouped by directory slot, sorted within a slot; exactly sized.
-    entries: Vec<Entry>,
-    /// For each slot, where its entries start in `entries`, and one more at the end (empty
-    /// while `entries` is). `u32` offsets: an index of more than 4 billion pairs (67 million
-    /// windowed articles) is out of this design's range, and is cut at that size.
+    /// Where the file of merged entries is made: the database's folder.
+    folder: PathBuf,
+    /// The merged entries, grouped by directory slot, sorted within a slot; none before the
+    /// first merge.
+    spill: Option<Spill>,
+    /// For each slot, where its entries start in `spill`, and one more at the end (empty
+    /// while there is no file). `u32` offsets: an index of more than 4 billion pairs (67
+    /// million windowed articles) is out of this design's range, and is cut at that size.
     dir: Vec<u32>,
     /// Packed (band key << 32 | article id) entries since the last merge, sorted.
     recent: Vec<u64>,
@@ -56,54 +69,39 @@ pub struct BandIndex {
 }
 
 impl BandIndex {
-    /// Rebuilds the index of the articles from id `floor` on. `scan` calls its visitor with
-    /// every article's id and band keys, and is called twice: once to count the entries of
-    /// each directory slot, once to place them, so the index is built at its final size with
-    /// no larger array on the way. Articles the second scan finds beyond the first are left
-    /// out (the writer adds the articles it stores itself).
-    pub fn rebuild<E>(
-        floor: i64,
-        mut scan: impl FnMut(&mut dyn FnMut(i64, &[i64])) -> Result<(), E>,
-    ) -> Result<BandIndex, E> {
-        let floor = clamp_floor(floor);
-        // Counted into the next slot's place, then summed: where each slot starts.
-        let mut starts = vec![0u32; SLOTS + 1];
-        let mut last = None;
-        scan(&mut |id, bands| {
-            if let Some(id) = windowed(id, floor) {
-                last = last.max(Some(id));
-                for key in bands.iter().map(|b| band(*b)) {
-                    let at = &mut starts[slot_of(key) + 1];
-                    *at = at.saturating_add(1);
-                }
-            }
-        })?;
-        for slot in 0..SLOTS {
-            starts[slot + 1] = starts[slot + 1].saturating_add(starts[slot]);
+    /// An empty index whose file will be made in `folder` (at the first merge).
+    pub fn new(folder: &Path) -> BandIndex {
+        BandIndex {
+            folder: folder.to_path_buf(),
+            spill: None,
+            dir: Vec::new(),
+            recent: Vec::new(),
+            floor: 0,
         }
-        let mut entries = vec![[0u16; 3]; starts[SLOTS] as usize];
-        // Where the next entry of each slot goes, up to where the next slot starts.
-        let mut next = starts[..SLOTS].to_vec();
-        scan(&mut |id, bands| {
-            let Some(id) = windowed(id, floor).filter(|id| Some(*id) <= last) else {
-                return;
-            };
-            for key in bands.iter().map(|b| band(*b)) {
-                let slot = slot_of(key);
-                if next[slot] < starts[slot + 1] {
-                    entries[next[slot] as usize] = entry(key, id);
-                    next[slot] += 1;
-                }
-            }
-        })?;
-        let mut index = BandIndex {
-            entries,
-            dir: starts,
+    }
+
+    /// Rebuilds the index of the articles from id `floor` on, its file in `folder`. `scan`
+    /// calls its visitor with every article's id and band keys, and is called twice: once to
+    /// count the entries of each directory slot, once to place them (see [`rebuild`]), so no
+    /// array of all entries is held on the way. Articles the second scan finds beyond the
+    /// first are left out (the writer adds the articles it stores itself).
+    pub fn rebuild<E>(
+        folder: &Path,
+        floor: i64,
+        scan: impl FnMut(&mut dyn FnMut(i64, &[i64])) -> Result<(), E>,
+    ) -> Result<BandIndex, RebuildError<E>> {
+        rebuild::rebuild(folder, clamp_floor(floor), scan)
+    }
+
+    /// A rebuilt index: its file and directory.
+    fn from_parts(folder: &Path, spill: Spill, dir: Vec<u32>, floor: u32) -> BandIndex {
+        BandIndex {
+            folder: folder.to_path_buf(),
+            spill: Some(spill),
+            dir,
             recent: Vec::new(),
             floor,
-        };
-        index.settle(&next);
-        Ok(index)
+        }
     }
 
     /// Adds the articles of `pending` (once their transaction is committed).
@@ -114,7 +112,7 @@ impl BandIndex {
 
     /// Whether enough entries came in since the last merge for [`BandIndex::merge`] to be due.
     pub fn merge_due(&self) -> bool {
-        self.recent.len() >= MIN_RECENT.max(self.entries.len() / MERGE_SHARE)
+        self.recent.len() >= RECENT_CAP
     }
 
     /// Articles below id `floor` have left the window: they are no longer found, and their
@@ -123,112 +121,94 @@ impl BandIndex {
         self.floor = clamp_floor(floor);
     }
 
-    /// Drops the entries of articles that left the window and folds the recent entries into
-    /// their slots, in place: the array grows by the recent entries only.
-    pub fn merge(&mut self) {
+    /// Writes a new file of the merged entries that are still in the window and the recent
+    /// ones, front to back, and reads from it from then on. On an error the index is as it
+    /// was (the recent entries stay in memory, to be merged later).
+    pub fn merge(&mut self) -> Result<(), IndexError> {
         let floor = self.floor;
-        let mut recent = std::mem::take(&mut self.recent);
-        recent.retain(|e| article(*e) >= floor);
-        if self.dir.is_empty() {
-            self.dir = vec![0; SLOTS + 1];
-        }
-        // Forward: drop what left the window, slot by slot.
-        let mut kept = 0usize;
-        for slot in 0..SLOTS {
-            let (start, end) = (self.dir[slot] as usize, self.dir[slot + 1] as usize);
-            self.dir[slot] = offset(kept);
-            for at in start..end {
-                let e = self.entries[at];
-                if entry_id(&e) >= floor {
-                    self.entries[kept] = e;
-                    kept += 1;
-                }
-            }
-        }
-        self.dir[SLOTS] = offset(kept);
-        self.entries.truncate(kept);
-        // Backward: merge each slot with its recent entries, writing from the new end, so no
-        // second array is needed.
-        let total = kept + recent.len();
-        self.entries.resize(total, [0; 3]);
-        let (mut out, mut j, mut old_end) = (total, recent.len(), kept);
-        self.dir[SLOTS] = offset(total);
-        for slot in (0..SLOTS).rev() {
-            let old_start = self.dir[slot] as usize;
-            let mut i = old_end;
+        let mut out = SpillWriter::create(&self.folder)?;
+        let mut dir = vec![0u32; SLOTS + 1];
+        let mut old = self.spill.as_ref().map(Spill::sequential).transpose()?;
+        let mut recent = self
+            .recent
+            .iter()
+            .filter(|e| article(**e) >= floor)
+            .peekable();
+        let mut written = 0usize;
+        for (slot, start) in dir[..SLOTS].iter_mut().enumerate() {
+            *start = offset(written);
+            let mut left = self.held_in(slot);
+            let mut next_old = None;
             loop {
-                let has_old = i > old_start;
-                let has_recent = j > 0 && slot_of(key(recent[j - 1])) == slot;
-                // The larger of the two last entries goes to the back.
-                let from_recent = match (has_old, has_recent) {
-                    (false, false) => break,
-                    (true, true) => self.entries[i - 1] < packed_entry(recent[j - 1]),
-                    (false, true) => true,
-                    (true, false) => false,
+                while next_old.is_none() && left > 0 {
+                    left -= 1;
+                    if let Some(old) = &mut old {
+                        next_old = Some(old.next()?).filter(|e| entry_id(e) >= floor);
+                    }
+                }
+                let next_recent = recent
+                    .peek()
+                    .filter(|e| slot_of(key(***e)) == slot)
+                    .map(|e| packed_entry(**e));
+                let entry = match (next_old, next_recent) {
+                    (None, None) => break,
+                    (Some(o), Some(r)) if r <= o => {
+                        recent.next();
+                        next_old = next_old.filter(|_| r < o);
+                        r
+                    }
+                    (Some(o), _) => {
+                        next_old = None;
+                        o
+                    }
+                    (None, Some(r)) => {
+                        recent.next();
+                        r
+                    }
                 };
-                out -= 1;
-                if from_recent {
-                    self.entries[out] = packed_entry(recent[j - 1]);
-                    j -= 1;
-                } else {
-                    self.entries[out] = self.entries[i - 1];
-                    i -= 1;
-                }
-            }
-            old_end = old_start;
-            self.dir[slot] = offset(out);
-        }
-        self.entries.shrink_to_fit();
-    }
-
-    /// Sorts each slot's entries and drops duplicates and unfilled places (`filled[slot]` is
-    /// where the filled part of `slot` ends), fixing the directory.
-    fn settle(&mut self, filled: &[u32]) {
-        let mut kept = 0usize;
-        for (slot, &end) in filled.iter().enumerate() {
-            let (start, end) = (self.dir[slot] as usize, end as usize);
-            self.entries[start..end].sort_unstable();
-            self.dir[slot] = offset(kept);
-            let mut previous = None;
-            for at in start..end {
-                let e = self.entries[at];
-                if previous != Some(e) {
-                    self.entries[kept] = e;
-                    kept += 1;
-                    previous = Some(e);
-                }
+                out.push(entry)?;
+                written += 1;
             }
         }
-        self.dir[SLOTS] = offset(kept);
-        self.entries.truncate(kept);
-        self.entries.shrink_to_fit();
+        dir[SLOTS] = offset(written);
+        drop(old);
+        self.spill = Some(out.finish()?);
+        self.dir = dir;
+        self.recent = Vec::new();
+        Ok(())
     }
 
-    /// The entries of `entries` in the directory slot of `key`.
-    fn slot(&self, key: u32) -> &[Entry] {
-        let slot = slot_of(key);
+    /// Entries of `slot` in the file.
+    fn held_in(&self, slot: usize) -> usize {
         match (self.dir.get(slot), self.dir.get(slot + 1)) {
-            (Some(&start), Some(&end)) => &self.entries[start as usize..end as usize],
-            _ => &self.entries,
+            (Some(&start), Some(&end)) => end.saturating_sub(start) as usize,
+            _ => 0,
         }
+    }
+
+    /// Entries in the file.
+    fn merged(&self) -> usize {
+        self.dir.last().map_or(0, |&n| n as usize)
     }
 
     /// Articles sharing at least one of `bands`, with how many they share, most first, then
     /// by id; at most `limit`. `extra` are articles not yet in the index (stored earlier in
     /// the same transaction), searched alike.
-    pub fn candidates(&self, bands: &[i64], extra: &Pending, limit: usize) -> Vec<i64> {
+    pub fn candidates(
+        &self,
+        bands: &[i64],
+        extra: &Pending,
+        limit: usize,
+    ) -> Result<Vec<i64>, IndexError> {
         let mut keys: Vec<u32> = bands.iter().map(|b| band(*b)).collect();
         keys.sort_unstable();
         keys.dedup();
         // Every article once per key it shares: counting an id's occurrences counts its
         // shared keys.
         let mut hits: Vec<u32> = Vec::new();
+        let mut read = Vec::new();
         for &key in &keys {
-            let low_bits = low(key);
-            let slot = self.slot(key);
-            let start = slot.partition_point(|e| e[0] < low_bits);
-            let found = slot[start..].iter().take_while(|e| e[0] == low_bits);
-            hits.extend(found.map(entry_id).filter(|id| *id >= self.floor));
+            self.merged_hits(key, &mut read, &mut hits)?;
             let (first, last) = (u64::from(key) << 32, (u64::from(key) << 32) | 0xffff_ffff);
             let from = self.recent.partition_point(|e| *e < first);
             let recent = self.recent[from..].iter().take_while(|e| **e <= last);
@@ -249,16 +229,50 @@ impl BandIndex {
             shared.truncate(limit);
         }
         shared.sort_unstable_by(order);
-        shared
+        Ok(shared
             .into_iter()
             .take(limit)
             .map(|(id, _)| i64::from(id))
-            .collect()
+            .collect())
+    }
+
+    /// Adds to `hits` the windowed articles of the file's entries with `key`, reading the
+    /// key's slot into `read` with one positioned read.
+    fn merged_hits(
+        &self,
+        key: u32,
+        read: &mut Vec<u8>,
+        hits: &mut Vec<u32>,
+    ) -> Result<(), IndexError> {
+        let (Some(spill), held) = (&self.spill, self.held_in(slot_of(key))) else {
+            return Ok(());
+        };
+        if held == 0 {
+            return Ok(());
+        }
+        spill.read(self.dir[slot_of(key)] as usize, held, read)?;
+        let low_bits = low(key);
+        let (mut from, mut to) = (0, held);
+        while from < to {
+            let middle = from + (to - from) / 2;
+            if low_at(read, middle) < low_bits {
+                from = middle + 1;
+            } else {
+                to = middle;
+            }
+        }
+        let found = (from..held).take_while(|at| low_at(read, *at) == low_bits);
+        hits.extend(
+            found
+                .map(|at| entry_id(&entry_at(read, at)))
+                .filter(|id| *id >= self.floor),
+        );
+        Ok(())
     }
 
     /// (band key, article) pairs held.
     pub fn len(&self) -> usize {
-        self.entries.len() + self.recent.len()
+        self.merged() + self.recent.len()
     }
 
     /// Whether the index holds nothing.
@@ -266,11 +280,15 @@ impl BandIndex {
         self.len() == 0
     }
 
-    /// Bytes the index holds on the heap, for memory figures.
+    /// Bytes the index holds in memory (the directory and the recent entries), for memory
+    /// figures.
     pub fn bytes(&self) -> usize {
-        self.entries.capacity() * size_of::<Entry>()
-            + self.dir.capacity() * size_of::<u32>()
-            + self.recent.capacity() * size_of::<u64>()
+        self.dir.capacity() * size_of::<u32>() + self.recent.capacity() * size_of::<u64>()
+    }
+
+    /// Bytes of the index's file.
+    pub fn file_bytes(&self) -> usize {
+        self.merged() * spill::ENTRY_BYTES
     }
 }
 

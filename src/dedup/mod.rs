@@ -3,8 +3,9 @@
 //! Owns canonical URLs (and the `www.`/`m.` folded lookup key), body hashes for exact copies,
 //! MinHash signatures that leave out paragraphs learned to be boilerplate, and the similarity
 //! rule that joins near-copies into one story. It computes identities ([`Fingerprint`]) and
-//! decisions ([`StoryRule::pick`]), and keeps the near-copy index in memory ([`BandIndex`]);
-//! the writer (`crate::writer`) asks the store and stores. It never touches the database.
+//! decisions ([`StoryRule::pick`]), and keeps the near-copy index ([`BandIndex`], its entries
+//! in an unnamed file beside the database); the writer (`crate::writer`) asks the store and
+//! stores. It never touches the database.
 
 mod bands;
 mod canonical;
@@ -13,7 +14,7 @@ mod signing;
 
 use std::collections::HashSet;
 
-pub use bands::{BandIndex, IdOutOfRange, Pending};
+pub use bands::{BandIndex, IdOutOfRange, IndexError, Pending, RebuildError};
 pub use canonical::{canonical_url, page_canonical, url_key};
 pub use fingerprint::{
     BANDS, MIN_WORDS, PERMUTATIONS, ROWS, SHINGLE_WORDS, Similarity, band_keys, body_hash,

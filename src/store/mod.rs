@@ -56,7 +56,7 @@ pub use ways::StoredWay;
 const STATEMENT_CACHE: usize = 64;
 
 /// Page cache of the connection, in KiB as `PRAGMA cache_size` takes it (negative). The
-/// near-copy band index lives in memory (`dedup::BandIndex`), so what the writer reuses from
+/// near-copy band index is the writer's (`dedup::BandIndex`, not in SQLite), so what the writer reuses from
 /// the cache is the upper levels of the indexes and the pages of the open transaction: 4 MB
 /// costs the writer no measurable CPU against 16 MB at 10,000 and at 1,000,000 stored
 /// articles, and the daemon 12–18 MB less memory (docs/benchmarks.md, "Memory and the writer at 1,000,000").
@@ -114,6 +114,10 @@ pub enum StoreError {
     /// The blocking task running a statement panicked or was cancelled.
     #[error("database task failed: {0}")]
     Task(String),
+    /// The writer's near-copy index (a cache beside the database, `dedup::IndexError`) failed:
+    /// the article was not stored, and is tried again at the next poll.
+    #[error("{0}")]
+    NearCopyIndex(Box<dyn std::error::Error + Send + Sync>),
     /// A full-text query was not valid FTS5 syntax.
     #[error(
         "bad search query {query:?}: {reason}; see the SQLite FTS5 query syntax (words, \"phrases\", prefix*, AND, OR, NOT)"
@@ -154,6 +158,15 @@ impl Store {
         let mut store = Store { conn };
         store.migrate(path)?;
         Ok(store)
+    }
+
+    /// The folder of the database file, where the writer keeps its near-copy index's file (the
+    /// system's temporary folder for a database in memory).
+    pub fn folder(&self) -> PathBuf {
+        match self.conn.path().map(Path::new).and_then(Path::parent) {
+            Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+            _ => std::env::temp_dir(),
+        }
     }
 
     /// Opens the database at `path` for reading only, for the admin commands: it never writes,

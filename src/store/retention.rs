@@ -269,8 +269,8 @@ impl Store {
     }
 }
 
-/// Deletes the near-copy signatures of `ids`. The band index over them lives in the writer's
-/// memory (`dedup::BandIndex`) and holds only the window's articles, which retention never
+/// Deletes the near-copy signatures of `ids`. The band index over them is the writer's
+/// (`dedup::BandIndex`) and holds only the window's articles, which retention never
 /// reaches (`keep_articles` is at least the window); an entry left there would find no
 /// signature and be skipped.
 fn delete_near_copy_rows(tx: &Transaction, ids: &[i64]) -> Result<u64, StoreError> {

@@ -1,6 +1,6 @@
 //! Stories: MinHash signatures of articles, candidates' signatures, and story ids.
 //!
-//! The store keeps each article's signature; the band index over them lives in memory
+//! The store keeps each article's signature; the band index over them is the writer's
 //! (`dedup::BandIndex`, rebuilt at start with [`Store::each_signature`]). Whether a candidate
 //! tells the same story is decided by the caller (`dedup`).
 
@@ -80,7 +80,7 @@ pub(super) fn candidates(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<Vec<
     Ok(found)
 }
 
-/// Stores an article's signature (its band keys are kept in memory, `dedup::BandIndex`).
+/// Stores an article's signature (its band keys are kept by the writer, `dedup::BandIndex`).
 pub(super) fn save_signature(
     tx: &Transaction,
     article_id: i64,

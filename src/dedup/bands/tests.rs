@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use super::*;
 
@@ -82,8 +83,8 @@ impl Rng {
     }
 }
 
-fn rebuilt(articles: &[(u32, Vec<i64>)], floor: i64) -> BandIndex {
-    BandIndex::rebuild(floor, |visit| {
+fn rebuilt(folder: &Path, articles: &[(u32, Vec<i64>)], floor: i64) -> BandIndex {
+    BandIndex::rebuild(folder, floor, |visit| {
         for (id, bands) in articles {
             visit(i64::from(*id), bands);
         }
@@ -94,6 +95,7 @@ fn rebuilt(articles: &[(u32, Vec<i64>)], floor: i64) -> BandIndex {
 
 #[test]
 fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
+    let folder = tempfile::tempdir().unwrap();
     for seed in 1..=40u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut reference = Reference::default();
@@ -108,7 +110,8 @@ fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
             reference.add(*id, bands);
         }
         reference.floor = floor;
-        let mut index = rebuilt(&start, i64::from(floor));
+        let mut index = rebuilt(folder.path(), &start, i64::from(floor));
+        let mut stored = start.clone();
         let mut used: BTreeSet<u32> = start.iter().map(|(id, _)| *id).collect();
         for round in 0..30u32 {
             let mut pending = Pending::default();
@@ -125,7 +128,7 @@ fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
                 let query = rng.bands();
                 let limit = 1 + rng.below(40) as usize;
                 assert_eq!(
-                    index.candidates(&query, &pending, limit),
+                    index.candidates(&query, &pending, limit).unwrap(),
                     reference.candidates(&query, &extra, limit),
                     "seed {seed}, round {round}, query {query:?}"
                 );
@@ -134,8 +137,11 @@ fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
             for (id, bands) in &extra {
                 reference.add(*id, bands);
             }
-            match rng.below(6) {
-                0 => index.merge(),
+            stored.extend(extra);
+            match rng.below(7) {
+                0 => index.merge().unwrap(),
+                // As at a start: the stored articles from the window's floor on, read anew.
+                2 => index = rebuilt(folder.path(), &stored, i64::from(reference.floor)),
                 1 => {
                     let floor = reference.floor + rng.below(300) as u32;
                     index.set_floor(i64::from(floor));
@@ -145,12 +151,12 @@ fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
             }
             let query = rng.bands();
             assert_eq!(
-                index.candidates(&query, &Pending::default(), 64),
+                index.candidates(&query, &Pending::default(), 64).unwrap(),
                 reference.candidates(&query, &[], 64),
                 "seed {seed}, round {round}, after absorbing"
             );
         }
-        index.merge();
+        index.merge().unwrap();
         let held: usize = reference
             .articles
             .values()
@@ -166,8 +172,9 @@ fn lookups_equal_a_plain_map_through_rebuilds_merges_and_floors() {
 
 #[test]
 fn candidates_rank_by_shared_bands_and_survive_a_merge_that_drops_old_articles() {
+    let folder = tempfile::tempdir().unwrap();
     let start = [(1, vec![10, 11, 12]), (2, vec![10, 99])];
-    let mut index = BandIndex::rebuild(0, |visit| {
+    let mut index = BandIndex::rebuild(folder.path(), 0, |visit| {
         for (id, bands) in &start {
             visit(*id, bands);
         }
@@ -182,32 +189,49 @@ fn candidates_rank_by_shared_bands_and_survive_a_merge_that_drops_old_articles()
     pending.add(4, &[12, 13, 13]).unwrap();
     assert!(pending.add(1 << 40, &[12]).is_err());
     assert_eq!(
-        index.candidates(&[10, 11, 12, 13], &pending, 8),
+        index.candidates(&[10, 11, 12, 13], &pending, 8).unwrap(),
         [3, 1, 4, 2]
     );
     assert_eq!(
-        index.candidates(&[10, 11, 12, 13], &Pending::default(), 2),
+        index
+            .candidates(&[10, 11, 12, 13], &Pending::default(), 2)
+            .unwrap(),
         [3, 1]
     );
-    assert!(index.candidates(&[7], &Pending::default(), 8).is_empty());
+    assert!(
+        index
+            .candidates(&[7], &Pending::default(), 8)
+            .unwrap()
+            .is_empty()
+    );
     index.set_floor(2);
     assert_eq!(
-        index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+        index
+            .candidates(&[10, 11, 12, 13], &Pending::default(), 8)
+            .unwrap(),
         [3, 2]
     );
-    index.merge();
+    index.merge().unwrap();
     assert_eq!(index.len(), 6, "article 1's three entries are gone");
     assert_eq!(
-        index.candidates(&[10, 11, 12, 13], &Pending::default(), 8),
+        index
+            .candidates(&[10, 11, 12, 13], &Pending::default(), 8)
+            .unwrap(),
         [3, 2]
     );
-    assert_eq!(index.bytes(), 6 * 6 + (SLOTS + 1) * 4);
+    assert_eq!(
+        index.bytes(),
+        (SLOTS + 1) * 4,
+        "the directory alone in memory"
+    );
+    assert_eq!(index.file_bytes(), 6 * 6);
 }
 
 #[test]
 fn a_rebuild_leaves_out_what_the_second_scan_adds_and_closes_what_it_misses() {
+    let folder = tempfile::tempdir().unwrap();
     let mut scans = 0;
-    let index = BandIndex::rebuild(5, |visit| {
+    let index = BandIndex::rebuild(folder.path(), 5, |visit| {
         scans += 1;
         visit(4, &[0xaaaa_0001]);
         visit(6, &[0xaaaa_0001, 0xaaaa_0002]);
@@ -221,10 +245,102 @@ fn a_rebuild_leaves_out_what_the_second_scan_adds_and_closes_what_it_misses() {
     .unwrap();
     assert_eq!(scans, 2);
     let none = Pending::default();
-    assert_eq!(index.candidates(&[0xaaaa_0001], &none, 8), [6]);
-    assert_eq!(index.candidates(&[0xaaaa_0002], &none, 8), [6]);
-    assert!(index.candidates(&[3], &none, 8).is_empty());
+    assert_eq!(index.candidates(&[0xaaaa_0001], &none, 8).unwrap(), [6]);
+    assert_eq!(index.candidates(&[0xaaaa_0002], &none, 8).unwrap(), [6]);
+    assert!(index.candidates(&[3], &none, 8).unwrap().is_empty());
     assert_eq!(index.len(), 2);
-    let failed = BandIndex::rebuild(0, |_| Err("unreadable"));
-    assert_eq!(failed.err(), Some("unreadable"));
+    let failed = BandIndex::rebuild(folder.path(), 0, |_| Err("unreadable"));
+    assert!(matches!(failed, Err(RebuildError::Scan("unreadable"))));
+}
+
+#[test]
+fn a_rebuild_in_many_chunks_equals_a_plain_map() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut rng = Rng(17);
+    // 6,000 articles of 64 keys: more entries than one chunk sorts at once.
+    let articles: Vec<(u32, Vec<i64>)> = (0..6_000)
+        .map(|id| (id, (0..64).map(|_| rng.next() as i64).collect()))
+        .collect();
+    assert!(articles.len() * 64 > 256 * 1024);
+    let mut reference = Reference {
+        floor: 100,
+        ..Reference::default()
+    };
+    for (id, bands) in &articles {
+        reference.add(*id, bands);
+    }
+    let index = rebuilt(folder.path(), &articles, 100);
+    assert_eq!(index.len(), (6_000 - 100) * 64);
+    for (id, bands) in articles.iter().step_by(97) {
+        let mut query = bands[..8].to_vec();
+        query.push(articles[(*id as usize * 7) % 6_000].1[3]);
+        assert_eq!(
+            index.candidates(&query, &Pending::default(), 8).unwrap(),
+            reference.candidates(&query, &[], 8),
+            "article {id}"
+        );
+    }
+}
+
+#[test]
+fn a_merge_is_due_at_a_fixed_number_of_recent_entries_and_empties_them() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut index = BandIndex::new(folder.path());
+    for id in 0..(RECENT_CAP / 64) as i64 {
+        assert!(!index.merge_due(), "article {id}");
+        let mut pending = Pending::default();
+        let bands: Vec<i64> = (0..64).map(|b| (id << 8) | b).collect();
+        pending.add(id, &bands).unwrap();
+        index.absorb(pending);
+    }
+    assert!(index.merge_due());
+    assert!(index.bytes() <= (SLOTS + 1) * 4 + 2 * 1024 * 1024);
+    index.merge().unwrap();
+    assert!(!index.merge_due());
+    assert_eq!(index.bytes(), (SLOTS + 1) * 4);
+    assert_eq!(index.file_bytes(), RECENT_CAP * 6);
+    assert_eq!(
+        index
+            .candidates(&[(7 << 8) | 3], &Pending::default(), 8)
+            .unwrap(),
+        [7]
+    );
+}
+
+#[test]
+fn a_folder_that_cannot_hold_the_file_is_named_and_loses_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let missing = folder.path().join("gone");
+    let failed = rebuilt_result(&missing);
+    let Err(RebuildError::Index(err @ IndexError::Create { .. })) = failed else {
+        panic!("{failed:?}")
+    };
+    assert!(
+        err.to_string().contains(&*missing.to_string_lossy()),
+        "{err}"
+    );
+    let mut index = BandIndex::new(&missing);
+    let mut pending = Pending::default();
+    pending.add(3, &[10, 11]).unwrap();
+    index.absorb(pending);
+    assert!(index.merge().is_err());
+    assert_eq!(
+        index.candidates(&[10], &Pending::default(), 8).unwrap(),
+        [3],
+        "the recent entries stay after a failed merge"
+    );
+    std::fs::create_dir(&missing).unwrap();
+    index.merge().unwrap();
+    assert_eq!(
+        index.candidates(&[11], &Pending::default(), 8).unwrap(),
+        [3]
+    );
+    assert_eq!(index.file_bytes(), 2 * 6);
+}
+
+fn rebuilt_result(folder: &Path) -> Result<BandIndex, RebuildError<()>> {
+    BandIndex::rebuild(folder, 0, |visit| {
+        visit(1, &[10]);
+        Ok(())
+    })
 }
