@@ -9,9 +9,11 @@
 //! the heap: a lookup reads one slot's entries (about 100 at 100,000 articles) with one
 //! positioned read, and the kernel's page cache, outside the process's memory, keeps the hot
 //! part. New entries go to a small sorted array in memory first, of at most [`RECENT_CAP`]
-//! entries (under 2 MiB); a merge streams the file and that array into a new file, dropping
-//! the entries of articles older than the window. So the process's memory does not grow with
-//! the window.
+//! entries (under 2 MiB) up to about 120,000 windowed articles and a [`MERGE_SHARE`] of the
+//! file's beyond; a merge streams the file and that array into a new file, dropping the
+//! entries of articles older than the window. So the process's memory does not grow with the
+//! window up to there, and beyond it grows by 12 bytes per windowed article (384 on the heap
+//! before the file).
 
 mod rebuild;
 mod spill;
@@ -27,11 +29,24 @@ use spill::{Spill, SpillWriter, entry_at, low_at};
 #[cfg(test)]
 mod tests;
 
-/// Recent entries that make a merge due (about 3,800 articles): a merge rewrites the whole
-/// file, so it waits as long as memory allows, and no longer, so that the memory the index
-/// holds does not grow with the window. Under 2 MiB of `u64`s, with room for a batch of 64
-/// articles' pairs on top before the array's capacity would double.
+/// Recent entries that make a merge due (about 3,800 articles) while the file holds fewer
+/// than [`MERGE_SHARE`] times as many: a merge rewrites the whole file, so it waits as long
+/// as memory allows, and no longer, so that the memory the index holds does not grow with
+/// the window. Under 2 MiB of `u64`s, with room for a batch of 64 articles' pairs on top
+/// before the array's capacity would double.
 const RECENT_CAP: usize = 240 * 1024;
+
+/// Beyond about 120,000 windowed articles a merge waits until the recent entries are this
+/// share of the file's (1/32), so that rewriting the file costs each article the same at
+/// any window (at 1,000,000 windowed articles a merge takes 1.5 s of CPU: once per 31,000
+/// articles rather than per 3,800). The recent array then holds 12 bytes per windowed
+/// article, a thirty-second of what the file holds for it.
+const MERGE_SHARE: usize = 32;
+
+/// Recent entries that make a merge due when the file holds `merged`.
+fn merge_threshold(merged: usize) -> usize {
+    RECENT_CAP.max(merged / MERGE_SHARE)
+}
 
 /// Top bits of a band key that pick a directory slot: a lookup reads two slots of the
 /// directory and reads only the entries between them (about 100 at 100,000 articles).
@@ -110,9 +125,10 @@ impl BandIndex {
         merge_sorted(&mut self.recent, &added);
     }
 
-    /// Whether enough entries came in since the last merge for [`BandIndex::merge`] to be due.
+    /// Whether enough entries came in since the last merge for [`BandIndex::merge`] to be due:
+    /// [`RECENT_CAP`], or a [`MERGE_SHARE`] of the file's entries if that is more.
     pub fn merge_due(&self) -> bool {
-        self.recent.len() >= RECENT_CAP
+        self.recent.len() >= merge_threshold(self.merged())
     }
 
     /// Articles below id `floor` have left the window: they are no longer found, and their

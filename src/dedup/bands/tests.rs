@@ -283,6 +283,14 @@ fn a_rebuild_in_many_chunks_equals_a_plain_map() {
 }
 
 #[test]
+fn a_merge_waits_for_a_share_of_a_large_file_so_its_cost_per_article_stays_flat() {
+    assert_eq!(merge_threshold(0), RECENT_CAP);
+    assert_eq!(merge_threshold(RECENT_CAP * MERGE_SHARE), RECENT_CAP);
+    // 1,000,000 windowed articles: a merge per 31,250 articles, not per 3,840.
+    assert_eq!(merge_threshold(64_000_000), 2_000_000);
+}
+
+#[test]
 fn a_merge_is_due_at_a_fixed_number_of_recent_entries_and_empties_them() {
     let folder = tempfile::tempdir().unwrap();
     let mut index = BandIndex::new(folder.path());
