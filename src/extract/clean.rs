@@ -64,6 +64,10 @@ struct Shape {
     heading_text: usize,
     list_text: usize,
     code: bool,
+    /// Text and link text of descendants already dropped as boilerplate (a teaser card's
+    /// headline link goes on its own, for its link density, before the card is judged).
+    dropped_text: usize,
+    dropped_link: usize,
 }
 
 impl Shape {
@@ -79,6 +83,8 @@ impl Shape {
         self.heading_text += o.heading_text;
         self.list_text += o.list_text;
         self.code |= o.code;
+        self.dropped_text += o.dropped_text;
+        self.dropped_link += o.dropped_link;
     }
 
     fn count_tag(&mut self, tag: &str) {
@@ -165,6 +171,10 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                 };
                 if dropped {
                     out.insert(node.id());
+                    if let Some(parent) = stack.last_mut() {
+                        parent.dropped_text += shape.text + shape.dropped_text;
+                        parent.dropped_link += shape.link + shape.dropped_link;
+                    }
                     continue;
                 }
                 shape.count_tag(el.name());
@@ -213,9 +223,11 @@ fn marked(el: Element<'_>, s: &Shape) -> bool {
 }
 
 /// Whether a block's links carry a share of its text that a card pointing to another story
-/// has (its headline is the link), while a paragraph with a link in a sentence stays under it.
+/// has (its headline is the link, perhaps already dropped), while a paragraph with a link in a
+/// sentence stays under it.
 fn links_elsewhere(s: &Shape) -> bool {
-    s.link as f64 >= TEASER_MIN_LINK_SHARE * s.text as f64 && s.link > 0
+    let link = s.link + s.dropped_link;
+    link > 0 && link as f64 >= TEASER_MIN_LINK_SHARE * (s.text + s.dropped_text) as f64
 }
 
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
@@ -374,6 +386,10 @@ mod tests {
              <div class=\"teaser\"><h3><a href=\"/koeln\">Neue Schulen in Köln: Der Bau \
              beginnt im Mai</a></h3><div class=\"teasertext\"><p>Auch in Köln entstehen drei \
              neue Schulen für die wachsenden Stadtteile.</p></div></div>\
+             <div class=\"teaser\"><div class=\"teaserpadding\"><div class=\"headline\"><h2>\
+             <a href=\"/bonn\">Schulbau in Bonn verzögert sich</a></h2></div>\
+             <div class=\"teasertext\"><p>Mehr als die Hälfte der geplanten Klassenräume \
+             in Bonn wird erst im nächsten Jahr fertig, sagt die Stadt.</p></div></div></div>\
              </article></body></html>"
         );
         let body = extract(&page, None).body;
@@ -384,7 +400,12 @@ mod tests {
         ] {
             assert!(body.contains(kept), "{kept:?} lost:\n{body}");
         }
-        for junk in ["Neue Schulen in Köln", "Auch in Köln"] {
+        for junk in [
+            "Neue Schulen in Köln",
+            "Auch in Köln",
+            "Schulbau in Bonn",
+            "Klassenräume in Bonn",
+        ] {
             assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
         }
     }
