@@ -85,12 +85,12 @@ const CJK_BLOCKS: [(char, char); 7] = [
 /// twice, since it says about what two letters of an alphabet do (a paywalled Japanese story
 /// of two paragraphs is 300 characters, which in German takes 600).
 fn article_chars(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            let cjk = CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c));
-            1 + usize::from(cjk)
-        })
-        .sum()
+    text.chars().map(|c| 1 + usize::from(is_cjk(c))).sum()
+}
+
+/// Whether the character is in one of the [`CJK_BLOCKS`].
+pub fn is_cjk(c: char) -> bool {
+    CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.

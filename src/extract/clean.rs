@@ -27,6 +27,9 @@ const SIGNUP_MAX_CHARS: usize = 1500;
 /// a label ("Figure 1. Photo: X") and stays. Mozilla Readability's truth keeps three such
 /// labels of 49–50 characters on its corpus; fundus's truth keeps none of the longer ones.
 const CREDITED_CAPTION_MIN_CHARS: usize = 60;
+/// A teaser-named block is a card for another story when its links hold this share of its
+/// text or more.
+const TEASER_MIN_LINK_SHARE: f64 = 0.15;
 /// Longer "caption" blocks are not captions.
 const CREDITED_CAPTION_MAX_CHARS: usize = 600;
 /// Labels that introduce a photo's source, lowercased, each followed by a colon (after
@@ -61,6 +64,10 @@ struct Shape {
     heading_text: usize,
     list_text: usize,
     code: bool,
+    /// Text and link text of descendants already dropped as boilerplate (a teaser card's
+    /// headline link goes on its own, for its link density, before the card is judged).
+    dropped_text: usize,
+    dropped_link: usize,
 }
 
 impl Shape {
@@ -76,6 +83,8 @@ impl Shape {
         self.heading_text += o.heading_text;
         self.list_text += o.list_text;
         self.code |= o.code;
+        self.dropped_text += o.dropped_text;
+        self.dropped_link += o.dropped_link;
     }
 
     fn count_tag(&mut self, tag: &str) {
@@ -162,6 +171,10 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                 };
                 if dropped {
                     out.insert(node.id());
+                    if let Some(parent) = stack.last_mut() {
+                        parent.dropped_text += shape.text + shape.dropped_text;
+                        parent.dropped_link += shape.link + shape.dropped_link;
+                    }
                     continue;
                 }
                 shape.count_tag(el.name());
@@ -186,9 +199,10 @@ fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
 }
 
 /// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
-/// or author box, a photo credit, a newsletter box, a call to action, an affiliate note, a
-/// sponsored or consent box, an embed's placeholder or an embedded social-media post (a
-/// third party's words, quoted whole with its author, date and links).
+/// or author box, a photo credit, a teaser card for another story, a newsletter box, a call
+/// to action, an affiliate note, a sponsored or consent box, an embed's placeholder or an
+/// embedded social-media post (a third party's words, quoted whole with its author, date and
+/// links).
 fn marked(el: Element<'_>, s: &Shape) -> bool {
     let named = el.attr("class").is_some()
         || el.id().is_some()
@@ -202,9 +216,18 @@ fn marked(el: Element<'_>, s: &Shape) -> bool {
     (s.text < SHARE_MAX_CHARS && dom::is_share(&h))
         || (s.text < BYLINE_MAX_CHARS && dom::is_byline(el, &h))
         || (s.text < CREDIT_MAX_CHARS && dom::is_credit(&h))
+        || (dom::is_teaser(&h) && links_elsewhere(s))
         || dom::is_signup(&h)
         || dom::is_furniture_box(el)
         || dom::is_social_embed(el)
+}
+
+/// Whether a block's links carry a share of its text that a card pointing to another story
+/// has (its headline is the link, perhaps already dropped), while a paragraph with a link in a
+/// sentence stays under it.
+fn links_elsewhere(s: &Shape) -> bool {
+    let link = s.link + s.dropped_link;
+    link > 0 && link as f64 >= TEASER_MIN_LINK_SHARE * (s.text + s.dropped_text) as f64
 }
 
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
@@ -349,6 +372,40 @@ mod tests {
             assert!(body.contains(kept), "{kept:?} lost:\n{body}");
         }
         for junk in ["салтанатты ашылу", "Eröffnung", "Überwachungskameras"] {
+            assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+        }
+    }
+
+    #[test]
+    fn teaser_cards_for_other_stories_go_but_a_lead_named_teaser_stays() {
+        let page = format!(
+            "<html><body><article>\
+             <p class=\"teaser\">Die Stadt eröffnet eine neue Schule für 1.200 Kinder, nach zwei \
+             Jahren Bauzeit und einem Streit um die Kosten, der im \
+             <a href=\"/rat\">Stadtrat</a> lange dauerte.</p>{STORY}\
+             <div class=\"teaser\"><h3><a href=\"/koeln\">Neue Schulen in Köln: Der Bau \
+             beginnt im Mai</a></h3><div class=\"teasertext\"><p>Auch in Köln entstehen drei \
+             neue Schulen für die wachsenden Stadtteile.</p></div></div>\
+             <div class=\"teaser\"><div class=\"teaserpadding\"><div class=\"headline\"><h2>\
+             <a href=\"/bonn\">Schulbau in Bonn verzögert sich</a></h2></div>\
+             <div class=\"teasertext\"><p>Mehr als die Hälfte der geplanten Klassenräume \
+             in Bonn wird erst im nächsten Jahr fertig, sagt die Stadt.</p></div></div></div>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for kept in [
+            "Die Stadt eröffnet",
+            "im Stadtrat lange",
+            "Алматы қаласында",
+        ] {
+            assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+        }
+        for junk in [
+            "Neue Schulen in Köln",
+            "Auch in Köln",
+            "Schulbau in Bonn",
+            "Klassenräume in Bonn",
+        ] {
             assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
         }
     }

@@ -174,6 +174,11 @@ static SIGNUP_INDEX: LazyLock<Fragments> = LazyLock::new(|| {
 static CREDIT_INDEX: LazyLock<Fragments> =
     LazyLock::new(|| Fragments::new(&["credit", "copyright", "photographer"]));
 
+/// Class/id fragment of teaser cards: a headline and a line or two standing for another
+/// story, with a link to it ("teaser" is the trade's word for them; German sites also call
+/// their lead paragraph so, which holds no link of its own).
+static TEASER_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(&["teaser"]));
+
 /// Class/id fragment of image captions.
 static CAPTION_INDEX: LazyLock<Fragments> = LazyLock::new(|| Fragments::new(&["caption"]));
 
@@ -349,6 +354,11 @@ pub fn is_social_embed(el: Element<'_>) -> bool {
 /// Whether the element is marked as a photo credit or copyright line.
 pub fn is_credit(h: &Hints) -> bool {
     h.any(&CREDIT_INDEX)
+}
+
+/// Whether the element's hints name a teaser.
+pub fn is_teaser(h: &Hints) -> bool {
+    h.any(&TEASER_INDEX)
 }
 
 /// Whether the element is marked as an image caption.

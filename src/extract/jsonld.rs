@@ -94,12 +94,50 @@ fn article_body(v: &Value) -> Option<String> {
             .join("\n\n"),
         _ => return None,
     };
-    let text = if raw.contains('<') && raw.contains('>') {
+    let mut text = if raw.contains('<') && raw.contains('>') {
         super::evidence::fragment_text(&raw)
     } else {
         raw
     };
+    for _ in 0..MAX_UNESCAPES {
+        if !has_character_reference(&text) {
+            break;
+        }
+        text = unescaped(&text);
+    }
     (!text.trim().is_empty()).then_some(text)
+}
+
+/// How many more times an `articleBody` is unescaped at most. Publishers often escape its
+/// text for HTML once or twice more than JSON needs (`&amp;ccedil;` for "ç", `&#039;`): a
+/// reference left in the text splits the word it spells, and then no block of the page
+/// matches the evidence around it.
+const MAX_UNESCAPES: usize = 2;
+
+/// Whether the text holds an HTML character reference: `&name;`, `&#39;` or `&#x27;`.
+fn has_character_reference(text: &str) -> bool {
+    text.match_indices('&').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        let (digits, rest): (fn(char) -> bool, &str) = match rest.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
+                Some(hex) => (|c| c.is_ascii_hexdigit(), hex),
+                None => (|c| c.is_ascii_digit(), num),
+            },
+            None if rest.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                (|c| c.is_ascii_alphanumeric(), rest)
+            }
+            None => return false,
+        };
+        let end = rest.find(|c: char| !digits(c)).unwrap_or(rest.len());
+        end > 0 && rest[end..].starts_with(';')
+    })
+}
+
+/// The text with its character references resolved by the HTML parser, its lines (the
+/// paragraphs) kept and a `<` it holds read as text.
+fn unescaped(text: &str) -> String {
+    let escaped = text.replace('<', "&lt;").replace('\n', "<br>");
+    super::evidence::fragment_text(&escaped)
 }
 
 /// A person/organisation value as a name list: string, `{name}` object or array of those.
@@ -121,4 +159,33 @@ fn names(v: &Value) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     (!joined.is_empty()).then_some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_article_body_escaped_twice_for_html_reads_as_its_text() {
+        let ld = serde_json::json!(
+            "&Ccedil;orum un Alaca il&amp;ccedil;esinde yang&#305;n &amp;ccedil;&#305;kt&#305;.\n\
+             &#x130;hbar &amp;uuml;zerine ekipler sevk edildi &amp;amp; 3 &lt; 4."
+        );
+        assert_eq!(
+            article_body(&ld).as_deref(),
+            Some(
+                "Çorum un Alaca ilçesinde yangın çıktı.\nİhbar üzerine ekipler sevk edildi & 3 < 4."
+            )
+        );
+    }
+
+    #[test]
+    fn ampersands_that_are_no_reference_stay_as_written() {
+        let text = "AT&T and R&D costs & more: x &; y &#; z &#xg; &amp";
+        assert!(!has_character_reference(text));
+        for text in [text, "P&G; and Q&Aa; are no names HTML knows."] {
+            let ld = serde_json::Value::String(text.to_string());
+            assert_eq!(article_body(&ld).as_deref(), Some(text));
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::node_hash::NodeSet;
 
 use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
-use super::{boiler, clean, dom};
+use super::{body, boiler, clean, dom};
 
 /// Rendering choices for one extraction pass.
 pub struct Options<'a> {
@@ -74,6 +74,26 @@ fn similar(title: &[String], heading: &[String]) -> bool {
     let extra = title.iter().filter(|w| !heading.contains(w)).count();
     let distance = missing.max(extra) as f64 / title.len().max(heading.len()) as f64;
     distance < 0.25
+}
+
+/// Unicode blocks of the Southeast Asian scripts written without spaces between words
+/// (Unicode 15.1, `Blocks.txt`): Thai, Lao, Myanmar, Khmer.
+const SOUTHEAST_ASIAN_BLOCKS: [(char, char); 4] = [
+    ('\u{0E00}', '\u{0E7F}'),
+    ('\u{0E80}', '\u{0EFF}'),
+    ('\u{1000}', '\u{109F}'),
+    ('\u{1780}', '\u{17FF}'),
+];
+
+/// Whether the character belongs to a script that does not separate words with spaces (or,
+/// in Korean, writes a word's particle right after it): Chinese, Japanese, Korean, Thai, Lao,
+/// Myanmar, Khmer. Markup inside such text (`<a>中居正広</a>氏`, a link on a name) splits
+/// no word, so an element boundary there adds no space.
+fn written_without_spaces(c: char) -> bool {
+    body::is_cjk(c)
+        || SOUTHEAST_ASIAN_BLOCKS
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
 #[derive(Default)]
@@ -151,8 +171,13 @@ impl Blocks {
             } else if c.is_whitespace() {
                 self.space = true;
             } else {
-                let after_word = self.line.chars().last().is_some_and(char::is_alphanumeric);
-                let soft = self.soft && after_word && c.is_alphanumeric();
+                let last = self.line.chars().last();
+                let after_word = last.is_some_and(char::is_alphanumeric);
+                let soft = self.soft
+                    && after_word
+                    && c.is_alphanumeric()
+                    && !last.is_some_and(written_without_spaces)
+                    && !written_without_spaces(c);
                 if (self.space || soft) && !self.line.is_empty() && !self.line.ends_with('\n') {
                     self.line.push(' ');
                 }
@@ -179,5 +204,33 @@ impl Blocks {
         self.line.clear();
         self.space = false;
         self.soft = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::extract;
+    use crate::extract::tests::STORY;
+
+    #[test]
+    fn markup_inside_text_written_without_spaces_adds_no_space_but_splits_other_words() {
+        let page = format!(
+            "<html><body><article>{STORY}\
+             <p>元タレントの<a href=\"/t/1\">中居正広</a>氏（52）の<span>女性</span>トラブルを\
+             発端にした<b>TBS</b>と<a href=\"/t/2\">フジテレビ</a>問題が、スポーツ界に飛び火している。</p>\
+             <p><span>서울</span>에서 열린 회의에서 발표했다.</p>\
+             <p>วันนี้<b>กรุงเทพ</b>มีฝนตกหนัก</p>\
+             <p>Die Städte <span>Almaty</span><span>Astana</span> und <b>Schymkent</b>wachsen.</p>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for joined in [
+            "元タレントの中居正広氏（52）の女性トラブルを発端にしたTBSとフジテレビ問題が",
+            "서울에서 열린",
+            "วันนี้กรุงเทพมีฝนตกหนัก",
+            "Almaty Astana und Schymkent wachsen",
+        ] {
+            assert!(body.contains(joined), "{joined:?} not in:\n{body}");
+        }
     }
 }
