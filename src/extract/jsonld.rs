@@ -2,13 +2,8 @@
 //! inside `@graph` or arrays) and reads headline, author, dates and publisher. Malformed
 //! JSON is ignored, never an error.
 
-use std::sync::LazyLock;
-
-use super::tree::{Html, Selector};
+use super::tree::NodeRef;
 use serde_json::Value;
-
-static LD: LazyLock<Option<Selector>> =
-    LazyLock::new(|| Selector::parse(r#"script[type="application/ld+json"]"#).ok());
 
 /// How deep into nested JSON to look for the article object.
 const MAX_DEPTH: usize = 8;
@@ -31,12 +26,11 @@ pub struct LdArticle {
     pub body: Option<String>,
 }
 
-/// The first article-like JSON-LD object of the page (empty when there is none).
-pub fn article(doc: &Html) -> LdArticle {
-    let Some(sel) = LD.as_ref() else {
-        return LdArticle::default();
-    };
-    doc.select(sel)
+/// The first article-like JSON-LD object in the page's `application/ld+json` scripts
+/// (empty when there is none).
+pub fn article(scripts: &[NodeRef]) -> LdArticle {
+    scripts
+        .iter()
         .filter_map(|s| serde_json::from_str::<Value>(&s.text().collect::<String>()).ok())
         .find_map(|v| find(&v, 0).map(read))
         .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Page metadata: title (cleaned of the site name), author, published/modified dates and
 //! canonical URL, from JSON-LD, `<meta>` tags, `<time>`, `<h1>`, `<title>` and `<link>`.
-//! Reads only the document; never fetches anything.
+//! Reads only the document; never fetches anything. The elements it reads are gathered in one
+//! walk over the tree (`metadata/elements.rs`), not one selector walk per kind.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -10,16 +11,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use url::Url;
 
 use super::jsonld;
+use elements::MetaElements;
 
-static META: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("meta").ok());
-static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("title").ok());
-static H1: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("h1").ok());
-static TIME: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("time[datetime]").ok());
-static CANONICAL: LazyLock<Option<Selector>> =
-    LazyLock::new(|| Selector::parse("link[rel~=canonical][href]").ok());
-static BASE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("base[href]").ok());
-static AUTHOR_NODE: LazyLock<Option<Selector>> = LazyLock::new(|| {
-    Selector::parse("[rel=author], [itemprop=author] [itemprop=name], [itemprop=author]").ok()
+mod elements;
+
+static CONTENT_LANGUAGE: LazyLock<Option<Selector>> = LazyLock::new(|| {
+    Selector::parse(r#"meta[http-equiv="content-language" i], meta[property="og:locale"]"#).ok()
 });
 
 /// Separators between a headline and the site name in `<title>`.
@@ -47,22 +44,26 @@ pub struct Metadata {
     /// The page's summary of itself (`description`, `og:description`, `twitter:description`),
     /// distinct values in that order: how the standfirst is recognised.
     pub descriptions: Vec<String>,
+    /// The language a content-language (or `og:locale`) meta tag declares.
+    pub meta_language: Option<String>,
 }
 
 /// Metadata of a parsed page; `page_url` resolves relative canonical links.
 pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
-    let meta = meta_tags(doc);
-    let ld = jsonld::article(doc);
+    let found = MetaElements::of(doc);
+    let meta = meta_tags(&found.metas);
+    let ld = jsonld::article(&found.json_ld);
     let get = |keys: &[&str]| keys.iter().find_map(|k| meta.get(*k).cloned());
     let site = get(&["og:site_name", "application-name"]).or_else(|| ld.publisher.clone());
+    let title_text = first_text(&found.titles);
     let raw_title = get(&["og:title", "twitter:title"])
         .or_else(|| ld.headline.clone())
-        .or_else(|| single_h1(doc))
-        .or_else(|| first_text(doc, &TITLE));
+        .or_else(|| single_h1(&found.h1s))
+        .or_else(|| title_text.clone());
     Metadata {
         title: raw_title.map(|t| clean_title(&t, site.as_deref())),
-        document_title: first_text(doc, &TITLE).map(|t| clean_title(&t, site.as_deref())),
-        author: ld.author.clone().or_else(|| author(doc, &meta)),
+        document_title: title_text.map(|t| clean_title(&t, site.as_deref())),
+        author: ld.author.clone().or_else(|| author(&found, &meta)),
         published: ld.published.as_deref().and_then(parse_date).or_else(|| {
             let m = get(&[
                 "article:published_time",
@@ -77,7 +78,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
             ]);
             m.as_deref()
                 .and_then(parse_date)
-                .or_else(|| time_element(doc))
+                .or_else(|| time_element(&found.times))
         }),
         modified: ld.modified.as_deref().and_then(parse_date).or_else(|| {
             get(&[
@@ -89,10 +90,20 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
             .as_deref()
             .and_then(parse_date)
         }),
-        canonical_url: canonical(doc, page_url, get(&["og:url"]).as_deref()),
+        canonical_url: canonical(&found, page_url, get(&["og:url"]).as_deref()),
         article_body: ld.body,
         descriptions: descriptions(&meta),
+        meta_language: meta_language(&found.metas),
     }
+}
+
+/// The `content` of the first content-language or `og:locale` meta tag that has one.
+fn meta_language(metas: &[NodeRef]) -> Option<String> {
+    let sel = CONTENT_LANGUAGE.as_ref()?;
+    metas
+        .iter()
+        .filter(|m| sel.matches(m))
+        .find_map(|m| m.attr("content").map(str::to_string))
 }
 
 /// The distinct values of the description meta tags.
@@ -106,12 +117,9 @@ fn descriptions(meta: &HashMap<String, String>) -> Vec<String> {
     out
 }
 
-fn meta_tags(doc: &Html) -> HashMap<String, String> {
+fn meta_tags(metas: &[NodeRef]) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let Some(sel) = META.as_ref() else {
-        return out;
-    };
-    for m in doc.select(sel) {
+    for m in metas {
         let Some(content) = m.attr("content").map(normalize).filter(|c| !c.is_empty()) else {
             continue;
         };
@@ -133,23 +141,19 @@ pub fn normalize(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn first_text(doc: &Html, sel: &LazyLock<Option<Selector>>) -> Option<String> {
-    let sel = sel.as_ref()?;
-    doc.select(sel).map(|e| text_of(&e)).find(|t| !t.is_empty())
+fn first_text(elements: &[NodeRef]) -> Option<String> {
+    elements.iter().map(text_of).find(|t| !t.is_empty())
 }
 
 fn text_of(e: &NodeRef) -> String {
     normalize(&e.text().collect::<String>())
 }
 
-fn single_h1(doc: &Html) -> Option<String> {
-    let sel = H1.as_ref()?;
-    let mut all = doc.select(sel);
-    let first = all.next()?;
-    all.next()
-        .is_none()
-        .then(|| text_of(&first))
-        .filter(|t| !t.is_empty())
+fn single_h1(h1s: &[NodeRef]) -> Option<String> {
+    match h1s {
+        [only] => Some(text_of(only)).filter(|t| !t.is_empty()),
+        _ => None,
+    }
 }
 
 /// The headline without a leading or trailing site name.
@@ -183,7 +187,7 @@ pub fn clean_title(title: &str, site: Option<&str>) -> String {
     title
 }
 
-fn author(doc: &Html, meta: &HashMap<String, String>) -> Option<String> {
+fn author(found: &MetaElements, meta: &HashMap<String, String>) -> Option<String> {
     let from_meta = [
         "author",
         "article:author",
@@ -200,16 +204,14 @@ fn author(doc: &Html, meta: &HashMap<String, String>) -> Option<String> {
             .to_string()
     });
     from_meta.or_else(|| {
-        let sel = AUTHOR_NODE.as_ref()?;
-        doc.select(sel)
+        found
+            .author_nodes()
             .map(|e| text_of(&e))
             .find(|t| !t.is_empty() && t.chars().count() < 100)
     })
 }
 
-fn time_element(doc: &Html) -> Option<DateTime<FixedOffset>> {
-    let sel = TIME.as_ref()?;
-    let times: Vec<NodeRef> = doc.select(sel).collect();
+fn time_element(times: &[NodeRef]) -> Option<DateTime<FixedOffset>> {
     let preferred = times.iter().find(|t| {
         t.attr("pubdate").is_some()
             || t.attr("itemprop")
@@ -258,18 +260,14 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
     day.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single()
 }
 
-fn canonical(doc: &Html, page_url: Option<&Url>, og_url: Option<&str>) -> Option<Url> {
-    let base_href = BASE
-        .as_ref()
-        .and_then(|s| doc.select(s).next()?.attr("href"));
+fn canonical(found: &MetaElements, page_url: Option<&Url>, og_url: Option<&str>) -> Option<Url> {
+    let base_href = found.base.and_then(|b| b.attr("href"));
     let base = match (page_url, base_href) {
         (Some(p), Some(b)) => p.join(b).ok(),
         (None, Some(b)) => Url::parse(b).ok(),
         (p, None) => p.cloned(),
     };
-    let link = CANONICAL
-        .as_ref()
-        .and_then(|s| doc.select(s).next()?.attr("href"));
+    let link = found.canonical.and_then(|l| l.attr("href"));
     [link, og_url]
         .into_iter()
         .flatten()

@@ -91,7 +91,10 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
     Extracted {
-        language: language::detect(declared_language(&doc).as_deref(), &sample),
+        language: language::detect(
+            declared_language(&doc, meta.meta_language).as_deref(),
+            &sample,
+        ),
         title,
         author: meta.author,
         published: rule_date.or(meta.published),
@@ -143,16 +146,12 @@ fn rule_date(doc: &Html, sel: Option<&String>) -> Option<DateTime<FixedOffset>> 
 }
 
 /// The language the page declares: `<html lang>`, else a content-language meta tag.
-fn declared_language(doc: &Html) -> Option<String> {
+fn declared_language(doc: &Html, meta_language: Option<String>) -> Option<String> {
     let root = doc.root_element();
-    if let Some(lang) = root.attr("lang").or_else(|| root.attr("xml:lang")) {
-        return Some(lang.to_string());
+    match root.attr("lang").or_else(|| root.attr("xml:lang")) {
+        Some(lang) => Some(lang.to_string()),
+        None => meta_language,
     }
-    let sel =
-        Selector::parse(r#"meta[http-equiv="content-language" i], meta[property="og:locale"]"#)
-            .ok()?;
-    doc.select(&sel)
-        .find_map(|m| m.attr("content").map(str::to_string))
 }
 
 #[cfg(test)]

@@ -146,10 +146,15 @@ impl Html {
     /// scraper's `Html::select` visits (the children of a detached node included).
     pub fn select<'a>(&'a self, selector: &'a Selector) -> impl Iterator<Item = NodeRef<'a>> {
         let mut caches = Default::default();
+        self.elements()
+            .filter(move |n| selector.matches_with(n, &mut caches))
+    }
+
+    /// Every element with a parent, in creation order: the elements [`Html::select`] tries.
+    pub fn elements(&self) -> impl Iterator<Item = NodeRef<'_>> {
         (0..self.nodes.len() as u32)
             .map(|id| self.node(id))
             .filter(|n| n.value().is_element() && n.parent().is_some())
-            .filter(move |n| selector.matches_with(n, &mut caches))
     }
 }
 

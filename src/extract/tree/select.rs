@@ -28,6 +28,12 @@ impl Selector {
             .map_err(SelectorErrorKind::from)
     }
 
+    /// Whether the element matches (for a test of a few elements; a walk over many goes
+    /// through [`super::Html::select`], which shares its caches).
+    pub fn matches(&self, el: &NodeRef<'_>) -> bool {
+        self.matches_with(el, &mut SelectorCaches::default())
+    }
+
     /// Whether the element matches, with caches shared across one selection.
     pub(super) fn matches_with(&self, el: &NodeRef<'_>, caches: &mut SelectorCaches) -> bool {
         let mut context = matching::MatchingContext::new(
