@@ -178,7 +178,8 @@ fn run(
         store.blocking(|s| (NearCopies::load(s, StoryRule::default()), s.folder()));
     let mut near = loaded.unwrap_or_else(|err| {
         tracing::error!(error = %err, "cannot rebuild the near-copy index; copies of stories \
-            stored before this start will start new stories until the database is readable");
+            stored before this start will start new stories until a restart rebuilds it: fix \
+            what the error names (the database, or the index's file in its folder) and restart");
         NearCopies::empty(StoryRule::default(), &folder)
     });
     tracing::info!(
