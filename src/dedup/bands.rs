@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use super::fingerprint::BANDS;
 pub use rebuild::RebuildError;
 pub use spill::IndexError;
-use spill::{Spill, SpillWriter, entry_at, low_at};
+use spill::{Spill, SpillWriter, decode, encoded};
 
 #[cfg(test)]
 mod tests;
@@ -260,29 +260,22 @@ impl BandIndex {
         read: &mut Vec<u8>,
         hits: &mut Vec<u32>,
     ) -> Result<(), IndexError> {
-        let (Some(spill), held) = (&self.spill, self.held_in(slot_of(key))) else {
+        let slot = slot_of(key);
+        let (Some(spill), held) = (&self.spill, self.held_in(slot)) else {
             return Ok(());
         };
         if held == 0 {
             return Ok(());
         }
-        spill.read(self.dir[slot_of(key)] as usize, held, read)?;
+        spill.read(self.dir[slot] as usize, held, read)?;
+        let entries = encoded(read);
         let low_bits = low(key);
-        let (mut from, mut to) = (0, held);
-        while from < to {
-            let middle = from + (to - from) / 2;
-            if low_at(read, middle) < low_bits {
-                from = middle + 1;
-            } else {
-                to = middle;
-            }
-        }
-        let found = (from..held).take_while(|at| low_at(read, *at) == low_bits);
-        hits.extend(
-            found
-                .map(|at| entry_id(&entry_at(read, at)))
-                .filter(|id| *id >= self.floor),
-        );
+        let from = entries.partition_point(|e| decode(e)[0] < low_bits);
+        let found = entries[from..]
+            .iter()
+            .map(decode)
+            .take_while(|e| e[0] == low_bits);
+        hits.extend(found.map(|e| entry_id(&e)).filter(|id| *id >= self.floor));
         Ok(())
     }
 

@@ -95,10 +95,8 @@ impl Buckets<'_> {
         let mut next = bounds.clone();
         into.clear();
         into.resize(chunk.written, 0);
-        for word in bytes.chunks_exact(PACKED_BYTES) {
-            let mut packed = [0u8; PACKED_BYTES];
-            packed.copy_from_slice(word);
-            let packed = u64::from_le_bytes(packed);
+        for word in bytes.as_chunks::<PACKED_BYTES>().0 {
+            let packed = u64::from_le_bytes(*word);
             let place = slot_of(key(packed))
                 .checked_sub(slots.start)
                 .and_then(|i| next.get_mut(i));

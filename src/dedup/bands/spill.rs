@@ -133,17 +133,13 @@ impl SpillWriter {
     }
 }
 
-/// The entry at `at` of bytes read from a [`Spill`].
-pub(super) fn entry_at(bytes: &[u8], at: usize) -> Entry {
-    decode(&bytes[at * ENTRY_BYTES..(at + 1) * ENTRY_BYTES])
+/// Bytes read from a [`Spill`] as its entries, still encoded.
+pub(super) fn encoded(bytes: &[u8]) -> &[[u8; ENTRY_BYTES]] {
+    bytes.as_chunks().0
 }
 
-/// The low key bits of the entry at `at` of bytes read from a [`Spill`].
-pub(super) fn low_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([bytes[at * ENTRY_BYTES], bytes[at * ENTRY_BYTES + 1]])
-}
-
-fn decode(bytes: &[u8]) -> Entry {
+/// An entry as the file holds it.
+pub(super) fn decode(bytes: &[u8; ENTRY_BYTES]) -> Entry {
     let half = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
     [half(0), half(2), half(4)]
 }
