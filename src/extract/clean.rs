@@ -1,8 +1,9 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
 //! boxes, photo credits, newsletter and subscription boxes, embedded social-media posts,
-//! lines that stand for a date (a `<time>` and little else), furniture headings and blocks
-//! whose shape (links, images, form fields, shortness) betrays them. Bottom-up so an outer
-//! block is judged after its junk children are gone.
+//! lines that stand for a date (a `<time>` and little else), opt-in boxes (a form control
+//! and its label: consent placeholders), furniture headings and blocks whose shape (links,
+//! images, form fields, shortness) betrays them. Bottom-up so an outer block is judged after
+//! its junk children are gone.
 
 use super::node_hash::NodeSet;
 
@@ -178,6 +179,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                     drop(el, &shape, cond, in_figure)
                         || is_credited_caption(&node, el)
                         || is_dated_line(el, &shape)
+                        || is_opt_in_box(&node, &shape)
                 };
                 if dropped {
                     out.insert(node.id());
@@ -243,6 +245,26 @@ fn is_dated_line(el: Element<'_>, s: &Shape) -> bool {
         && s.time_text > 0
         && s.text < DATED_LINE_MAX_CHARS
         && s.time_text * 3 >= s.text
+}
+
+/// Whether the element is a box that asks the reader to switch something on: a form control
+/// with its label among its children (a consent placeholder for external content with its
+/// "Externen Inhalt anzeigen" toggle). A story's paragraphs do not stand beside a labelled
+/// control outside a form; the control itself is never text, so the box is judged by its
+/// children. A label alone (no control) or a hidden field alone is no such box.
+fn is_opt_in_box(node: &NodeRef<'_>, s: &Shape) -> bool {
+    if s.text >= SIGNUP_MAX_CHARS {
+        return false;
+    }
+    let (mut control, mut label) = (false, false);
+    for child in node.children() {
+        match dom::element(&child).map(|e| e.name()) {
+            Some("input" | "select" | "textarea") => control = true,
+            Some("label") => label = true,
+            _ => {}
+        }
+    }
+    control && label
 }
 
 /// Whether a block's links carry a share of its text that a card pointing to another story
@@ -481,6 +503,34 @@ mod tests {
             assert!(body.contains(kept), "{kept:?} lost:\n{body}");
         }
         for junk in ["Жарияланды", "20:15", "12:19", "2:43 min"] {
+            assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+        }
+    }
+
+    #[test]
+    fn opt_in_boxes_go_but_a_paragraph_beside_a_form_stays() {
+        let page = format!(
+            "<html><body><article>{STORY}\
+             <div class=\"x1\"><p>Сыртқы мазмұн</p><p>Бұл жерде редакция таңдаған сыртқы \
+             мазмұн тұр, оны бір рет басып көрсетуге болады.</p><input id=\"c1\" type=\"checkbox\">\
+             <label for=\"c1\">Сыртқы мазмұнды көрсету</label><p>Мен сыртқы мазмұнның \
+             көрсетілуіне келісемін, деректер үшінші тарапқа берілуі мүмкін.</p></div>\
+             <div><p>Мектептің кітапханасына үш мың кітап әкелінді, деді директор жиында.</p>\
+             <input type=\"hidden\" name=\"token\"></div>\
+             <div><label>Сауалнама:</label><p>Оқушылардың көбі жаңа асхананы ұнатады.</p></div>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for kept in [
+            "үш мың кітап",
+            "Сауалнама:",
+            "жаңа асхананы ұнатады",
+            "Алматы қаласында",
+        ] {
+            assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+        }
+        for junk in ["Сыртқы мазмұн", "редакция таңдаған", "келісемін"]
+        {
             assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
         }
     }
