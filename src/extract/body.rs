@@ -371,11 +371,19 @@ fn with_siblings(
     let top_class = dom::element(&node)
         .and_then(|e| e.attr("class"))
         .unwrap_or("");
+    let mut past_top = false;
     parent
         .children()
         .filter(|c| c.value().is_element() && !skip.contains(&c.id()))
         .filter(|c| {
-            c.id() == top || sibling_belongs(c, top_class, top_score, threshold, scores, stats)
+            if c.id() == top {
+                past_top = true;
+                return true;
+            }
+            // After the story, a block with buttons is a widget: a paywall, a sign-up or a
+            // device-limit notice (before it, the headline block often carries share buttons).
+            sibling_belongs(c, top_class, top_score, threshold, scores, stats)
+                && !(past_top && dom::holds_button(c))
         })
         .map(|c| c.id())
         .collect()
