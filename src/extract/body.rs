@@ -6,6 +6,7 @@ use super::node_hash::{NodeMap, NodeSet};
 
 use super::tree::{Edge, Html, Node, NodeId, NodeRef};
 
+use super::render::Block;
 use super::stats::{self, Stats, Table};
 use super::{dom, render, several, split};
 
@@ -52,20 +53,34 @@ const PASSES: [Flags; 4] = [
     },
 ];
 
-/// The article text of a page as blocks separated by blank lines; `title` helps drop a
-/// heading that merely repeats it.
-pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> String {
-    let mut best = String::new();
+/// The article text of a page as blocks; `title` helps drop a heading that merely repeats it.
+pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> Vec<Block> {
+    let mut best = Vec::new();
+    let mut best_len = 0;
     for flags in PASSES {
-        let text = one_pass(doc, flags, title, removed);
-        if article_chars(&text) >= MIN_ARTICLE_CHARS {
-            return text;
+        let blocks = one_pass(doc, flags, title, removed);
+        if joined_chars(&blocks) >= MIN_ARTICLE_CHARS {
+            return blocks;
         }
-        if text.len() > best.len() {
-            best = text;
+        let len = joined_len(&blocks);
+        if len > best_len {
+            best = blocks;
+            best_len = len;
         }
     }
     best
+}
+
+/// [`article_chars`] of the blocks joined by blank lines (as [`render::join`] joins them).
+fn joined_chars(blocks: &[Block]) -> usize {
+    let text: usize = blocks.iter().map(|b| article_chars(&b.text)).sum();
+    text + 2 * blocks.len().saturating_sub(1)
+}
+
+/// Bytes of the blocks joined by blank lines (as [`render::join`] joins them).
+fn joined_len(blocks: &[Block]) -> usize {
+    let text: usize = blocks.iter().map(|b| b.text.len()).sum();
+    text + 2 * blocks.len().saturating_sub(1)
 }
 
 /// Unicode blocks of Chinese, Japanese and Korean text (Unicode 15.1, `Blocks.txt`): Hangul
@@ -106,10 +121,10 @@ pub fn render_nodes(doc: &Html, nodes: &[NodeId], removed: &NodeSet) -> String {
         clean_conditionally: false,
         title: None,
     };
-    render::render(doc, nodes, &skip, &opts)
+    render::join(&render::render(doc, nodes, &skip, &opts))
 }
 
-fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) -> String {
+fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) -> Vec<Block> {
     let root = doc.root();
     let mut skip = pruned(root, flags.strip_unlikely);
     skip.extend(removed.iter().copied());
@@ -356,11 +371,19 @@ fn with_siblings(
     let top_class = dom::element(&node)
         .and_then(|e| e.attr("class"))
         .unwrap_or("");
+    let mut past_top = false;
     parent
         .children()
         .filter(|c| c.value().is_element() && !skip.contains(&c.id()))
         .filter(|c| {
-            c.id() == top || sibling_belongs(c, top_class, top_score, threshold, scores, stats)
+            if c.id() == top {
+                past_top = true;
+                return true;
+            }
+            // After the story, a block with buttons is a widget: a paywall, a sign-up or a
+            // device-limit notice (before it, the headline block often carries share buttons).
+            sibling_belongs(c, top_class, top_score, threshold, scores, stats)
+                && !(past_top && dom::holds_button(c))
         })
         .map(|c| c.id())
         .collect()

@@ -102,14 +102,17 @@ const NETWORKS: &[&str] = &[
 
 /// The blocks without date lines above the body (`dateline`), teasers and copyright lines
 /// anywhere, lines the page repeats and trailing subscription lines.
-pub fn strip(blocks: Vec<String>) -> Vec<String> {
+pub fn strip<B: AsRef<str>>(blocks: Vec<B>) -> Vec<B> {
     let blocks = dateline::strip(blocks);
     let repeated = repeated(&blocks);
-    let mut kept: Vec<String> = blocks
+    let mut kept: Vec<B> = blocks
         .into_iter()
-        .filter(|b| !is_teaser(b) && !is_copyright_line(b) && !repeated.contains(b))
+        .filter(|b| {
+            let b = b.as_ref();
+            !is_teaser(b) && !is_copyright_line(b) && !repeated.contains(b)
+        })
         .collect();
-    while kept.last().is_some_and(|b| is_trailer(b)) {
+    while kept.last().is_some_and(|b| is_trailer(b.as_ref())) {
         kept.pop();
     }
     kept
@@ -120,18 +123,20 @@ pub fn strip(blocks: Vec<String>) -> Vec<String> {
 /// print the same line at every spot.
 /// When such lines make up more than a quarter of the text, the page printed its article
 /// twice (a print or mobile copy) and nothing is dropped.
-fn repeated(blocks: &[String]) -> HashSet<String> {
+fn repeated<B: AsRef<str>>(blocks: &[B]) -> HashSet<String> {
     let mut seen = HashSet::new();
     let repeated: HashSet<String> = blocks
         .iter()
+        .map(AsRef::as_ref)
         .filter(|b| is_widget_sized(b))
-        .filter(|b| !seen.insert(b.as_str()))
-        .cloned()
+        .filter(|b| !seen.insert(*b))
+        .map(str::to_string)
         .collect();
-    let chars = |b: &String| b.chars().count();
-    let total: usize = blocks.iter().map(chars).sum();
+    let chars = |b: &str| b.chars().count();
+    let total: usize = blocks.iter().map(|b| chars(b.as_ref())).sum();
     let in_repeats: usize = blocks
         .iter()
+        .map(AsRef::as_ref)
         .filter(|b| repeated.contains(*b))
         .map(chars)
         .sum();

@@ -1,8 +1,9 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
 //! boxes, photo credits, newsletter and subscription boxes, embedded social-media posts,
-//! furniture headings and blocks whose shape (links, images, form fields, shortness) betrays
-//! them. Bottom-up so
-//! an outer block is judged after its junk children are gone.
+//! lines that stand for a date (a `<time>` and little else), opt-in boxes (a form control
+//! and its label: consent placeholders), furniture headings and blocks whose shape (links,
+//! images, form fields, shortness) betrays them. Bottom-up so an outer block is judged after
+//! its junk children are gone.
 
 use super::node_hash::NodeSet;
 
@@ -30,6 +31,8 @@ const CREDITED_CAPTION_MIN_CHARS: usize = 60;
 /// A teaser-named block is a card for another story when its links hold this share of its
 /// text or more.
 const TEASER_MIN_LINK_SHARE: f64 = 0.15;
+/// Blocks standing for a date (see `is_dated_line`) are shorter than this (characters).
+const DATED_LINE_MAX_CHARS: usize = 100;
 /// Longer "caption" blocks are not captions.
 const CREDITED_CAPTION_MAX_CHARS: usize = 600;
 /// Labels that introduce a photo's source, lowercased, each followed by a colon (after
@@ -63,6 +66,8 @@ struct Shape {
     embeds: usize,
     heading_text: usize,
     list_text: usize,
+    /// Text inside `<time>` elements (a date, a time of day, a duration).
+    time_text: usize,
     code: bool,
     /// Text and link text of descendants already dropped as boilerplate (a teaser card's
     /// headline link goes on its own, for its link density, before the card is judged).
@@ -82,6 +87,7 @@ impl Shape {
         self.embeds += o.embeds;
         self.heading_text += o.heading_text;
         self.list_text += o.list_text;
+        self.time_text += o.time_text;
         self.code |= o.code;
         self.dropped_text += o.dropped_text;
         self.dropped_link += o.dropped_link;
@@ -102,6 +108,9 @@ impl Shape {
         }
         if matches!(tag, "ul" | "ol") {
             self.list_text = self.text;
+        }
+        if tag == "time" {
+            self.time_text = self.text;
         }
     }
 }
@@ -167,7 +176,10 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                 let dropped = if node.id() == root.id() {
                     several && marked(el, &shape)
                 } else {
-                    drop(el, &shape, cond, in_figure) || is_credited_caption(&node, el)
+                    drop(el, &shape, cond, in_figure)
+                        || is_credited_caption(&node, el)
+                        || is_dated_line(el, &shape)
+                        || is_opt_in_box(&node, &shape)
                 };
                 if dropped {
                     out.insert(node.id());
@@ -220,6 +232,39 @@ fn marked(el: Element<'_>, s: &Shape) -> bool {
         || dom::is_signup(&h)
         || dom::is_furniture_box(el)
         || dom::is_social_embed(el)
+}
+
+/// Whether the element is a block that stands for a date, a time or a duration: a `<time>`
+/// element holds a third or more of its text, and it is too short to be a paragraph that merely
+/// names a day ("Publiziert heute um 12:19 Uhr", "06.11.2025 | 20:15", "Published 4 months
+/// ago"). The markup twin of `dateline`, which finds such lines by their words but only above
+/// the body.
+fn is_dated_line(el: Element<'_>, s: &Shape) -> bool {
+    dom::is_block(el.name())
+        && !dom::is_heading(el.name())
+        && s.time_text > 0
+        && s.text < DATED_LINE_MAX_CHARS
+        && s.time_text * 3 >= s.text
+}
+
+/// Whether the element is a box that asks the reader to switch something on: a form control
+/// with its label among its children (a consent placeholder for external content with its
+/// "Externen Inhalt anzeigen" toggle). A story's paragraphs do not stand beside a labelled
+/// control outside a form; the control itself is never text, so the box is judged by its
+/// children. A label alone (no control) or a hidden field alone is no such box.
+fn is_opt_in_box(node: &NodeRef<'_>, s: &Shape) -> bool {
+    if s.text >= SIGNUP_MAX_CHARS {
+        return false;
+    }
+    let (mut control, mut label) = (false, false);
+    for child in node.children() {
+        match dom::element(&child).map(|e| e.name()) {
+            Some("input" | "select" | "textarea") => control = true,
+            Some("label") => label = true,
+            _ => {}
+        }
+    }
+    control && label
 }
 
 /// Whether a block's links carry a share of its text that a card pointing to another story
@@ -429,6 +474,64 @@ mod tests {
             "Image 2 of 5",
         ] {
             assert!(!names_a_photo_source(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn lines_standing_for_a_date_go_but_sentences_naming_a_day_stay() {
+        let page = format!(
+            "<html><body><article>\
+             <p>Қала әкімдігі жаңа мектептің құрылысын екі жыл бұрын бастаған еді, ал жобаға \
+             бюджеттен қаржы бөлініп, мердігер жұмысты мерзімінен бұрын аяқтады, деді ресми өкіл.</p>\
+             <div><span>Жарияланды</span> <time datetime=\"2025-11-06T20:15\">\
+             06.11.2025 | 20:15</time></div>{STORY}\
+             <p>Publiziert <time datetime=\"2025-11-06\">heute um 12:19 Uhr</time></p>\
+             <div><figure><img src=\"v.jpg\"></figure><span><time>2:43 min</time></span></div>\
+             <p>Мектептің ресми ашылу салтанаты <time datetime=\"2025-09-01\">1 қыркүйекте</time> өтті.</p>\
+             <p>Келесі жиналыс <time datetime=\"2025-12-01\">1 желтоқсанда</time> өтеді, онда \
+             ата-аналар мектептің бірінші тоқсанының қорытындысын талқылайды.</p>\
+             <h2><time datetime=\"2025\">2025</time></h2><p>Жыл қорытындысы кейін жарияланады.</p>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for kept in [
+            "Мектептің ресми ашылу салтанаты 1 қыркүйекте өтті.",
+            "Келесі жиналыс 1 желтоқсанда өтеді",
+            "2025",
+            "Алматы қаласында",
+        ] {
+            assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+        }
+        for junk in ["Жарияланды", "20:15", "12:19", "2:43 min"] {
+            assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+        }
+    }
+
+    #[test]
+    fn opt_in_boxes_go_but_a_paragraph_beside_a_form_stays() {
+        let page = format!(
+            "<html><body><article>{STORY}\
+             <div class=\"x1\"><p>Сыртқы мазмұн</p><p>Бұл жерде редакция таңдаған сыртқы \
+             мазмұн тұр, оны бір рет басып көрсетуге болады.</p><input id=\"c1\" type=\"checkbox\">\
+             <label for=\"c1\">Сыртқы мазмұнды көрсету</label><p>Мен сыртқы мазмұнның \
+             көрсетілуіне келісемін, деректер үшінші тарапқа берілуі мүмкін.</p></div>\
+             <div><p>Мектептің кітапханасына үш мың кітап әкелінді, деді директор жиында.</p>\
+             <input type=\"hidden\" name=\"token\"></div>\
+             <div><label>Сауалнама:</label><p>Оқушылардың көбі жаңа асхананы ұнатады.</p></div>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        for kept in [
+            "үш мың кітап",
+            "Сауалнама:",
+            "жаңа асхананы ұнатады",
+            "Алматы қаласында",
+        ] {
+            assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+        }
+        for junk in ["Сыртқы мазмұн", "редакция таңдаған", "келісемін"]
+        {
+            assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
         }
     }
 

@@ -12,11 +12,12 @@ const DATELINE_MAX_CHARS: usize = 80;
 const DATELINE_MAX_WORDS: usize = 4;
 
 /// The blocks without the date lines above the first paragraph-length block.
-pub fn strip(blocks: Vec<String>) -> Vec<String> {
+pub fn strip<B: AsRef<str>>(blocks: Vec<B>) -> Vec<B> {
     let mut in_header = true;
     blocks
         .into_iter()
         .filter(|b| {
+            let b = b.as_ref();
             in_header = in_header && b.chars().count() < BODY_BLOCK_CHARS;
             !(in_header && is_dateline(b))
         })

@@ -413,6 +413,12 @@ pub fn is_page_form(node: &NodeRef<'_>) -> bool {
         .is_some_and(|p| p.name() == "body")
 }
 
+/// Whether a `<button>` is among the node's descendants.
+pub fn holds_button(node: &NodeRef<'_>) -> bool {
+    node.descendants()
+        .any(|d| element(&d).is_some_and(|e| e.name() == "button"))
+}
+
 /// Whether the node is a `div` that merely wraps one `<p>` (readability unwraps these, so
 /// scores and sibling checks treat it as that paragraph).
 pub fn is_p_wrapper(node: &NodeRef<'_>) -> bool {

@@ -1,11 +1,13 @@
 //! The publisher's own statement of the article text (JSON-LD `articleBody`) as evidence about
 //! the body found in the markup: blocks it does not contain are headlines, bylines, captions,
 //! teasers and the like, and when the markup body misses most of it, it is the better body.
-//! Guarded against the common truncated `articleBody` (a teaser, a paywall cut).
+//! Guarded against the common truncated `articleBody` (a teaser, a paywall cut) and against
+//! copies that leave out the subheadings between paragraphs.
 
 use std::collections::HashSet;
 
 use super::depth;
+use super::render::{self, Block};
 
 /// `articleBody`s shorter than this (characters) are teasers, not evidence.
 const MIN_EVIDENCE_CHARS: usize = 400;
@@ -26,11 +28,14 @@ pub fn fragment_text(html: &str) -> String {
     )
 }
 
-/// The body with blocks the evidence disproves removed, or the evidence itself when the body
-/// misses most of it. Without usable evidence the body is returned unchanged.
-pub fn apply(body: String, evidence: Option<&str>) -> String {
+/// The body's text with blocks the evidence disproves removed, or the evidence itself when the
+/// body misses most of it. Without usable evidence the body is returned whole.
+///
+/// A heading between blocks the evidence holds stays: publishers often put only the
+/// paragraphs in `articleBody` and leave its subheadings out.
+pub fn apply(body: Vec<Block>, evidence: Option<&str>) -> String {
     let Some(evidence) = evidence.filter(|e| e.chars().count() >= MIN_EVIDENCE_CHARS) else {
-        return body;
+        return render::join(&body);
     };
     let evidence_words = words(evidence);
     let known = Known {
@@ -38,11 +43,11 @@ pub fn apply(body: String, evidence: Option<&str>) -> String {
         joined: evidence_words.join(" "),
     };
     if known.triples.is_empty() {
-        return body;
+        return render::join(&body);
     }
-    let blocks: Vec<&str> = body.split("\n\n").collect();
-    // The body's words are its blocks' words in order ("\n\n" is no part of a word).
-    let block_words: Vec<Vec<String>> = blocks.iter().map(|b| words(b)).collect();
+    // The body's words are its blocks' words in order (the blank line joining them is no part
+    // of a word).
+    let block_words: Vec<Vec<String>> = body.iter().map(|b| words(&b.text)).collect();
     let in_body = triples(
         &block_words
             .iter()
@@ -64,22 +69,24 @@ pub fn apply(body: String, evidence: Option<&str>) -> String {
         .map(|w| coverage(w, &known) >= COVERED)
         .collect();
     let Some(first) = covered.iter().position(|c| *c) else {
-        return body;
+        return render::join(&body);
     };
     let last = covered.iter().rposition(|c| *c).unwrap_or(first);
-    let truncated = blocks[last + 1..]
+    let truncated = body[last + 1..]
         .iter()
-        .any(|b| b.chars().count() >= LONG_BLOCK_CHARS);
-    blocks
-        .iter()
-        .zip(&covered)
+        .any(|b| b.text.chars().count() >= LONG_BLOCK_CHARS);
+    let kept: Vec<Block> = body
+        .into_iter()
+        .zip(covered)
         .enumerate()
-        .filter(|(i, (b, c))| {
-            **c || (truncated && (*i > first || b.chars().count() >= LONG_BLOCK_CHARS))
+        .filter(|(i, (b, covered))| {
+            *covered
+                || (b.heading && (first..last).contains(i))
+                || (truncated && (*i > first || b.text.chars().count() >= LONG_BLOCK_CHARS))
         })
-        .map(|(_, (b, _))| *b)
-        .collect::<Vec<_>>()
-        .join("\n\n")
+        .map(|(_, (b, _))| b)
+        .collect();
+    render::join(&kept)
 }
 
 /// The evidence as body blocks: one per non-empty line.
@@ -131,12 +138,30 @@ mod tests {
 
     const ARTICLE: &str = "The council met on Monday and voted to raise the budget for schools by a tenth, the clerk said after the session.\nTeachers welcomed the decision, but parents asked how the money would be spent across the districts of the city.\nThe mayor promised a public report on the spending before the end of the year, with figures for every school.\nThe vote passed by eleven to four, after a debate of three hours in which every member of the council spoke at least once.\nCritics said the rise came too late for the buildings that need repairs now, and asked the council for a full audit of the spending of the past five years before any new money is paid out.";
 
-    fn body(extra_top: &str, extra_bottom: &str) -> String {
+    /// Paragraph blocks of the text (blocks separated by blank lines).
+    fn paragraphs_of(text: &str) -> Vec<Block> {
+        text.split("\n\n")
+            .filter(|b| !b.is_empty())
+            .map(|b| Block {
+                text: b.to_string(),
+                heading: false,
+            })
+            .collect()
+    }
+
+    fn body(extra_top: &str, extra_bottom: &str) -> Vec<Block> {
         let paragraphs: Vec<&str> = ARTICLE.lines().collect();
-        format!(
+        paragraphs_of(&format!(
             "{extra_top}\n\n{}\n\n{extra_bottom}",
             paragraphs.join("\n\n")
-        )
+        ))
+    }
+
+    fn heading(text: &str) -> Block {
+        Block {
+            text: text.to_string(),
+            heading: true,
+        }
     }
 
     #[test]
@@ -159,11 +184,35 @@ mod tests {
     fn replaces_a_body_that_misses_most_of_it_and_ignores_short_evidence() {
         let menu = "Home\n\nSport\n\nWeather".to_string();
         assert_eq!(
-            apply(menu.clone(), Some(ARTICLE)),
+            apply(paragraphs_of(&menu), Some(ARTICLE)),
             ARTICLE.lines().collect::<Vec<_>>().join("\n\n")
         );
-        assert_eq!(apply(menu.clone(), Some("A short teaser.")), menu);
-        assert_eq!(apply(menu.clone(), None), menu);
+        assert_eq!(apply(paragraphs_of(&menu), Some("A short teaser.")), menu);
+        assert_eq!(apply(paragraphs_of(&menu), None), menu);
+    }
+
+    #[test]
+    fn subheadings_between_its_paragraphs_stay_but_other_blocks_and_outer_headings_go() {
+        let mut found = vec![heading("Kicker over the headline")];
+        for (i, p) in paragraphs_of(&ARTICLE.replace('\n', "\n\n"))
+            .into_iter()
+            .enumerate()
+        {
+            if i == 2 {
+                found.push(heading("What the money buys"));
+                found.push(Block {
+                    text: "The town hall at night (Agency photo)".to_string(),
+                    heading: false,
+                });
+            }
+            found.push(p);
+        }
+        found.push(heading("More from the city desk"));
+        let kept = apply(found, Some(ARTICLE));
+        assert!(kept.contains("What the money buys"), "{kept}");
+        for gone in ["Kicker", "town hall at night", "city desk"] {
+            assert!(!kept.contains(gone), "{gone:?} left in:\n{kept}");
+        }
     }
 
     #[test]

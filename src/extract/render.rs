@@ -1,6 +1,7 @@
 //! Turns the chosen article nodes into plain text: one block per paragraph, heading, list
-//! item or table row, blocks separated by a blank line, whitespace collapsed, `<pre>` lines
-//! kept. Also drops the heading that repeats the title and boilerplate lines (`boiler`).
+//! item or table row (each knowing whether it is a heading), whitespace collapsed, `<pre>`
+//! lines kept; joined, blocks are separated by a blank line. Also drops the heading that
+//! repeats the title and boilerplate lines (`boiler`).
 
 use super::node_hash::NodeSet;
 
@@ -16,8 +17,33 @@ pub struct Options<'a> {
     pub title: Option<&'a str>,
 }
 
-/// Text of the `parts` subtrees, in document order, without `skip`ped or boilerplate nodes.
-pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> String {
+/// One block of rendered text: a paragraph, heading, list item or table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The block's text, whitespace collapsed (line breaks kept where `<br>` or `<pre>` put them).
+    pub text: String,
+    /// Whether the block is a heading (`h1`–`h6`): a subheading may be missing from a
+    /// publisher's own copy of the text while the paragraphs around it are there.
+    pub heading: bool,
+}
+
+impl AsRef<str> for Block {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The blocks' text, separated by blank lines.
+pub fn join(blocks: &[Block]) -> String {
+    blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Blocks of the `parts` subtrees, in document order, without `skip`ped or boilerplate nodes.
+pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> Vec<Block> {
     let roots: Vec<NodeRef<'_>> = parts.iter().filter_map(|id| doc.get(*id)).collect();
     let mut removed = clean::boilerplate(&roots, skip, opts.clean_conditionally);
     removed.extend(skip.iter().copied());
@@ -28,7 +54,7 @@ pub fn render(doc: &Html, parts: &[NodeId], skip: &NodeSet, opts: &Options) -> S
     for root in roots {
         out.walk(root, &removed);
     }
-    boiler::strip(out.blocks).join("\n\n")
+    boiler::strip(out.blocks)
 }
 
 /// The first h1/h2 whose text is (almost) the page title.
@@ -98,7 +124,9 @@ fn written_without_spaces(c: char) -> bool {
 
 #[derive(Default)]
 struct Blocks {
-    blocks: Vec<String>,
+    blocks: Vec<Block>,
+    /// Headings open around the current text.
+    headings: usize,
     line: String,
     space: bool,
     /// An element boundary was crossed: it separates words but not punctuation.
@@ -141,7 +169,10 @@ impl Blocks {
                     self.flush();
                     self.pre += 1;
                 }
-                tag if dom::is_block(tag) => self.flush(),
+                tag if dom::is_block(tag) => {
+                    self.flush();
+                    self.headings += usize::from(dom::is_heading(tag));
+                }
                 "wbr" => {}
                 _ => self.soft = true,
             },
@@ -157,7 +188,10 @@ impl Blocks {
                     self.flush();
                     self.pre = self.pre.saturating_sub(1);
                 }
-                tag if dom::is_block(tag) => self.flush(),
+                tag if dom::is_block(tag) => {
+                    self.flush();
+                    self.headings -= usize::from(dom::is_heading(tag) && self.headings > 0);
+                }
                 "wbr" => {}
                 _ => self.soft = true,
             }
@@ -199,7 +233,10 @@ impl Blocks {
     fn flush(&mut self) {
         let block = self.line.trim();
         if !block.is_empty() {
-            self.blocks.push(block.to_string());
+            self.blocks.push(Block {
+                text: block.to_string(),
+                heading: self.headings > 0,
+            });
         }
         self.line.clear();
         self.space = false;
