@@ -5,8 +5,6 @@
 
 use std::collections::HashSet;
 
-use super::depth;
-
 /// `articleBody`s shorter than this (characters) are teasers, not evidence.
 const MIN_EVIDENCE_CHARS: usize = 400;
 /// A block shares at least this part of its word triples with the evidence to count as in it.
@@ -18,7 +16,7 @@ const LONG_BLOCK_CHARS: usize = 150;
 
 /// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
 pub fn fragment_text(html: &str) -> String {
-    let doc = super::parse::fragment(&depth::flattened(html, depth::MAX_DEPTH));
+    let doc = super::parse::fragment(html);
     super::body::render_nodes(
         &doc,
         &[doc.root_element().id()],
