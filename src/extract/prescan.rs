@@ -13,6 +13,40 @@
 
 use super::open_elements::OpenElements;
 
+/// Where the text of a `style` (`script`: false) or `script` element that starts at `from`
+/// ends: the `<` of the first `</name` followed by tab, LF, FF, CR, space, `/` or `>` (the
+/// end of RAWTEXT and of script data, <https://html.spec.whatwg.org/#tokenization>,
+/// 13.2.5.12–13.2.5.17), or the page's length; `None` for a script that enters the escaped
+/// states first (`<!--`), which is kept whole.
+pub fn emptiable_end(bytes: &[u8], from: usize, name: &str, script: bool) -> Option<usize> {
+    let mut at = from;
+    while let Some(found) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
+        let lt = at + found;
+        let after = bytes.get(lt + 1..).unwrap_or_default();
+        if after.first() == Some(&b'/') && named_here(bytes, lt + 2, name) {
+            return Some(lt);
+        }
+        if script && after.starts_with(b"!--") {
+            return None;
+        }
+        at = lt + 1;
+    }
+    Some(bytes.len())
+}
+
+/// Whether `bytes[at..]` starts with `name` (ASCII case-insensitive) followed by one of the
+/// characters that end a tag name.
+fn named_here(bytes: &[u8], at: usize, name: &str) -> bool {
+    let end = at + name.len();
+    bytes
+        .get(at..end)
+        .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        && matches!(
+            bytes.get(end),
+            Some(b'\t' | b'\n' | 0x0c | b'\r' | b' ' | b'/' | b'>')
+        )
+}
+
 /// Whether a script's start tag (its bytes as written) marks it as JSON-LD, which is kept.
 pub fn is_json_ld(open_tag: &[u8]) -> bool {
     open_tag

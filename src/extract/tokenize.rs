@@ -219,7 +219,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// Sends the gathered character data, if any.
     fn flush_text(&mut self) {
-        if self.trim.as_ref().is_some_and(trim::Trim::drops_text) {
+        if self.trim.as_ref().is_some_and(trim::Trim::hiding) {
             self.text.clear();
         }
         if !self.text.is_empty() {

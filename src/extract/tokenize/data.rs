@@ -59,7 +59,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     /// steps over them, when the text is left out).
     pub(super) fn push_run(&mut self, len: usize) {
         let end = self.pos + len;
-        if self.trim.as_ref().is_some_and(Trim::drops_text) {
+        if self.trim.as_ref().is_some_and(Trim::hiding) {
             self.pos = end;
             return;
         }

@@ -173,9 +173,6 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         if c == '-' {
             self.pos += 1;
             self.text.push('-');
-            if self.script_escaped() {
-                return true;
-            }
             self.to(State::ScriptDataEscapedDashDash(Escaped))
         } else {
             self.to(State::RawData(ScriptData))

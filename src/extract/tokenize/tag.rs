@@ -377,8 +377,6 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         self.after_tag(result);
         if kind == StartTag {
             self.after_start(&name, admitted);
-        } else {
-            self.after_end();
         }
         true
     }

@@ -1,7 +1,7 @@
 //! What the extractor asks of the tokenizer beyond the tokens (`depth.rs`): tags nested
 //! deeper than the cap are dropped before the tree builder sees them; the text of scripts
-//! and styles and the whole subtree of an inline svg are not sent; comments go without their
-//! text. The tags inside a left-out svg still go through the model of open elements; if it
+//! and styles is stepped over (found by its end tag, as the tokenizer would) and the whole
+//! subtree of an inline svg is not sent; comments go without their text. The tags inside a left-out svg still go through the model of open elements; if it
 //! stops being sure of the parse there (or the page ends first), the tokenizer reads the svg
 //! again from its start and sends it.
 
@@ -10,7 +10,7 @@ use html5ever::tokenizer::TokenSink;
 use html5ever::tokenizer::states::{RawKind, State};
 
 use super::super::depth::{Admitted, Cap, Pruning};
-use super::super::prescan::is_json_ld;
+use super::super::prescan::{emptiable_end, is_json_ld};
 use super::{EndTag, StartTag, Tokenizer};
 
 /// The pruning in progress.
@@ -21,12 +21,6 @@ pub(super) struct Trim {
     svg: Option<(usize, Cap)>,
     /// A start tag put the tokenizer in a raw text state: the next tag ends that element.
     raw_open: bool,
-    /// The raw text being read is not kept (a script or style that may be emptied).
-    empty_raw: bool,
-    /// Where that raw text starts: read again from there if the script turns out escaped.
-    raw_from: usize,
-    /// The script being read entered the escaped states: it is kept whole.
-    escaped: bool,
 }
 
 impl Trim {
@@ -36,20 +30,12 @@ impl Trim {
             cap: Cap::new(pruning),
             svg: None,
             raw_open: false,
-            empty_raw: false,
-            raw_from: 0,
-            escaped: false,
         }
     }
 
     /// Whether tokens are being left out (inside an svg).
     pub(super) fn hiding(&self) -> bool {
         self.svg.is_some()
-    }
-
-    /// Whether text is dropped instead of gathered and sent.
-    pub(super) fn drops_text(&self) -> bool {
-        self.hiding() || (self.empty_raw && !self.escaped)
     }
 
     /// Whether comments go without their text.
@@ -122,43 +108,24 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         let Some(admitted) = admitted else {
             return;
         };
-        trim.empty_raw = admitted.emptiable
-            && match (&**name, self.state) {
-                ("script", State::RawData(RawKind::ScriptData)) => {
-                    !open_tag.is_some_and(is_json_ld)
-                }
-                ("style", State::RawData(RawKind::Rawtext)) => true,
-                _ => false,
-            };
-        trim.escaped = false;
-        trim.raw_from = self.pos;
         if admitted.svg && self.state == State::Data {
             trim.svg = Some((self.pos, trim.cap.clone()));
         }
-    }
-
-    /// After an end tag went to the tree builder: the text of a raw text element is over.
-    pub(super) fn after_end(&mut self) {
-        if let Some(trim) = self.trim.as_mut() {
-            trim.empty_raw = false;
-            trim.escaped = false;
-        }
-    }
-
-    /// The script being read enters the escaped states, where it is kept whole: if its text
-    /// was not being kept, reads it again from its start (in script data) and returns true.
-    pub(super) fn script_escaped(&mut self) -> bool {
-        let Some(trim) = self.trim.as_mut() else {
-            return false;
+        let bytes = self.input.as_bytes();
+        let end = match (&**name, self.state) {
+            ("script", State::RawData(RawKind::ScriptData)) if admitted.emptiable => {
+                let json_ld = open_tag.is_some_and(is_json_ld);
+                (!json_ld).then(|| emptiable_end(bytes, self.pos, "script", true))
+            }
+            ("style", State::RawData(RawKind::Rawtext)) if admitted.emptiable => {
+                Some(emptiable_end(bytes, self.pos, "style", false))
+            }
+            _ => None,
         };
-        let reread = trim.empty_raw && !trim.escaped;
-        trim.escaped = true;
-        if reread {
-            self.pos = trim.raw_from;
-            self.state = State::RawData(RawKind::ScriptData);
-            self.text.clear();
+        // The tokenizer goes on at the `<` of the end tag, so the element gets no text.
+        if let Some(Some(end)) = end {
+            self.pos = end;
         }
-        reread
     }
 
     /// Reads the svg being left out again from its start, sending it; returns whether there
