@@ -372,6 +372,10 @@ mod tests {
             "<a href=x data-i=2>",
             "</a>",
             "<i onclick=y>",
+            "--!>",
+            "<!-->",
+            "-",
+            "<p data-q=\"&quot;>\" title=&amp;>",
         ];
         // Bounded: 400 pages of 40 parts (30,000 pages and other seeds were run by hand).
         let mut seed = 0x2545_f491_4f6c_dd1du64;

@@ -23,7 +23,8 @@
 //! attributes), [`raw`] (RCDATA, RAWTEXT and script data with its escapes), [`comment`]
 //! (comments, bogus comments, CDATA), [`doctype`], [`char_ref`] (character references),
 //! [`scan`] (byte scanning), [`trim`] (the depth cap and the contents the extractor leaves
-//! out, when asked for).
+//! out, when asked for), [`skip`] (stepping over unread attribute values and emptied
+//! comments).
 
 mod char_ref;
 mod comment;
@@ -31,6 +32,7 @@ mod data;
 mod doctype;
 mod raw;
 mod scan;
+mod skip;
 mod tag;
 mod trim;
 

@@ -25,6 +25,9 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     pub(super) fn markup_declaration_open(&mut self) -> bool {
         if self.eat("--", true) {
             self.comment.clear();
+            if self.trim.as_ref().is_some_and(|t| t.empties_comments()) {
+                return self.skip_comment();
+            }
             return self.to(State::CommentStart);
         }
         if self.eat("doctype", false) {

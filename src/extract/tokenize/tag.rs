@@ -44,6 +44,9 @@ pub(super) struct TagBuf {
     /// The attribute being built (no attribute when the name is empty).
     attr_name: String,
     attr_value: String,
+    /// The attribute being built is one the tree builder never keeps: its value is stepped
+    /// over, not read (`skip.rs`).
+    pub(super) attr_unread: bool,
 }
 
 impl Default for TagBuf {
@@ -60,6 +63,7 @@ impl Default for TagBuf {
             had_duplicate: false,
             attr_name: String::new(),
             attr_value: String::new(),
+            attr_unread: false,
         }
     }
 }
@@ -73,6 +77,7 @@ impl TagBuf {
         self.self_closing = false;
         self.lean = false;
         self.hidden = false;
+        self.attr_unread = false;
         self.attrs.clear();
         self.seen.clear();
         self.had_duplicate = false;
@@ -83,7 +88,7 @@ impl TagBuf {
         if self.attr_name.is_empty() {
             return;
         }
-        if self.hidden || (self.lean && !kept_attribute(&self.attr_name)) {
+        if self.attr_unread {
             self.attr_name.clear();
             self.attr_value.clear();
             return;
@@ -107,6 +112,11 @@ impl TagBuf {
             self.attr_value.clear();
             self.attrs.push(attribute(name, value));
         }
+    }
+
+    /// The attribute's name is read: whether the tree builder keeps it.
+    fn attribute_named(&mut self) {
+        self.attr_unread = self.hidden || (self.lean && !kept_attribute(&self.attr_name));
     }
 
     /// Starts a new attribute whose name begins with `c` (a NUL reads as U+FFFD, as in the
@@ -201,6 +211,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
                 return self.eof();
             };
             self.pos += len;
+            if c != '\0' {
+                self.tag.attribute_named();
+            }
             match c {
                 c if is_space(c) => return self.to(State::AfterAttributeName),
                 '/' => return self.to(State::SelfClosingStartTag),
@@ -258,6 +271,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// The attribute value states (double-quoted, single-quoted, unquoted).
     pub(super) fn attribute_value(&mut self, kind: AttrValueKind) -> bool {
+        if self.tag.attr_unread {
+            return self.skip_attribute_value(kind);
+        }
         loop {
             let rest = self.rest();
             let end = match kind {
