@@ -21,6 +21,8 @@ pub struct OpenElements {
     /// tag, reads no raw text and closes only the current element when its end tag comes,
     /// which the parser does too wherever it stands.
     foreign: usize,
+    /// Open `p` elements: without one, a start tag that closes a `p` need not look for it.
+    paragraphs: usize,
 }
 
 /// Elements no walk for an implied close crosses: scope boundaries of the HTML spec (html5ever
@@ -163,7 +165,7 @@ impl OpenElements {
         if name == "select" && self.close_to(&["select"], in_scope_boundary) {
             return;
         }
-        if is_closes_p(name) {
+        if is_closes_p(name) && self.paragraphs > 0 {
             self.close_to(&["p"], in_scope_boundary);
         }
         match name {
@@ -207,6 +209,7 @@ impl OpenElements {
         match &*name {
             "table" | "template" => self.tables += 1,
             "math" | "svg" => self.foreign += 1,
+            "p" => self.paragraphs += 1,
             _ => {}
         }
         self.names.push(name);
@@ -287,6 +290,7 @@ impl OpenElements {
             match &**name {
                 "table" | "template" => self.tables = self.tables.saturating_sub(1),
                 "math" | "svg" => self.foreign = self.foreign.saturating_sub(1),
+                "p" => self.paragraphs = self.paragraphs.saturating_sub(1),
                 _ if i > at && !marker && is_formatting(name) => reopened.push(name.clone()),
                 _ => {}
             }

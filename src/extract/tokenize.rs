@@ -173,6 +173,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// The next input character after newline normalisation (CR LF and CR read as one LF),
     /// with the number of bytes it takes, or `None` at the end of the input.
+    #[inline]
     fn peek(&self) -> Option<(char, usize)> {
         let rest = self.rest();
         let b = *rest.first()?;

@@ -37,6 +37,17 @@ fn tags_beyond_the_limit_go_and_their_text_stays() {
 }
 
 #[test]
+fn implied_paragraph_ends_keep_the_model_shallow() {
+    // Each `<div>`, `<ul>` or `<p>` ends the open `<p>`: the model (which only looks for one
+    // while it counts a `p` open) must not see this page as deeper than three.
+    let html = "<p>a<div>b</div><p>c<ul><li>d</ul>".repeat(20);
+    assert_eq!(
+        dump(&capped(&html, 3)),
+        dump(&parse::document(&html, false))
+    );
+}
+
+#[test]
 fn markup_that_only_looks_deep_is_not_counted() {
     let html = "<div title=\"<div><div>\"><!-- <div><div> --><textarea><div><div>\
         </textarea><img><img/><hr><!doctype <div>><? <div>></div>";
