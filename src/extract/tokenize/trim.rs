@@ -1,9 +1,11 @@
 //! What the extractor asks of the tokenizer beyond the tokens (`depth.rs`): tags nested
 //! deeper than the cap are dropped before the tree builder sees them; the text of scripts
 //! and styles is stepped over (found by its end tag, as the tokenizer would) and the whole
-//! subtree of an inline svg is not sent; comments go without their text. The tags inside a left-out svg still go through the model of open elements; if it
-//! stops being sure of the parse there (or the page ends first), the tokenizer reads the svg
-//! again from its start and sends it.
+//! subtree of an inline svg is not sent; comments go without their text and unread
+//! attributes without their values (both stepped over in `skip.rs`). The tags inside a
+//! left-out svg still go through the model of open elements; if it stops being sure of the
+//! parse there (or the page ends first), the tokenizer reads the svg again from its start
+//! and sends it.
 
 use html5ever::LocalName;
 use html5ever::tokenizer::TokenSink;
