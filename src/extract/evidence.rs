@@ -6,7 +6,6 @@
 
 use std::collections::HashSet;
 
-use super::depth;
 use super::render::{self, Block};
 
 /// `articleBody`s shorter than this (characters) are teasers, not evidence.
@@ -20,7 +19,7 @@ const LONG_BLOCK_CHARS: usize = 150;
 
 /// Text of an HTML fragment (markup inside `articleBody`), one block per paragraph.
 pub fn fragment_text(html: &str) -> String {
-    let doc = super::parse::fragment(&depth::flattened(html, depth::MAX_DEPTH));
+    let doc = super::parse::fragment(html);
     super::body::render_nodes(
         &doc,
         &[doc.root_element().id()],

@@ -70,11 +70,7 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Extracted {
 /// parent domain of it) wins over the generic extractor for the fields it sets.
 pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]) -> Extracted {
     let rule = site_rules::rule_for(rules, page_url);
-    // The prepared copy of the page is freed before the extraction's own work begins.
-    let doc = parse::document(
-        &depth::prepared(html, depth::MAX_DEPTH, rule.is_none()),
-        rule.is_some(),
-    );
+    let doc = parse::page(html, rule.is_some());
     let removed = rule
         .map(|r| matched_by(&doc, &r.remove))
         .unwrap_or_default();

@@ -1,5 +1,5 @@
 //! A conservative model of html5ever's stack of open elements, fed the tags of a page in
-//! order, for the depth cap in `depth.rs`. It follows the implied closes that keep ordinary
+//! order as our tokenizer emits them, for the depth cap in `depth.rs`. It follows the implied closes that keep ordinary
 //! sloppy markup shallow (an unclosed `<p>`, `<li>` or `<td>`, an end tag that closes the
 //! elements left open inside it), and errs towards too deep: it must not close an element
 //! the parser keeps open, or a hostile page could nest deeper than the model believes. On
@@ -8,12 +8,12 @@
 //! Formatting elements (`<b>`, `<a>`, `<font>`…) the parser would reopen after an implied
 //! close are kept open here. Each tag costs at most one walk of the stack, as in the parser.
 
-use std::borrow::Cow;
+use html5ever::{LocalName, local_name};
 
 /// The names of the elements open at this point of the page, outermost first.
-#[derive(Default)]
-pub struct OpenElements<'a> {
-    names: Vec<Cow<'a, str>>,
+#[derive(Default, Clone)]
+pub struct OpenElements {
+    names: Vec<LocalName>,
     /// Open `table` and `template` elements: the parser ignores table parts outside them.
     tables: usize,
     /// Open `math` and `svg` elements. Inside them the parser nests any tag, breaks out of
@@ -21,6 +21,8 @@ pub struct OpenElements<'a> {
     /// tag, reads no raw text and closes only the current element when its end tag comes,
     /// which the parser does too wherever it stands.
     foreign: usize,
+    /// Open `p` elements: without one, a start tag that closes a `p` need not look for it.
+    paragraphs: usize,
 }
 
 /// Elements no walk for an implied close crosses: scope boundaries of the HTML spec (html5ever
@@ -127,7 +129,7 @@ fn is_document(name: &str) -> bool {
     matches!(name, "html" | "head" | "body")
 }
 
-impl<'a> OpenElements<'a> {
+impl OpenElements {
     /// Whether a `math` or `svg` element is open, where raw-text elements are not sure to be.
     pub fn in_foreign(&self) -> bool {
         self.foreign > 0
@@ -140,13 +142,13 @@ impl<'a> OpenElements<'a> {
 
     /// The current (innermost open) element.
     pub fn current(&self) -> Option<&str> {
-        self.names.last().map(|n| n.as_ref())
+        self.names.last().map(|n| &**n)
     }
 
     /// A start tag of a non-void element. `self_closing` only when the tag ends in `/>` and
     /// the caller is sure the parser reads it as a foreign element (inside svg or math, or an
     /// `svg` or `math` itself): the parser then closes it at once.
-    pub fn open(&mut self, tag: Cow<'a, str>, self_closing: bool) {
+    pub fn open(&mut self, tag: LocalName, self_closing: bool) {
         let name: &str = &tag;
         if self_closing && (self.foreign > 0 || matches!(name, "svg" | "math")) {
             return;
@@ -163,7 +165,7 @@ impl<'a> OpenElements<'a> {
         if name == "select" && self.close_to(&["select"], in_scope_boundary) {
             return;
         }
-        if is_closes_p(name) {
+        if is_closes_p(name) && self.paragraphs > 0 {
             self.close_to(&["p"], in_scope_boundary);
         }
         match name {
@@ -184,14 +186,14 @@ impl<'a> OpenElements<'a> {
             "td" | "th" => {
                 self.pop_top(&["td", "th"]);
                 if !self.top_is(&["tr"]) {
-                    self.imply("tbody", TABLE_BODIES);
-                    self.push(Cow::Borrowed("tr"));
+                    self.imply(local_name!("tbody"), TABLE_BODIES);
+                    self.push(local_name!("tr"));
                 }
             }
             "tr" => {
                 self.pop_top(&["td", "th"]);
                 self.pop_top(&["tr"]);
-                self.imply("tbody", TABLE_BODIES);
+                self.imply(local_name!("tbody"), TABLE_BODIES);
             }
             "tbody" | "thead" | "tfoot" => {
                 self.pop_top(&["td", "th"]);
@@ -203,10 +205,11 @@ impl<'a> OpenElements<'a> {
         self.push(tag);
     }
 
-    fn push(&mut self, name: Cow<'a, str>) {
-        match name.as_ref() {
+    fn push(&mut self, name: LocalName) {
+        match &*name {
             "table" | "template" => self.tables += 1,
             "math" | "svg" => self.foreign += 1,
+            "p" => self.paragraphs += 1,
             _ => {}
         }
         self.names.push(name);
@@ -245,16 +248,14 @@ impl<'a> OpenElements<'a> {
 
     /// Opens the `name` the parser inserts by itself unless the current element is one of
     /// `given` (a row without `<tr>`, rows without `<tbody>`).
-    fn imply(&mut self, name: &'static str, given: &[&str]) {
+    fn imply(&mut self, name: LocalName, given: &[&str]) {
         if !self.top_is(given) {
-            self.push(Cow::Borrowed(name));
+            self.push(name);
         }
     }
 
     fn top_is(&self, names: &[&str]) -> bool {
-        self.names
-            .last()
-            .is_some_and(|n| names.contains(&n.as_ref()))
+        self.names.last().is_some_and(|n| names.contains(&&**n))
     }
 
     /// Pops the current element if it is one of `names`.
@@ -269,7 +270,7 @@ impl<'a> OpenElements<'a> {
     /// Returns whether it closed one.
     fn close_to(&mut self, targets: &[&str], stop: impl Fn(&str) -> bool) -> bool {
         for (at, name) in self.names.iter().enumerate().rev() {
-            if targets.contains(&name.as_ref()) {
+            if targets.contains(&&**name) {
                 self.truncate(at);
                 return true;
             }
@@ -286,9 +287,10 @@ impl<'a> OpenElements<'a> {
         let marker = self.names.get(at).is_some_and(|n| is_marker(n));
         let mut reopened = Vec::new();
         for (i, name) in self.names.iter().enumerate().skip(at) {
-            match name.as_ref() {
+            match &**name {
                 "table" | "template" => self.tables = self.tables.saturating_sub(1),
                 "math" | "svg" => self.foreign = self.foreign.saturating_sub(1),
+                "p" => self.paragraphs = self.paragraphs.saturating_sub(1),
                 _ if i > at && !marker && is_formatting(name) => reopened.push(name.clone()),
                 _ => {}
             }

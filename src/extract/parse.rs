@@ -3,12 +3,14 @@
 //! [`READ_ATTRIBUTES`] (unless a site rule's selectors may name any), and the parse error
 //! messages. Our tokenizer ([`super::tokenize`]) reads the page in place and drives
 //! html5ever's tree builder, so the parser never holds a copy of it. The rest of the tree is
-//! node for node what `scraper::Html::parse_document` builds.
+//! node for node what `scraper::Html::parse_document` builds, except where [`page`] and
+//! [`fragment`] cap the depth and leave out contents the extractor never reads (`depth.rs`).
 
 use html5ever::tokenizer::states::State;
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, TreeSink, create_element};
 use html5ever::{QualName, local_name, ns};
 
+use super::depth::{MAX_DEPTH, Pruning};
 use super::tokenize;
 use super::tree::{Builder, Html};
 
@@ -41,23 +43,50 @@ pub const READ_ATTRIBUTES: &[&str] = &[
 /// limit and the page budget keep real pages far below it).
 const MAX_PAGE_BYTES: usize = 1 << 30;
 
-/// Parses a whole page. With `all_attributes` every attribute is kept (for a site rule,
-/// whose selectors may name any).
-pub fn document(html: &str, all_attributes: bool) -> Html {
-    let keep = if all_attributes { keep_all } else { keep_read };
-    let builder = TreeBuilder::new(Builder::new(false, keep), TreeBuilderOpts::default());
-    tokenize::run(cut(html), builder, State::Data).sink.finish()
+/// Parses a whole page for the extractor: capped at [`MAX_DEPTH`], scripts, styles and svg
+/// emptied and, unless `all_attributes` (for a site rule, whose selectors may name any),
+/// only the attributes in [`READ_ATTRIBUTES`] kept.
+pub fn page(html: &str, all_attributes: bool) -> Html {
+    let pruning = Pruning {
+        limit: MAX_DEPTH,
+        empty: true,
+        lean: !all_attributes,
+    };
+    document_with(html, all_attributes, Some(pruning))
 }
 
-/// Parses an HTML fragment as the content of a `<body>` (markup inside JSON-LD), keeping
-/// the attributes the extractor reads.
+/// Parses a whole page as it is (every token reaches the tree builder).
+#[cfg(test)]
+pub fn document(html: &str, all_attributes: bool) -> Html {
+    document_with(html, all_attributes, None)
+}
+
+/// Parses a whole page, pruned as `pruning` says. With `all_attributes` every attribute is
+/// kept in the tree.
+pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>) -> Html {
+    let keep = if all_attributes { keep_all } else { keep_read };
+    let builder = TreeBuilder::new(Builder::new(false, keep), TreeBuilderOpts::default());
+    tokenize::run(cut(html), builder, State::Data, pruning)
+        .sink
+        .finish()
+}
+
+/// Parses an HTML fragment as the content of a `<body>` (markup inside JSON-LD), capped at
+/// [`MAX_DEPTH`], keeping the attributes the extractor reads.
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
     let sink = Builder::new(true, keep_read);
     let context = create_element(&sink, context, Vec::new());
     let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
     let state = tokenize::fragment_state(builder.tokenizer_state_for_context_elem(false));
-    tokenize::run(cut(html), builder, state).sink.finish()
+    let pruning = Pruning {
+        limit: MAX_DEPTH,
+        empty: false,
+        lean: false,
+    };
+    tokenize::run(cut(html), builder, state, Some(pruning))
+        .sink
+        .finish()
 }
 
 fn keep_read(name: &QualName) -> bool {

@@ -22,7 +22,9 @@
 //! Modules: [`data`] (data, PLAINTEXT and tag-open states), [`tag`] (tag names and
 //! attributes), [`raw`] (RCDATA, RAWTEXT and script data with its escapes), [`comment`]
 //! (comments, bogus comments, CDATA), [`doctype`], [`char_ref`] (character references),
-//! [`scan`] (byte scanning).
+//! [`scan`] (byte scanning), [`trim`] (the depth cap and the contents the extractor leaves
+//! out, when asked for), [`skip`] (stepping over unread attribute values and emptied
+//! comments).
 
 mod char_ref;
 mod comment;
@@ -30,7 +32,9 @@ mod data;
 mod doctype;
 mod raw;
 mod scan;
+mod skip;
 mod tag;
+mod trim;
 
 #[cfg(test)]
 mod tests;
@@ -45,11 +49,15 @@ use html5ever::tokenizer::{
 };
 use html5ever::{Attribute, LocalName};
 
+use super::depth::Pruning;
+
 /// Runs the tokenizer over `input` from `initial` (the data state for a document, or the
-/// state a fragment's context element asks for), sending every token to `sink`, then the
-/// end of file and `sink.end()`. Returns the sink.
-pub fn run<S: TokenSink>(input: &str, sink: S, initial: State) -> S {
+/// state a fragment's context element asks for), sending every token to `sink` (but what
+/// `pruning` leaves out, see `trim.rs`), then the end of file and `sink.end()`. Returns the
+/// sink.
+pub fn run<S: TokenSink>(input: &str, sink: S, initial: State, pruning: Option<Pruning>) -> S {
     let mut tok = Tokenizer::new(input, sink, initial);
+    tok.trim = pruning.map(trim::Trim::new);
     tok.skip_bom();
     tok.run();
     tok.sink.end();
@@ -74,6 +82,8 @@ struct Tokenizer<'a, S> {
     temp: String,
     comment: String,
     doctype: Doctype,
+    /// The depth cap and the contents left out, when the caller asks for them.
+    trim: Option<trim::Trim>,
 }
 
 impl<'a, S: TokenSink> Tokenizer<'a, S> {
@@ -91,12 +101,14 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             temp: String::new(),
             comment: String::new(),
             doctype: Doctype::default(),
+            trim: None,
         }
     }
 
-    /// Runs the states until the end of file is emitted.
+    /// Runs the states until the end of file is emitted (and again from an svg whose subtree
+    /// was being left out when the page ended).
     fn run(&mut self) {
-        while self.step() {}
+        while self.step() || self.rewind_svg() {}
     }
 
     /// Runs the current state until it changes state (or emits the end of file, when this
@@ -161,6 +173,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// The next input character after newline normalisation (CR LF and CR read as one LF),
     /// with the number of bytes it takes, or `None` at the end of the input.
+    #[inline]
     fn peek(&self) -> Option<(char, usize)> {
         let rest = self.rest();
         let b = *rest.first()?;
@@ -209,6 +222,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// Sends the gathered character data, if any.
     fn flush_text(&mut self) {
+        if self.trim.as_ref().is_some_and(trim::Trim::hiding) {
+            self.text.clear();
+        }
         if !self.text.is_empty() {
             let text = StrTendril::from_slice(&self.text);
             self.text.clear();
@@ -225,6 +241,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// Hands `token` to the sink as it is.
     fn send(&mut self, token: Token) {
+        if self.trim.as_ref().is_some_and(trim::Trim::hiding) {
+            return;
+        }
         // Only tags get anything but `Continue`; html5ever asserts that, we ignore it.
         let _ = self.sink.process_token(token, 1);
     }

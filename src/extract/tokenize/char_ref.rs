@@ -93,6 +93,13 @@ fn numeric_value(num: u32, too_big: bool) -> (char, bool) {
 /// A named reference: characters are taken while they are a prefix of some name in the
 /// table, and the longest full name among them wins.
 fn named(rest: &str, start: usize, in_attribute: bool) -> Found {
+    if let Some((c1, c2, len)) = whole_name(rest) {
+        return Found {
+            chars: Some([Some(c1), c2]),
+            end: start + len,
+            error: false,
+        };
+    }
     let bytes = rest.as_bytes();
     // (code points, length) of the longest full match so far.
     let mut matched: Option<((u32, u32), usize)> = None;
@@ -154,4 +161,23 @@ fn named(rest: &str, start: usize, in_attribute: bool) -> Found {
         end: start + len,
         error,
     }
+}
+
+/// Longer than every name in the table (`&CounterClockwiseContourIntegral;` is 32 bytes).
+const LONGEST_NAME: usize = 40;
+
+/// A name ending in `;` at the start of `rest` that the table holds whole, with its
+/// characters and length: the longest match there can be (no name goes on after a `;`), so
+/// one look-up stands for the prefix walk of [`named`], which takes a hash per character.
+fn whole_name(rest: &str) -> Option<(char, Option<char>, usize)> {
+    let bytes = rest.as_bytes();
+    let head = bytes.get(..LONGEST_NAME).unwrap_or(bytes);
+    let semicolon = head.iter().position(|b| !b.is_ascii_alphanumeric())?;
+    if head.get(semicolon) != Some(&b';') {
+        return None;
+    }
+    let name = rest.get(..=semicolon)?;
+    let &(c1, c2) = NAMED_ENTITIES.get(name)?;
+    let conv = |n: u32| char::from_u32(n).unwrap_or('\u{fffd}');
+    (c1 != 0).then(|| (conv(c1), (c2 != 0).then(|| conv(c2)), name.len()))
 }

@@ -11,7 +11,12 @@ use super::Tokenizer;
 impl<S: TokenSink> Tokenizer<'_, S> {
     /// Emits the current comment.
     pub(super) fn emit_comment(&mut self) {
-        let comment = StrTendril::from_slice(&self.comment);
+        let empty = self.trim.as_ref().is_some_and(|t| t.empties_comments());
+        let comment = if empty {
+            StrTendril::new()
+        } else {
+            StrTendril::from_slice(&self.comment)
+        };
         self.comment.clear();
         self.emit(CommentToken(comment));
     }
@@ -20,6 +25,9 @@ impl<S: TokenSink> Tokenizer<'_, S> {
     pub(super) fn markup_declaration_open(&mut self) -> bool {
         if self.eat("--", true) {
             self.comment.clear();
+            if self.trim.as_ref().is_some_and(|t| t.empties_comments()) {
+                return self.skip_comment();
+            }
             return self.to(State::CommentStart);
         }
         if self.eat("doctype", false) {

@@ -5,6 +5,7 @@ use html5ever::tokenizer::TokenSink;
 use html5ever::tokenizer::states::State;
 
 use super::scan::find1_or_nul;
+use super::trim::Trim;
 use super::{EndTag, StartTag, Tokenizer, char_ref};
 
 impl<S: TokenSink> Tokenizer<'_, S> {
@@ -54,9 +55,14 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         }
     }
 
-    /// Adds the next `len` bytes of input (ending on a character boundary) to the text.
+    /// Adds the next `len` bytes of input (ending on a character boundary) to the text (or
+    /// steps over them, when the text is left out).
     pub(super) fn push_run(&mut self, len: usize) {
         let end = self.pos + len;
+        if self.trim.as_ref().is_some_and(Trim::hiding) {
+            self.pos = end;
+            return;
+        }
         self.text
             .push_str(self.input.get(self.pos..end).unwrap_or_default());
         self.pos = end;
@@ -100,7 +106,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 self.to(State::EndTagOpen)
             }
             c if c.is_ascii_alphabetic() => {
-                self.tag.start(StartTag);
+                self.tag.start(StartTag, self.pos.saturating_sub(1));
                 self.to(State::TagName)
             }
             '?' => {
@@ -121,7 +127,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         };
         match c {
             c if c.is_ascii_alphabetic() => {
-                self.tag.start(EndTag);
+                self.tag.start(EndTag, self.pos.saturating_sub(2));
                 self.to(State::TagName)
             }
             '>' => {

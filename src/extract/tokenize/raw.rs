@@ -100,7 +100,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         };
         if c.is_ascii_alphabetic() {
             self.pos += len;
-            self.tag.start(EndTag);
+            self.tag.start(EndTag, self.pos);
             self.tag.name.push(c.to_ascii_lowercase());
             self.temp.push(c);
             self.to(State::RawEndTagName(kind))

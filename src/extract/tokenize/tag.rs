@@ -8,7 +8,9 @@ use html5ever::tokenizer::states::{AttrValueKind, State};
 use html5ever::tokenizer::{Tag, TagKind, TagToken, TokenSink};
 use html5ever::{Attribute, LocalName};
 
+use super::super::depth::kept_attribute;
 use super::scan::{ByteSet, is_space};
+use super::trim::Fate;
 use super::{StartTag, Tokenizer, attribute, char_ref};
 
 /// Bytes that end a tag name.
@@ -23,10 +25,18 @@ const FEW_ATTRS: usize = 16;
 
 /// The tag being built.
 pub(super) struct TagBuf {
-    kind: TagKind,
+    /// Start or end tag.
+    pub(super) kind: TagKind,
+    /// Where the tag's `<` is.
+    pub(super) from: usize,
     /// The name so far (lowercased).
     pub(super) name: String,
-    self_closing: bool,
+    /// Whether the tag ends in `/>`.
+    pub(super) self_closing: bool,
+    /// Attributes the tree builder drops are not kept (see `trim.rs`).
+    lean: bool,
+    /// No attribute is kept: the tag is left out with the svg it is in.
+    hidden: bool,
     attrs: Vec<Attribute>,
     /// Names of `attrs`, once there are more than [`FEW_ATTRS`].
     seen: HashSet<LocalName>,
@@ -34,29 +44,40 @@ pub(super) struct TagBuf {
     /// The attribute being built (no attribute when the name is empty).
     attr_name: String,
     attr_value: String,
+    /// The attribute being built is one the tree builder never keeps: its value is stepped
+    /// over, not read (`skip.rs`).
+    pub(super) attr_unread: bool,
 }
 
 impl Default for TagBuf {
     fn default() -> Self {
         TagBuf {
             kind: StartTag,
+            from: 0,
             name: String::new(),
             self_closing: false,
+            lean: false,
+            hidden: false,
             attrs: Vec::new(),
             seen: HashSet::new(),
             had_duplicate: false,
             attr_name: String::new(),
             attr_value: String::new(),
+            attr_unread: false,
         }
     }
 }
 
 impl TagBuf {
-    /// Starts a new tag of `kind` with an empty name.
-    pub(super) fn start(&mut self, kind: TagKind) {
+    /// Starts a new tag of `kind`, whose `<` is at `from`, with an empty name.
+    pub(super) fn start(&mut self, kind: TagKind, from: usize) {
         self.kind = kind;
+        self.from = from;
         self.name.clear();
         self.self_closing = false;
+        self.lean = false;
+        self.hidden = false;
+        self.attr_unread = false;
         self.attrs.clear();
         self.seen.clear();
         self.had_duplicate = false;
@@ -65,6 +86,11 @@ impl TagBuf {
     /// Ends the attribute being built, if any: kept unless the tag has one of that name.
     fn finish_attribute(&mut self) {
         if self.attr_name.is_empty() {
+            return;
+        }
+        if self.attr_unread {
+            self.attr_name.clear();
+            self.attr_value.clear();
             return;
         }
         let name = LocalName::from(&*self.attr_name);
@@ -86,6 +112,11 @@ impl TagBuf {
             self.attr_value.clear();
             self.attrs.push(attribute(name, value));
         }
+    }
+
+    /// The attribute's name is read: whether the tree builder keeps it.
+    fn attribute_named(&mut self) {
+        self.attr_unread = self.hidden || (self.lean && !kept_attribute(&self.attr_name));
     }
 
     /// Starts a new attribute whose name begins with `c` (a NUL reads as U+FFFD, as in the
@@ -129,11 +160,25 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             };
             self.pos += len;
             match c {
-                c if is_space(c) => return self.to(State::BeforeAttributeName),
-                '/' => return self.to(State::SelfClosingStartTag),
+                c if is_space(c) => {
+                    self.name_read();
+                    return self.to(State::BeforeAttributeName);
+                }
+                '/' => {
+                    self.name_read();
+                    return self.to(State::SelfClosingStartTag);
+                }
                 '>' => return self.emit_tag(),
                 _ => self.tag.name.push('\u{fffd}'),
             }
+        }
+    }
+
+    /// The tag's name is read: whether its attributes are read lean, or not kept at all.
+    fn name_read(&mut self) {
+        if let Some(trim) = self.trim.as_ref() {
+            self.tag.lean = trim.lean_for(&self.tag.name);
+            self.tag.hidden = trim.hiding();
         }
     }
 
@@ -166,6 +211,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
                 return self.eof();
             };
             self.pos += len;
+            if c != '\0' {
+                self.tag.attribute_named();
+            }
             match c {
                 c if is_space(c) => return self.to(State::AfterAttributeName),
                 '/' => return self.to(State::SelfClosingStartTag),
@@ -223,6 +271,9 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
 
     /// The attribute value states (double-quoted, single-quoted, unquoted).
     pub(super) fn attribute_value(&mut self, kind: AttrValueKind) -> bool {
+        if self.tag.attr_unread {
+            return self.skip_attribute_value(kind);
+        }
         loop {
             let rest = self.rest();
             let end = match kind {
@@ -319,21 +370,30 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         self.tag.finish_attribute();
         let name = LocalName::from(&*self.tag.name);
         self.tag.name.clear();
-        if self.tag.kind == StartTag {
+        self.state = State::Data;
+        let admitted = match self.fate(&name) {
+            Fate::Send(admitted) => admitted,
+            Fate::Drop | Fate::Hide => return true,
+            Fate::Rewind => return self.rewind_svg(),
+        };
+        let kind = self.tag.kind;
+        if kind == StartTag {
             self.last_start_tag = Some(name.clone());
         }
         let tag = Tag {
-            kind: self.tag.kind,
-            name,
+            kind,
+            name: name.clone(),
             self_closing: self.tag.self_closing,
             attrs: std::mem::take(&mut self.tag.attrs),
             had_duplicate_attributes: self.tag.had_duplicate,
         };
         self.tag.seen.clear();
-        self.state = State::Data;
         self.flush_text();
         let result = self.sink.process_token(TagToken(tag), 1);
         self.after_tag(result);
+        if kind == StartTag {
+            self.after_start(&name, admitted);
+        }
         true
     }
 }

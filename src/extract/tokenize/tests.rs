@@ -99,7 +99,7 @@ fn theirs(html: &str) -> (Vec<Rec>, Html) {
 
 /// Our tokens and tree for `html`.
 fn ours(html: &str) -> (Vec<Rec>, Html) {
-    finish(run(html, recorder(), State::Data))
+    finish(run(html, recorder(), State::Data, None))
 }
 
 /// Asserts both tokenizers give the same tokens and tree for `html`.
