@@ -54,7 +54,15 @@ pub struct Ingest {
 
 struct Job {
     ingest: Ingest,
-    reply: oneshot::Sender<Result<StoreOutcome, StoreError>>,
+    reply: oneshot::Sender<Reply>,
+}
+
+/// What the writer hands back for a job: the outcome, and the ingest itself, so that its
+/// memory (the body, and the fingerprint's many small buffers) is freed by the poll that
+/// made it rather than by the writer (3.7 % of the writer's CPU on the farm).
+struct Reply {
+    outcome: Result<StoreOutcome, StoreError>,
+    ingest: Ingest,
 }
 
 /// A handle to the writer thread; the thread ends when the last handle is dropped.
@@ -99,7 +107,9 @@ impl Writer {
             if !sent {
                 return Err(stopped());
             }
-            answer.await.unwrap_or_else(|_| Err(stopped()))
+            let Reply { outcome, ingest } = answer.await.map_err(|_| stopped())?;
+            drop(ingest);
+            outcome
         }
     }
 }
@@ -201,20 +211,21 @@ fn run(
         }
         let ingests: Vec<&Ingest> = jobs.iter().map(|j| &j.ingest).collect();
         let outcomes = store.blocking(|s| write_batch(s, &mut near, sinks, &ingests, stages));
-        match outcomes {
-            Ok(outcomes) => {
-                for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(outcome);
-                }
-            }
-            Err(err) => {
-                tracing::error!(error = %err, articles = jobs.len(), "cannot commit articles");
-                for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Task(format!(
-                        "the batch holding this article was not committed: {err}"
-                    ))));
-                }
-            }
+        let outcomes = outcomes.unwrap_or_else(|err| {
+            tracing::error!(error = %err, articles = jobs.len(), "cannot commit articles");
+            let failed = || {
+                Err(StoreError::Task(format!(
+                    "the batch holding this article was not committed: {err}"
+                )))
+            };
+            jobs.iter().map(|_| failed()).collect()
+        });
+        for (job, outcome) in jobs.into_iter().zip(outcomes) {
+            // A poll that stopped waiting leaves its ingest to be freed here.
+            let _ = job.reply.send(Reply {
+                outcome,
+                ingest: job.ingest,
+            });
         }
     }
 }
