@@ -111,11 +111,11 @@ impl Batch<'_> {
         let Some(hash) = body_hash else {
             return Ok(None);
         };
-        Ok(self
-            .tx
-            .prepare_cached("SELECT id FROM articles WHERE body_hash = ?1 ORDER BY id LIMIT 1")?
-            .query_row([hash], |r| r.get(0))
-            .optional()?)
+        Ok(super::articles::oldest(
+            &self.tx,
+            super::articles::BY_BODY_HASH,
+            &[&hash],
+        )?)
     }
 
     /// Records that the article's source and item delivered the stored article `article_id`.
@@ -281,5 +281,60 @@ mod tests {
             .conn
             .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
             .unwrap();
+    }
+
+    #[test]
+    fn the_identity_and_candidate_lookups_are_compiled_once_however_often_they_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("n.db")).unwrap();
+        let src = store.sync_sources([("a", "http://a/")]).unwrap()[0].id;
+        let mut batch = store.batch().unwrap();
+        let mut ids = Vec::new();
+        for n in 1..=4 {
+            let guid = n.to_string();
+            let stored = batch
+                .article(|b| {
+                    let keys = ArticleKeys {
+                        body_hash: Some(1_000 + n),
+                        signature: Some(super::super::ArticleSignature {
+                            shingles: n,
+                            minhash: vec![7; 4],
+                            bands: Vec::new(),
+                        }),
+                        ..keys(&guid)
+                    };
+                    b.insert(&article(src, &guid, "Алматы"), &keys, None, &[], &[])
+                })
+                .unwrap();
+            let StoreOutcome::Stored { article_id, .. } = stored else {
+                panic!("{stored:?}")
+            };
+            ids.push(article_id);
+        }
+        for n in 1..=4 {
+            let guid = (n + 10).to_string();
+            let copy = article(src, &guid, "Алматы");
+            let found = batch.existing(&copy, &format!("http://x.kz/{n}"), None);
+            assert_eq!(found.unwrap(), Some(ids[n as usize - 1]));
+            let found = batch.existing(&copy, &guid, Some(1_000 + n));
+            assert_eq!(found.unwrap(), Some(ids[n as usize - 1]));
+            let newest_first: Vec<i64> = ids[..n as usize].iter().rev().copied().collect();
+            let found = batch.candidates(&newest_first).unwrap();
+            let found: Vec<i64> = found.iter().map(|c| c.article_id).collect();
+            assert_eq!(found, newest_first);
+        }
+        let lookups = [
+            super::super::articles::BY_URL,
+            super::super::articles::BY_BODY_HASH,
+            stories::CANDIDATES,
+        ];
+        for sql in lookups {
+            let stmt = batch.tx.prepare_cached(sql).unwrap();
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{sql}"
+            );
+        }
     }
 }

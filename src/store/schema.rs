@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_9,
     MIGRATION_10,
     MIGRATION_11,
+    MIGRATION_12,
 ];
 
 const MIGRATION_1: &str = r#"
@@ -308,6 +309,20 @@ WHEN EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = old.id) BEGIN
 END;
 "#;
 
+/// The full-text index merges its segments 16 at a time instead of 4 (FTS5 `automerge`), and
+/// merges a level at once only when it holds 64 segments instead of 16 (`crisismerge`); both
+/// kept in `articles_fts_config`. Every commit writes its articles' terms as a new segment,
+/// and merging rewrites each term once per level of segments: with 16 to a level there are
+/// half as many levels, so the writer rewrites each term half as often. The crisis bound must
+/// stay above the merge width: at 16 and 16, every level was merged whole in one commit, up
+/// to 2.4 s for the commit that merged a 100,000-article level. A query reads more segments
+/// per level but over fewer levels: phrase, prefix and word queries over 100,000 farm bodies
+/// took −13 % to +20 % of the time (docs/benchmarks.md, "The writer's CPU on real articles").
+const MIGRATION_12: &str = r#"
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('crisismerge', 64);
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +375,23 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(keys, [1, 4_294_967_295]);
+    }
+
+    #[test]
+    fn migration_12_has_the_full_text_index_merge_16_segments_at_a_time_and_64_at_a_crisis() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for migration in MIGRATIONS {
+            conn.execute_batch(migration).unwrap();
+        }
+        let config = |key: &str| -> i64 {
+            conn.query_row(
+                "SELECT v FROM articles_fts_config WHERE k = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(config("automerge"), 16);
+        assert_eq!(config("crisismerge"), 64);
     }
 }

@@ -55,29 +55,41 @@ pub(super) fn new_story(tx: &Transaction, now: &str) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// The articles of a JSON array of ids (`?1`) that have a story, with their position in the
+/// array and their signatures.
+pub(super) const CANDIDATES: &str = "SELECT j.key, a.id, a.story_id, s.shingles, s.minhash
+    FROM json_each(?1) j
+    JOIN articles a ON a.id = j.value
+    JOIN article_signatures s ON s.article_id = a.id
+    WHERE a.story_id IS NOT NULL";
+
 /// The articles `ids` that have a story, with their signatures, in the order given.
+///
+/// One statement for all of them (an article's candidates are up to `dedup::MAX_CANDIDATES`),
+/// and one that SQLite compiles once: a join on `articles` by a bound id is compiled again at
+/// every run once rusqlite's cache has cleared its bindings (see `articles::oldest`).
 pub(super) fn candidates(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<Vec<StoryCandidate>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT a.story_id, s.shingles, s.minhash
-         FROM articles a JOIN article_signatures s ON s.article_id = a.id
-         WHERE a.id = ?1 AND a.story_id IS NOT NULL",
-    )?;
-    let mut found = Vec::with_capacity(ids.len());
-    for &article_id in ids {
-        let row = stmt
-            .query_row([article_id], |r| {
-                let blob: Vec<u8> = r.get(2)?;
-                Ok(StoryCandidate {
-                    article_id,
-                    story_id: r.get(0)?,
-                    shingles: r.get(1)?,
-                    minhash: unpack(&blob),
-                })
-            })
-            .optional()?;
-        found.extend(row);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(found)
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut stmt = tx.prepare_cached(CANDIDATES)?;
+    let rows = stmt.query_map([format!("[{list}]")], |r| {
+        let blob = r.get_ref(4)?.as_blob().map_err(rusqlite::Error::from)?;
+        let position: i64 = r.get(0)?;
+        Ok((
+            position,
+            StoryCandidate {
+                article_id: r.get(1)?,
+                story_id: r.get(2)?,
+                shingles: r.get(3)?,
+                minhash: unpack(blob),
+            },
+        ))
+    })?;
+    let mut found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    found.sort_unstable_by_key(|(position, _)| *position);
+    Ok(found.into_iter().map(|(_, candidate)| candidate).collect())
 }
 
 /// Stores an article's signature (its band keys are kept by the writer, `dedup::BandIndex`).
