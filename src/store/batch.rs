@@ -76,14 +76,13 @@ impl Batch<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         let ids = self.unindexed.take();
         if !ids.is_empty() {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             self.tx
                 .prepare_cached(
                     "INSERT INTO articles_fts (rowid, title, body)
                      SELECT id, title, body FROM articles
                      WHERE id IN (SELECT value FROM json_each(?1))",
                 )?
-                .execute([format!("[{list}]")])?;
+                .execute([super::json_ids(&ids)])?;
         }
         Ok(self.tx.commit()?)
     }

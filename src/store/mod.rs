@@ -286,6 +286,23 @@ fn immutable_uri(path: &Path) -> String {
     }
 }
 
+/// `ids` as a JSON array (`[1,2,3]`), for one statement over many ids through `json_each(?)`:
+/// a statement SQLite compiles once, whatever the number of ids.
+fn json_ids(ids: &[i64]) -> String {
+    use std::fmt::Write;
+    let mut list = String::with_capacity(ids.len() * 8 + 2);
+    list.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(list, "{id}");
+    }
+    list.push(']');
+    list
+}
+
 /// Formats a time the way every column stores it: RFC 3339, UTC, whole seconds, `Z`.
 ///
 /// One fixed format keeps text comparison in SQL equal to time comparison.
@@ -323,6 +340,13 @@ pub fn parse_db_time(text: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_listed_as_a_json_array() {
+        assert_eq!(json_ids(&[]), "[]");
+        assert_eq!(json_ids(&[7]), "[7]");
+        assert_eq!(json_ids(&[1, -2, 30]), "[1,-2,30]");
+    }
 
     #[test]
     fn opening_twice_keeps_schema_and_data() {

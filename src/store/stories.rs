@@ -72,9 +72,8 @@ pub(super) fn candidates(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let mut stmt = tx.prepare_cached(CANDIDATES)?;
-    let rows = stmt.query_map([format!("[{list}]")], |r| {
+    let rows = stmt.query_map([super::json_ids(ids)], |r| {
         let blob = r.get_ref(4)?.as_blob().map_err(rusqlite::Error::from)?;
         let position: i64 = r.get(0)?;
         Ok((
