@@ -358,6 +358,13 @@ impl Fetcher {
     }
 }
 
+/// How long past the per-host delay a connection stays open unused. Long enough for a poll's
+/// next request to the same host to reuse it; polls of one source are minutes apart, and an
+/// idle connection keeps its read buffer (up to ~0.5 MB after a large page), so with the
+/// client's default of 90 s a pass over 250 sites peaked at 230 MB instead of 103 MB
+/// (docs/benchmarks.md, "Idle connections").
+const IDLE_GRACE: Duration = Duration::from_secs(1);
+
 fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
     // No `.timeout()`: the total limit is `Fetcher::get`'s own, over every hop, so that a
     // timeout reported by the client is always the connect or read limit.
@@ -365,6 +372,7 @@ fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, re
         .user_agent(settings.user_agent.clone())
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
+        .pool_idle_timeout(settings.per_host_delay + IDLE_GRACE)
         .redirect(redirect::Policy::none());
     if guarded {
         // A proxy would resolve names itself, out of the guard's sight.
@@ -441,6 +449,63 @@ mod tests {
         assert!(
             err.to_string().contains("127.0.0.1") || err.to_string().contains("::1"),
             "{err}"
+        );
+    }
+
+    /// A server answering every request on a kept-alive connection, counting connections.
+    async fn counting_server() -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/page", listener.local_addr().unwrap())).unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&connections);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                        request.extend_from_slice(&buf[..n]);
+                        if request.windows(4).any(|w| w == b"\r\n\r\n") {
+                            request.clear();
+                            let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok";
+                            if stream.write_all(answer.as_bytes()).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        (url, connections)
+    }
+
+    #[tokio::test]
+    async fn a_connection_is_reused_within_a_poll_and_closed_once_idle_past_the_host_delay() {
+        use std::sync::atomic::Ordering;
+        let (url, connections) = counting_server().await;
+        let settings = FetchSettings {
+            allow_private_addresses: true,
+            ..guarded_fetcher().settings
+        };
+        let fetcher = Fetcher::new(&settings).unwrap();
+        let none = Validators::default();
+        let get = || fetcher.get(&url, &none, Origin::Configured, Expect::Page);
+        get().await.unwrap();
+        get().await.unwrap();
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "back-to-back requests share one"
+        );
+        tokio::time::sleep(settings.per_host_delay + IDLE_GRACE + Duration::from_millis(500)).await;
+        get().await.unwrap();
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            2,
+            "a connection idle past the host delay was reused"
         );
     }
 
