@@ -179,6 +179,17 @@ fn hostile_deep_nesting_keeps_all_its_text() {
     assert!(body.split_whitespace().all(|w| w == "deep"));
 }
 
+/// Asserts that `body` holds every phrase of `kept` and none of `dropped`, naming the first
+/// that is not so.
+pub(super) fn assert_keeps_and_drops(body: &str, kept: &[&str], dropped: &[&str]) {
+    for kept in kept {
+        assert!(body.contains(kept), "{kept:?} lost:\n{body}");
+    }
+    for junk in dropped {
+        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
+    }
+}
+
 /// A four-paragraph Kazakh story, for the rule tests of `clean` and `standfirst` to put their
 /// cases beside.
 pub(super) const STORY: &str = "<p>Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.</p>\
@@ -353,22 +364,21 @@ fn calls_to_action_embeds_and_a_joined_signup_sibling_go_but_look_alikes_stay() 
          </div></body></html>"
     );
     let body = extract(&page, None).body;
-    for kept in [
-        "ең маңызды құрылысы",
-        "жоғары дайындықта",
-        "(privacy) ережелері",
-        "Алматы қаласында",
-    ] {
-        assert!(body.contains(kept), "{kept:?} lost:\n{body}");
-    }
-    for junk in [
-        "газетке бүгін-ақ",
-        "YouTube бейнесі",
-        "апталық шолуын",
-        "бұғаттаушы",
-    ] {
-        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
-    }
+    assert_keeps_and_drops(
+        &body,
+        &[
+            "ең маңызды құрылысы",
+            "жоғары дайындықта",
+            "(privacy) ережелері",
+            "Алматы қаласында",
+        ],
+        &[
+            "газетке бүгін-ақ",
+            "YouTube бейнесі",
+            "апталық шолуын",
+            "бұғаттаушы",
+        ],
+    );
 }
 
 #[test]
@@ -399,14 +409,13 @@ fn a_block_with_buttons_after_the_story_is_a_widget_but_one_before_it_and_prose_
 <section><p>Сіз бұл басылымды басқа құрылғыда оқып отырсыз, ал жазылым бойынша бір уақытта тек бір құрылғыда оқуға болады, сондықтан осы хабарлама екінші құрылғыда көрсетіледі. Егер сіз осында оқуды жалғастырсаңыз, басқа құрылғыдағы оқу тоқтатылады, ал құпиясөзді өзгерту туралы ұсыныс жеке кабинетте қолжетімді болады, деп хабарлайды жүйе әр жолы.</p><button>Осында оқуды жалғастыру</button></section>\
 </main></body></html>";
     let body = extract(page, None).body;
-    for kept in [
-        "Қала әкімдігі жаңа мектептің",
-        "Алматы қаласында",
-        "үш мың кітап әкелінді",
-    ] {
-        assert!(body.contains(kept), "{kept:?} lost:\n{body}");
-    }
-    for junk in ["басқа құрылғыда оқып", "құпиясөзді өзгерту"] {
-        assert!(!body.contains(junk), "{junk:?} left in:\n{body}");
-    }
+    assert_keeps_and_drops(
+        &body,
+        &[
+            "Қала әкімдігі жаңа мектептің",
+            "Алматы қаласында",
+            "үш мың кітап әкелінді",
+        ],
+        &["басқа құрылғыда оқып", "құпиясөзді өзгерту"],
+    );
 }
