@@ -20,6 +20,10 @@ use tokio_util::sync::CancellationToken;
 
 use process::{ChildServer, cpu_seconds, status_kb};
 
+/// The binary's allocator, so the soak measures the memory the daemon would use.
+#[global_allocator]
+static ALLOCATOR: newswatch::allocator::Jemalloc = newswatch::allocator::Jemalloc;
+
 /// Feeds (sources), spread over [`HOSTS`] ports.
 const SITES: usize = 50;
 /// Hosts (ports); per-host limits apply to each.
@@ -38,7 +42,7 @@ fn main() {
         return;
     }
     let n: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    newswatch::poll::limit_malloc_arenas();
+    newswatch::allocator::tune_c_malloc();
     soak(n);
 }
 

@@ -10,8 +10,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use newswatch::config::LogFormat;
 
+/// Rust's allocations go to jemalloc (see `newswatch::allocator`).
+#[global_allocator]
+static ALLOCATOR: newswatch::allocator::Jemalloc = newswatch::allocator::Jemalloc;
+
 fn main() -> ExitCode {
-    newswatch::poll::limit_malloc_arenas();
+    newswatch::allocator::tune_c_malloc();
     let args = cli::Cli::parse();
     init_tracing(log_format(&args));
     match cli::execute(args) {

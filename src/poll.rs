@@ -43,7 +43,7 @@ use record::{failure_record, success_record};
 pub use robots::RobotsCache;
 pub use rules::Rules;
 pub use stages::{Stage, Stages, thread_cpu};
-pub use workers::{Workers, limit_malloc_arenas};
+pub use workers::Workers;
 
 /// What the pipeline needs, shared by every poll.
 pub struct Pipeline {

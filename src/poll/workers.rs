@@ -52,39 +52,6 @@ impl Workers {
     }
 }
 
-/// glibc malloc arenas kept at most. By default glibc gives busy threads arenas of their own
-/// (up to eight per core), and the pages a large parse leaves in each stay with the process:
-/// the farm benchmark (docs/benchmarks.md) peaked at 157 MB with the default and 73 MB with
-/// two arenas, at the same CPU time.
-const MALLOC_ARENAS: i32 = 2;
-
-/// Allocations from this size on get pages of their own from the kernel, given back when
-/// freed. glibc's default threshold starts at 128 KiB but rises to the size of every such
-/// block freed (up to 32 MiB), after which big buffers — large pages, the near-copy index
-/// rebuilt at start — come from the heap and leave holes the next, bigger one cannot reuse.
-const MMAP_THRESHOLD: i32 = 1 << 20;
-
-/// Caps glibc's malloc arenas at [`MALLOC_ARENAS`], unless `MALLOC_ARENA_MAX` is set in the
-/// environment (the admin's choice wins), and fixes the mmap threshold at
-/// [`MMAP_THRESHOLD`] unless `MALLOC_MMAP_THRESHOLD_` is set. Call before any thread starts.
-pub fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-            // SAFETY: mallopt only sets a malloc tuning value; M_ARENA_MAX takes any positive int.
-            unsafe {
-                libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
-            }
-        }
-        if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
-            // SAFETY: as above; M_MMAP_THRESHOLD takes a size up to 32 MiB on 64-bit.
-            unsafe {
-                libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
