@@ -1,9 +1,10 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
 //! boxes, photo credits, newsletter and subscription boxes, embedded social-media posts,
 //! lines that stand for a date (a `<time>` and little else), opt-in boxes (a form control
-//! and its label: consent placeholders), furniture headings and blocks whose shape (links,
-//! images, form fields, shortness) betrays them. Bottom-up so an outer block is judged after
-//! its junk children are gone.
+//! and its label: consent placeholders), lists of links a "read also" label introduces
+//! (`related`), furniture headings and blocks whose shape (links, images, form fields,
+//! shortness) betrays them. Bottom-up so an outer block is judged after its junk children are
+//! gone.
 
 use super::node_hash::NodeSet;
 
@@ -12,6 +13,7 @@ use super::tree::{Edge, Node, NodeId, NodeRef};
 
 use super::dom;
 use super::hints::lower;
+use super::related;
 
 /// Share bars longer than this (characters) are probably content after all.
 const SHARE_MAX_CHARS: usize = 500;
@@ -180,6 +182,11 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                         || is_credited_caption(&node, el)
                         || is_dated_line(el, &shape)
                         || is_opt_in_box(&node, &shape)
+                        || related::is_labelled_link_list(
+                            &node,
+                            shape.text + shape.dropped_text,
+                            shape.link + shape.dropped_link,
+                        )
                 };
                 if dropped {
                     out.insert(node.id());

@@ -21,6 +21,7 @@ mod node_hash;
 mod open_elements;
 mod parse;
 mod prescan;
+mod related;
 mod render;
 mod several;
 mod shared;
