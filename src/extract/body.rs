@@ -15,8 +15,6 @@ use super::{dom, render, several, split};
 const MIN_ARTICLE_CHARS: usize = 500;
 /// Paragraphs shorter than this (characters) are not scored.
 const MIN_PARAGRAPH_CHARS: usize = 25;
-/// Unscored siblings with this much text (characters) and few links join the article.
-const PROSE_MIN_CHARS: usize = 400;
 /// How far up the tree to look for a container shared by several strong candidates.
 const MAX_CLIMB: usize = 64;
 /// How many ancestors receive a paragraph's score.
@@ -389,6 +387,10 @@ fn with_siblings(
         .collect()
 }
 
+/// Whether a sibling of the chosen container is more of the article: it scores near the
+/// container, or it is a paragraph with few links (Mozilla Readability's two tests). A block
+/// that merely holds much text with few links but lent no scored paragraph its words (a
+/// key-points list, a newsletter pitch, a subscription offer) does not join.
 fn sibling_belongs(
     node: &NodeRef<'_>,
     top_class: &str,
@@ -410,9 +412,6 @@ fn sibling_belongs(
     {
         return true;
     }
-    if stats.get(&node.id()).is_some_and(|s| is_prose(el, &s)) {
-        return true;
-    }
     let paragraph_like = el.name() == "p"
         || dom::is_p_wrapper(node)
         || (el.name() == "div" && stats.get(&node.id()).is_some_and(|s| !s.has_block));
@@ -427,12 +426,6 @@ fn sibling_belongs(
         return ld < 0.25;
     }
     s.text > 0 && ld == 0.0 && ends_sentence(node)
-}
-
-/// A block holding a lot of text with few links: article prose whose paragraphs sit too deep
-/// to have lent it their scores.
-fn is_prose(el: super::tree::Element<'_>, s: &Stats) -> bool {
-    s.text >= PROSE_MIN_CHARS && s.link_density() < 0.1 && dom::class_weight(el) >= 0.0
 }
 
 fn ends_sentence(node: &NodeRef<'_>) -> bool {
