@@ -350,7 +350,8 @@ fn climb_only_children(doc: &Html, top: NodeId, stats: &Table<'_>) -> NodeId {
     current
 }
 
-/// The top candidate plus those of its siblings that look like more of the article.
+/// The top candidate plus those of its siblings that look like more of the article, up to a
+/// pager to the previous or next story after it.
 fn with_siblings(
     doc: &Html,
     top: NodeId,
@@ -369,22 +370,37 @@ fn with_siblings(
     let top_class = dom::element(&node)
         .and_then(|e| e.attr("class"))
         .unwrap_or("");
+    let mut parts = Vec::new();
     let mut past_top = false;
-    parent
-        .children()
-        .filter(|c| c.value().is_element() && !skip.contains(&c.id()))
-        .filter(|c| {
-            if c.id() == top {
-                past_top = true;
-                return true;
+    // Siblings after the story not yet searched for a pager; searched only when a later
+    // sibling would join, so a page pays nothing for the blocks after its story.
+    let mut unsearched: Vec<NodeRef<'_>> = Vec::new();
+    for c in parent.children().filter(|c| c.value().is_element()) {
+        if c.id() == top {
+            past_top = true;
+            parts.push(top);
+            continue;
+        }
+        let belongs = !skip.contains(&c.id())
+            && sibling_belongs(&c, top_class, top_score, threshold, scores, stats);
+        if !past_top {
+            if belongs {
+                parts.push(c.id());
             }
-            // After the story, a block with buttons is a widget: a paywall, a sign-up or a
-            // device-limit notice (before it, the headline block often carries share buttons).
-            sibling_belongs(c, top_class, top_score, threshold, scores, stats)
-                && !(past_top && dom::holds_button(c))
-        })
-        .map(|c| c.id())
-        .collect()
+            continue;
+        }
+        // After the story, a block with buttons is a widget: a paywall, a sign-up or a
+        // device-limit notice (before it, the headline block often carries share buttons).
+        // And once a pager to the previous or next story has passed, the story is over.
+        if belongs && !dom::holds_button(&c) {
+            if unsearched.drain(..).any(|s| dom::holds_pager(&s)) {
+                break;
+            }
+            parts.push(c.id());
+        }
+        unsearched.push(c);
+    }
+    parts
 }
 
 /// Whether a sibling of the chosen container is more of the article: it scores near the

@@ -443,3 +443,22 @@ fn a_long_unscored_block_beside_the_story_stays_out_but_paragraphs_and_scored_bl
         &["бөлек қанат", "тағы үш мектеп"],
     );
 }
+
+#[test]
+fn nothing_after_the_pager_to_the_next_story_joins_but_a_paragraph_before_it_does() {
+    let page = format!(
+        "<html><body><article><div class=\"story\">{STORY}</div>\
+<p>Директордың айтуынша, мектептің кітапханасына үш мың кітап әкелінді, оның ішінде қазақ тіліндегі оқулықтар бар.</p>\
+<p>Толығырақ <a href=\"https://example.kz/report\" rel=\"nofollow\">әкімдіктің есебінен</a> оқуға болады, онда жобаның барлық шығындары көрсетілген.</p>\
+<div class=\"loop-nav\"><a href=\"/prev\" rel=\"prev\">Алдыңғы жаңалық</a> \
+<a href=\"/next\" rel=\"next\">Келесі жаңалық</a></div>\
+<p>Пікір қалдырғанда тақырыптан ауытқымаңыз, ал балағат сөздер мен қорлау бірден өшіріледі, деп ескертеді редакция.</p>\
+</article></body></html>"
+    );
+    let body = extract(&page, None).body;
+    assert_keeps_and_drops(
+        &body,
+        &["Алматы қаласында", "үш мың кітап", "әкімдіктің есебінен"],
+        &["Келесі жаңалық", "балағат сөздер"],
+    );
+}
