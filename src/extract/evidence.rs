@@ -99,24 +99,49 @@ pub fn without_media_captions(
     captions: &[String],
     descriptions: &[String],
 ) -> Vec<Block> {
-    let spaced = |text: &str| format!(" {} ", words(text).join(" "));
-    let summaries: Vec<String> = descriptions.iter().map(|d| spaced(d)).collect();
+    let summaries: Vec<String> = descriptions.iter().map(|d| spaced_words(d)).collect();
     let captions: Vec<String> = captions
         .iter()
-        .map(|c| spaced(c))
+        .map(|c| spaced_words(c))
         .filter(|c| !c.trim().is_empty() && !summaries.contains(c))
         .collect();
-    if captions.is_empty() {
+    // A block holds a caption as 80% of its words or more, so a block three times longer
+    // than the longest caption (punctuation and spacing left generous room) holds none.
+    let Some(longest) = captions.iter().map(String::len).max() else {
         return body;
-    }
+    };
     body.into_iter()
         .filter(|b| {
-            let block = spaced(&b.text);
-            !captions
-                .iter()
-                .any(|c| 5 * c.len() >= 4 * block.len() && block.contains(c.as_str()))
+            if b.text.len() > 3 * longest {
+                return true;
+            }
+            let block = spaced_words(&b.text);
+            !captions.iter().any(|c| {
+                (block.len() >= c.len() && 5 * c.len() >= 4 * block.len())
+                    && block.contains(c.as_str())
+            })
         })
         .collect()
+}
+
+/// The text's [`words`] joined by single spaces, with a space before and after, in one pass
+/// and one allocation (every block of a page with media captions goes through it).
+fn spaced_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
 }
 
 /// The evidence as body blocks: one per non-empty line.

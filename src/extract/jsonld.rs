@@ -32,24 +32,25 @@ pub struct LdArticle {
     /// breaks where it has them (markup in it reduced to its text).
     pub body: Option<String>,
     /// Captions of the page's images and videos (`caption`, `description` or `name` of an
-    /// `ImageObject` or `VideoObject` anywhere in its JSON-LD, 20 characters or more).
+    /// `ImageObject` or `VideoObject` at any depth of the scripts up to the article object's,
+    /// 20 characters or more).
     pub media_captions: Vec<String>,
 }
 
 /// The first article-like JSON-LD object in the page's `application/ld+json` scripts
-/// (empty when there is none), with the media captions of all of them.
+/// (empty when there is none), with the media captions of the scripts up to the one that
+/// holds it (those after it are not parsed).
 pub fn article(scripts: &[NodeRef]) -> LdArticle {
-    let values: Vec<Value> = scripts
+    let mut captions = Vec::new();
+    let mut found = scripts
         .iter()
         .filter_map(|s| serde_json::from_str::<Value>(&s.text().collect::<String>()).ok())
-        .collect();
-    let mut found = values
-        .iter()
-        .find_map(|v| find(v, 0).map(read))
+        .find_map(|v| {
+            media_captions(&v, 0, &mut captions);
+            find(&v, 0).map(read)
+        })
         .unwrap_or_default();
-    for v in &values {
-        media_captions(v, 0, &mut found.media_captions);
-    }
+    found.media_captions = captions;
     found
 }
 
