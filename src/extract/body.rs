@@ -15,8 +15,6 @@ use super::{dom, render, several, split};
 const MIN_ARTICLE_CHARS: usize = 500;
 /// Paragraphs shorter than this (characters) are not scored.
 const MIN_PARAGRAPH_CHARS: usize = 25;
-/// Unscored siblings with this much text (characters) and few links join the article.
-const PROSE_MIN_CHARS: usize = 400;
 /// How far up the tree to look for a container shared by several strong candidates.
 const MAX_CLIMB: usize = 64;
 /// How many ancestors receive a paragraph's score.
@@ -352,7 +350,8 @@ fn climb_only_children(doc: &Html, top: NodeId, stats: &Table<'_>) -> NodeId {
     current
 }
 
-/// The top candidate plus those of its siblings that look like more of the article.
+/// The top candidate plus those of its siblings that look like more of the article, up to a
+/// pager to the previous or next story after it.
 fn with_siblings(
     doc: &Html,
     top: NodeId,
@@ -371,24 +370,43 @@ fn with_siblings(
     let top_class = dom::element(&node)
         .and_then(|e| e.attr("class"))
         .unwrap_or("");
+    let mut parts = Vec::new();
     let mut past_top = false;
-    parent
-        .children()
-        .filter(|c| c.value().is_element() && !skip.contains(&c.id()))
-        .filter(|c| {
-            if c.id() == top {
-                past_top = true;
-                return true;
+    // Siblings after the story not yet searched for a pager; searched only when a later
+    // sibling would join, so a page pays nothing for the blocks after its story.
+    let mut unsearched: Vec<NodeRef<'_>> = Vec::new();
+    for c in parent.children().filter(|c| c.value().is_element()) {
+        if c.id() == top {
+            past_top = true;
+            parts.push(top);
+            continue;
+        }
+        let belongs = !skip.contains(&c.id())
+            && sibling_belongs(&c, top_class, top_score, threshold, scores, stats);
+        if !past_top {
+            if belongs {
+                parts.push(c.id());
             }
-            // After the story, a block with buttons is a widget: a paywall, a sign-up or a
-            // device-limit notice (before it, the headline block often carries share buttons).
-            sibling_belongs(c, top_class, top_score, threshold, scores, stats)
-                && !(past_top && dom::holds_button(c))
-        })
-        .map(|c| c.id())
-        .collect()
+            continue;
+        }
+        // After the story, a block with buttons is a widget: a paywall, a sign-up or a
+        // device-limit notice (before it, the headline block often carries share buttons).
+        // And once a pager to the previous or next story has passed, the story is over.
+        if belongs && !dom::holds_button(&c) {
+            if unsearched.drain(..).any(|s| dom::holds_pager(&s)) {
+                break;
+            }
+            parts.push(c.id());
+        }
+        unsearched.push(c);
+    }
+    parts
 }
 
+/// Whether a sibling of the chosen container is more of the article: it scores near the
+/// container, or it is a paragraph with few links (Mozilla Readability's two tests). A block
+/// that merely holds much text with few links but lent no scored paragraph its words (a
+/// key-points list, a newsletter pitch, a subscription offer) does not join.
 fn sibling_belongs(
     node: &NodeRef<'_>,
     top_class: &str,
@@ -410,9 +428,6 @@ fn sibling_belongs(
     {
         return true;
     }
-    if stats.get(&node.id()).is_some_and(|s| is_prose(el, &s)) {
-        return true;
-    }
     let paragraph_like = el.name() == "p"
         || dom::is_p_wrapper(node)
         || (el.name() == "div" && stats.get(&node.id()).is_some_and(|s| !s.has_block));
@@ -427,12 +442,6 @@ fn sibling_belongs(
         return ld < 0.25;
     }
     s.text > 0 && ld == 0.0 && ends_sentence(node)
-}
-
-/// A block holding a lot of text with few links: article prose whose paragraphs sit too deep
-/// to have lent it their scores.
-fn is_prose(el: super::tree::Element<'_>, s: &Stats) -> bool {
-    s.text >= PROSE_MIN_CHARS && s.link_density() < 0.1 && dom::class_weight(el) >= 0.0
 }
 
 fn ends_sentence(node: &NodeRef<'_>) -> bool {

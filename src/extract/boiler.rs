@@ -164,7 +164,9 @@ fn is_copyright_line(block: &str) -> bool {
     block.starts_with('©') && block.chars().count() < CREDIT_MAX_CHARS
 }
 
-fn is_teaser(block: &str) -> bool {
+/// Whether the block is a "read also" label or teaser line: short, opening with one of the
+/// [`TEASER_OPENINGS`].
+pub(super) fn is_teaser(block: &str) -> bool {
     if block.chars().count() > TEASER_MAX_CHARS {
         return false;
     }

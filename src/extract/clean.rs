@@ -1,17 +1,20 @@
 //! Boilerplate pruning inside the chosen article container: share bars, bylines and author
 //! boxes, photo credits, newsletter and subscription boxes, embedded social-media posts,
 //! lines that stand for a date (a `<time>` and little else), opt-in boxes (a form control
-//! and its label: consent placeholders), furniture headings and blocks whose shape (links,
-//! images, form fields, shortness) betrays them. Bottom-up so an outer block is judged after
-//! its junk children are gone.
+//! and its label: consent placeholders), lists of links a "read also" label introduces
+//! (`related`), furniture headings and blocks whose shape (links, images, form fields,
+//! shortness) betrays them. Bottom-up so an outer block is judged after its junk children are
+//! gone.
 
 use super::node_hash::NodeSet;
 
 use super::tree::Element;
 use super::tree::{Edge, Node, NodeId, NodeRef};
 
+use super::body;
 use super::dom;
 use super::hints::lower;
+use super::related;
 
 /// Share bars longer than this (characters) are probably content after all.
 const SHARE_MAX_CHARS: usize = 500;
@@ -50,9 +53,10 @@ const CREDIT_LABELS: &[&str] = &[
     "сурет",
     "fotoğraf",
 ];
-/// Source marks that need no colon: the copyright sign, Japanese "photographed by" at the
-/// close of a parenthesis, Korean "[photo …]".
-const CREDIT_MARKS: &[&str] = &["©", "撮影）", "撮影)", "[사진"];
+/// Source marks that need no colon: the copyright sign, Japanese "photographed by" and
+/// "provided by" at the close of a parenthesis, the full-width equals sign that Japanese
+/// captions put before their source, date and place ("…警察官ら＝ＡＰ"), Korean "[photo …]".
+const CREDIT_MARKS: &[&str] = &["©", "撮影）", "撮影)", "提供）", "提供)", "＝", "[사진"];
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Shape {
@@ -180,6 +184,11 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                         || is_credited_caption(&node, el)
                         || is_dated_line(el, &shape)
                         || is_opt_in_box(&node, &shape)
+                        || related::is_labelled_link_list(
+                            &node,
+                            shape.text + shape.dropped_text,
+                            shape.link + shape.dropped_link,
+                        )
                 };
                 if dropped {
                     out.insert(node.id());
@@ -276,7 +285,7 @@ fn links_elsewhere(s: &Shape) -> bool {
 }
 
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
-/// [`CREDITED_CAPTION_MIN_CHARS`] or more that names its photo's source (judged on all its
+/// [`CREDITED_CAPTION_MIN_CHARS`] or more (a CJK character counting two) that names its photo's source (judged on all its
 /// text, also a credit line already dropped as such).
 fn is_credited_caption(node: &NodeRef<'_>, el: Element<'_>) -> bool {
     let named = el.name() == "figcaption"
@@ -295,6 +304,9 @@ fn is_credited_caption(node: &NodeRef<'_>, el: Element<'_>) -> bool {
         }
     }
     let (len, _) = dom::measure(&text);
+    // A Chinese, Japanese or Korean character says about what two letters do (as in the
+    // body's minimum length).
+    let len = len + text.chars().filter(|&c| body::is_cjk(c)).count();
     (CREDITED_CAPTION_MIN_CHARS..CREDITED_CAPTION_MAX_CHARS).contains(&len)
         && names_a_photo_source(&text)
 }
@@ -421,6 +433,33 @@ mod tests {
     }
 
     #[test]
+    fn japanese_captions_naming_their_source_go_at_the_length_their_characters_say() {
+        let page = format!(
+            "<html><body><article>\
+             <p>【ソウル＝小池和樹】韓国の大統領は３日夜、緊急談話を出し、非常戒厳を宣言した。</p>\
+             {STORY}\
+             <figure><img src=\"a.jpg\"><figcaption>移送のため警視庁を出る元理事長＝13日、東京・\
+             霞ケ関で（写真部撮影）</figcaption></figure>\
+             <figure><img src=\"b.jpg\"><figcaption>新型無線機を搭載したパトカーを使い、母島で通話\
+             試験を行う技官（警視庁提供）</figcaption></figure>\
+             <figure><img src=\"c.jpg\"><figcaption>韓国の国旗＝ＡＰ</figcaption></figure>\
+             <figure><img src=\"d.jpg\"><figcaption>記者会見を開いた理事長（中）ら大学幹部</figcaption></figure>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        assert_keeps_and_drops(
+            &body,
+            &[
+                "【ソウル＝小池和樹】",
+                "韓国の国旗＝ＡＰ",
+                "記者会見を開いた理事長",
+                "Алматы қаласында",
+            ],
+            &["移送のため", "新型無線機"],
+        );
+    }
+
+    #[test]
     fn teaser_cards_for_other_stories_go_but_a_lead_named_teaser_stays() {
         let page = format!(
             "<html><body><article>\
@@ -462,6 +501,8 @@ mod tests {
             "EU-Kommission | Bildquelle: EU",
             "Kate Moss. © Vogue",
             "移送のため警視庁を出る（潟沼義樹撮影）",
+            "国会前で警備に当たる警察官ら＝ＡＰ",
+            "通話試験を行う技官（警視庁提供）",
         ] {
             assert!(names_a_photo_source(credited), "{credited}");
         }

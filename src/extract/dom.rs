@@ -419,6 +419,24 @@ pub fn holds_button(node: &NodeRef<'_>) -> bool {
         .any(|d| element(&d).is_some_and(|e| e.name() == "button"))
 }
 
+/// Link types of a pager between stories (HTML's `prev`, its synonym `previous`, and `next`:
+/// the linked page comes before or after this one in a series).
+const PAGER_RELS: &[&str] = &["prev", "previous", "next"];
+
+/// Whether a link among the node's descendants (the node included) leads to the previous or
+/// next page of a series by its `rel`: the pager that closes a story on blogs and news sites.
+pub fn holds_pager(node: &NodeRef<'_>) -> bool {
+    node.descendants().any(|d| {
+        element(&d).is_some_and(|e| {
+            e.name() == "a"
+                && e.attr("rel").is_some_and(|rel| {
+                    rel.split_ascii_whitespace()
+                        .any(|t| PAGER_RELS.iter().any(|p| t.eq_ignore_ascii_case(p)))
+                })
+        })
+    })
+}
+
 /// Whether the node is a `div` that merely wraps one `<p>` (readability unwraps these, so
 /// scores and sibling checks treat it as that paragraph).
 pub fn is_p_wrapper(node: &NodeRef<'_>) -> bool {

@@ -1,12 +1,19 @@
 //! Schema.org JSON-LD: finds the page's article object (NewsArticle, BlogPosting, …, also
-//! inside `@graph` or arrays) and reads headline, author, dates and publisher. Malformed
-//! JSON is ignored, never an error.
+//! inside `@graph` or arrays) and reads headline, author, dates and publisher, and collects
+//! the captions the page gives its images and videos. Malformed JSON is ignored, never an
+//! error.
 
 use super::tree::NodeRef;
 use serde_json::Value;
 
-/// How deep into nested JSON to look for the article object.
+/// How deep into nested JSON to look for the article object and media objects.
 const MAX_DEPTH: usize = 8;
+/// Schema.org types of the page's images and videos.
+const MEDIA_TYPES: &[&str] = &["ImageObject", "VideoObject"];
+/// Fields of a media object that hold its caption.
+const MEDIA_CAPTION_FIELDS: &[&str] = &["caption", "description", "name"];
+/// Shorter media captions (characters) are names ("Logo", "Foto 1"), not captions.
+const MEDIA_CAPTION_MIN_CHARS: usize = 20;
 
 /// Fields of the article object, as strings.
 #[derive(Debug, Default, Clone)]
@@ -24,27 +31,70 @@ pub struct LdArticle {
     /// `articleBody`: the article text the publisher states, paragraphs kept apart by line
     /// breaks where it has them (markup in it reduced to its text).
     pub body: Option<String>,
+    /// Captions of the page's images and videos (`caption`, `description` or `name` of an
+    /// `ImageObject` or `VideoObject` at any depth of the scripts up to the article object's,
+    /// 20 characters or more).
+    pub media_captions: Vec<String>,
 }
 
 /// The first article-like JSON-LD object in the page's `application/ld+json` scripts
-/// (empty when there is none).
+/// (empty when there is none), with the media captions of the scripts up to the one that
+/// holds it (those after it are not parsed).
 pub fn article(scripts: &[NodeRef]) -> LdArticle {
-    scripts
+    let mut captions = Vec::new();
+    let mut found = scripts
         .iter()
         .filter_map(|s| serde_json::from_str::<Value>(&s.text().collect::<String>()).ok())
-        .find_map(|v| find(&v, 0).map(read))
-        .unwrap_or_default()
+        .find_map(|v| {
+            media_captions(&v, 0, &mut captions);
+            find(&v, 0).map(read)
+        })
+        .unwrap_or_default();
+    found.media_captions = captions;
+    found
 }
 
-fn is_article(v: &Value) -> bool {
-    let ty = |t: &str| {
-        t.ends_with("Article") || matches!(t, "BlogPosting" | "Report" | "LiveBlogPosting")
-    };
+/// Collects the captions of the media objects in `v` (see [`LdArticle::media_captions`]).
+fn media_captions(v: &Value, depth: usize, out: &mut Vec<String>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            if has_type(v, |t| MEDIA_TYPES.contains(&t)) {
+                let captions = MEDIA_CAPTION_FIELDS
+                    .iter()
+                    .filter_map(|k| map.get(*k).and_then(Value::as_str))
+                    .map(super::metadata::normalize)
+                    .filter(|c| c.chars().count() >= MEDIA_CAPTION_MIN_CHARS);
+                out.extend(captions);
+            }
+            for child in map.values() {
+                media_captions(child, depth + 1, out);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                media_captions(child, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the object's `@type` (a string or a list) has a type `ty` accepts.
+fn has_type(v: &Value, ty: impl Fn(&str) -> bool) -> bool {
     match v.get("@type") {
         Some(Value::String(t)) => ty(t),
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(ty),
         _ => false,
     }
+}
+
+fn is_article(v: &Value) -> bool {
+    has_type(v, |t| {
+        t.ends_with("Article") || matches!(t, "BlogPosting" | "Report" | "LiveBlogPosting")
+    })
 }
 
 fn find(v: &Value, depth: usize) -> Option<&Value> {
@@ -73,6 +123,7 @@ fn read(v: &Value) -> LdArticle {
         modified: s("dateModified"),
         publisher: v.get("publisher").and_then(names),
         body: v.get("articleBody").and_then(article_body),
+        media_captions: Vec::new(),
     }
 }
 
@@ -170,6 +221,28 @@ mod tests {
             Some(
                 "Çorum un Alaca ilçesinde yangın çıktı.\nİhbar üzerine ekipler sevk edildi & 3 < 4."
             )
+        );
+    }
+
+    #[test]
+    fn media_captions_are_read_from_images_and_videos_anywhere_but_not_short_names() {
+        let ld = serde_json::json!({"@graph": [
+            {"@type": "NewsArticle", "headline": "Schools get more money",
+             "image": {"@type": "ImageObject", "url": "a.jpg", "name": "Logo",
+                       "caption": "Workers repair the roof of the school on Monday."}},
+            {"@type": ["VideoObject"], "name": "Council votes on the school budget",
+             "description": "The council met on Monday to vote on the budget."},
+            {"@type": "Person", "name": "Jane Roe, education reporter of the city desk"}
+        ]});
+        let mut found = Vec::new();
+        media_captions(&ld, 0, &mut found);
+        assert_eq!(
+            found,
+            [
+                "Workers repair the roof of the school on Monday.",
+                "The council met on Monday to vote on the budget.",
+                "Council votes on the school budget",
+            ]
         );
     }
 

@@ -41,6 +41,9 @@ pub struct Metadata {
     pub canonical_url: Option<Url>,
     /// JSON-LD `articleBody`, evidence for the body found in the markup.
     pub article_body: Option<String>,
+    /// Captions JSON-LD gives the page's images and videos: evidence that a body block with
+    /// their words is a caption.
+    pub media_captions: Vec<String>,
     /// The page's summary of itself (`description`, `og:description`, `twitter:description`),
     /// distinct values in that order: how the standfirst is recognised.
     pub descriptions: Vec<String>,
@@ -92,6 +95,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         }),
         canonical_url: canonical(&found, page_url, get(&["og:url"]).as_deref()),
         article_body: ld.body,
+        media_captions: ld.media_captions,
         descriptions: descriptions(&meta),
         meta_language: meta_language(&found.metas),
     }

@@ -21,6 +21,7 @@ mod node_hash;
 mod open_elements;
 mod parse;
 mod prescan;
+mod related;
 mod render;
 mod several;
 mod shared;
@@ -81,6 +82,8 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
     let doc_title = meta.document_title.as_deref();
     let body = rule_body.unwrap_or_else(|| {
         let found = body::article_text(&doc, doc_title, &removed);
+        let found =
+            evidence::without_media_captions(found, &meta.media_captions, &meta.descriptions);
         let found = evidence::apply(found, meta.article_body.as_deref());
         standfirst::apply(&doc, found, &meta.descriptions, &removed)
     });
