@@ -57,10 +57,10 @@ pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> Vec<B
     let mut best_len = 0;
     for flags in PASSES {
         let blocks = one_pass(doc, flags, title, removed);
-        if joined_chars(&blocks) >= MIN_ARTICLE_CHARS {
+        if joined_size(&blocks, article_chars) >= MIN_ARTICLE_CHARS {
             return blocks;
         }
-        let len = joined_len(&blocks);
+        let len = joined_size(&blocks, str::len);
         if len > best_len {
             best = blocks;
             best_len = len;
@@ -69,15 +69,10 @@ pub fn article_text(doc: &Html, title: Option<&str>, removed: &NodeSet) -> Vec<B
     best
 }
 
-/// [`article_chars`] of the blocks joined by blank lines (as [`render::join`] joins them).
-fn joined_chars(blocks: &[Block]) -> usize {
-    let text: usize = blocks.iter().map(|b| article_chars(&b.text)).sum();
-    text + 2 * blocks.len().saturating_sub(1)
-}
-
-/// Bytes of the blocks joined by blank lines (as [`render::join`] joins them).
-fn joined_len(blocks: &[Block]) -> usize {
-    let text: usize = blocks.iter().map(|b| b.text.len()).sum();
+/// The `size` of the blocks' text joined by blank lines (as [`render::join`] joins them),
+/// without joining them: each blank line counts two (characters or bytes alike).
+fn joined_size(blocks: &[Block], size: impl Fn(&str) -> usize) -> usize {
+    let text: usize = blocks.iter().map(|b| size(&b.text)).sum();
     text + 2 * blocks.len().saturating_sub(1)
 }
 

@@ -285,8 +285,8 @@ fn links_elsewhere(s: &Shape) -> bool {
 }
 
 /// Whether the element is a caption (`figcaption`, or class/id saying caption) of
-/// [`CREDITED_CAPTION_MIN_CHARS`] or more (a CJK character counting two) that names its photo's source (judged on all its
-/// text, also a credit line already dropped as such).
+/// [`CREDITED_CAPTION_MIN_CHARS`] or more (a CJK character counting two) that names its
+/// photo's source (judged on all its text, also a credit line already dropped as such).
 fn is_credited_caption(node: &NodeRef<'_>, el: Element<'_>) -> bool {
     let named = el.name() == "figcaption"
         || ((el.attr("class").is_some() || el.id().is_some())
