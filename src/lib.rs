@@ -7,8 +7,9 @@
 //! the file, `schedule` decides when, `poll` runs one source down that path, `revisit`
 //! re-fetches stored pages, `backfill` runs new rules over stored articles, and `daemon`
 //! wires it all together. `text` holds the language tools `watch` and `dedup` use. `files`
-//! reads local files with a size cap, `allocator` sets up the memory allocators, `preflight` checks that a config can run here, and
-//! `metrics` counts what happens and serves it with a health check.
+//! reads local files with a size cap, `allocator` sets up the memory allocators, `preflight`
+//! checks that a config can run here, and `metrics` counts what happens and serves it with a
+//! health check.
 
 // The data path, in order (one group each, so the order is kept).
 pub mod fetch;

@@ -5,10 +5,11 @@
 //! bounded: hosts, blocks per host and page fingerprints per host are capped, the least
 //! recently used going first.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
+
+use foldhash::fast::RandomState;
 
 /// Hosts remembered; the least recently seen host is forgotten first.
 const MAX_HOSTS: usize = 256;
@@ -26,6 +27,9 @@ const MAX_TEMPLATE_CHARS: usize = 600;
 #[derive(Default)]
 pub struct Templates {
     hosts: Mutex<Hosts>,
+    /// Hashes blocks and pages with a per-process random seed (foldhash: a fraction of
+    /// SipHash's cost; no fixed collisions a page could be written to hit).
+    seed: RandomState,
 }
 
 #[derive(Default)]
@@ -51,7 +55,11 @@ impl Templates {
             .split("\n\n")
             .filter(|b| !b.trim().is_empty())
             .collect();
-        let keys: Vec<u64> = blocks.iter().map(|b| block_key(b)).collect();
+        let mut folded = String::new();
+        let keys: Vec<Option<u64>> = blocks
+            .iter()
+            .map(|b| self.block_key(b, &mut folded))
+            .collect();
         let Ok(mut hosts) = self.hosts.lock() else {
             return body.to_string();
         };
@@ -72,11 +80,38 @@ impl Templates {
         let kept: Vec<&str> = blocks
             .iter()
             .zip(&keys)
-            .filter(|(b, k)| !entry.is_template(b, **k))
+            .filter(|(_, k)| !k.is_some_and(|k| entry.is_template(k)))
             .map(|(b, _)| *b)
             .collect();
-        entry.learn(body, &keys, clock);
+        entry.learn(self.seed.hash_one(body), keys.into_iter().flatten(), clock);
         kept.join("\n\n")
+    }
+
+    /// Key of a block that may be template: its words lowercased, digits folded (dates and
+    /// counters vary by page), hashed; `None` for a block too long to be template.
+    /// `folded` is scratch space reused between blocks.
+    fn block_key(&self, block: &str, folded: &mut String) -> Option<u64> {
+        if block.len() > MAX_TEMPLATE_CHARS && block.chars().count() > MAX_TEMPLATE_CHARS {
+            return None;
+        }
+        folded.clear();
+        for word in block.split_whitespace() {
+            for c in word.chars() {
+                if c.is_ascii() {
+                    folded.push(if c.is_ascii_digit() {
+                        '0'
+                    } else {
+                        c.to_ascii_lowercase()
+                    });
+                } else if c.is_numeric() {
+                    folded.push('0');
+                } else {
+                    folded.extend(c.to_lowercase());
+                }
+            }
+            folded.push(' ');
+        }
+        Some(self.seed.hash_one(folded.as_str()))
     }
 
     /// Hosts currently remembered.
@@ -87,14 +122,13 @@ impl Templates {
 }
 
 impl Host {
-    fn is_template(&self, block: &str, key: u64) -> bool {
-        block.chars().count() <= MAX_TEMPLATE_CHARS
-            && self.blocks.get(&key).is_some_and(|(n, _)| *n >= MIN_PAGES)
+    fn is_template(&self, key: u64) -> bool {
+        self.blocks.get(&key).is_some_and(|(n, _)| *n >= MIN_PAGES)
     }
 
-    /// Counts each distinct block of a page not seen before (by its whole text) once.
-    fn learn(&mut self, body: &str, keys: &[u64], clock: u64) {
-        let page = hash(body);
+    /// Counts each distinct block (by `keys`) of a page not seen before (by `page`, the hash
+    /// of its whole text) once.
+    fn learn(&mut self, page: u64, keys: impl Iterator<Item = u64>, clock: u64) {
         if self.pages.contains(&page) {
             return;
         }
@@ -102,7 +136,7 @@ impl Host {
             self.pages.pop_front();
         }
         self.pages.push_back(page);
-        let mut distinct = keys.to_vec();
+        let mut distinct: Vec<u64> = keys.collect();
         distinct.sort_unstable();
         distinct.dedup();
         for key in distinct {
@@ -118,23 +152,6 @@ impl Host {
             }
         }
     }
-}
-
-/// Key of a block: its words lowercased, digits folded (dates and counters vary by page).
-fn block_key(block: &str) -> u64 {
-    let folded: String = block
-        .split_whitespace()
-        .flat_map(|w| w.chars().chain([' ']))
-        .map(|c| if c.is_numeric() { '0' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect();
-    hash(&folded)
-}
-
-fn hash(text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 #[cfg(test)]
@@ -161,6 +178,22 @@ mod tests {
         assert_eq!(fourth, "A new story.");
         let other_host = t.filter_and_learn("b.kz", &page(9));
         assert_eq!(other_host, page(9));
+    }
+
+    #[test]
+    fn blocks_differing_only_in_digits_case_or_spacing_are_one_block() {
+        let t = Templates::default();
+        let lines = [
+            "Обновлено 12:30\n\nПодписывайтесь на наш канал",
+            "обновлено 09:15\n\nПОДПИСЫВАЙТЕСЬ  на наш\tканал",
+            "ОБНОВЛЕНО ١٢:٣٠\n\nподписывайтесь на наш канал",
+        ];
+        for (n, line) in lines.iter().enumerate() {
+            let body = format!("Story {n} body.\n\n{line}");
+            assert_eq!(t.filter_and_learn("a.kz", &body), body);
+        }
+        let fourth = "Обновлено 07:05\n\nA fourth story.\n\nПодписывайтесь на наш канал";
+        assert_eq!(t.filter_and_learn("a.kz", fourth), "A fourth story.");
     }
 
     #[test]

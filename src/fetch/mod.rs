@@ -311,10 +311,13 @@ impl Fetcher {
             url: url.to_string(),
             limit,
         };
-        if response.content_length().is_some_and(|n| n > limit) {
+        let announced = response.content_length().unwrap_or(0);
+        if announced > limit {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized once from the announced length (within the cap) rather than regrown chunk by
+        // chunk: the copies of regrowing were ~1 % of a farm pass.
+        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| self.classify(url, url, e))?;
