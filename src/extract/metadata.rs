@@ -96,7 +96,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         canonical_url: canonical(&found, page_url, get(&["og:url"]).as_deref()),
         article_body: ld.body,
         media_captions: ld.media_captions,
-        descriptions: descriptions(&meta),
+        descriptions: descriptions(&meta, ld.description),
         meta_language: meta_language(&found.metas),
     }
 }
@@ -110,13 +110,18 @@ fn meta_language(metas: &[NodeRef]) -> Option<String> {
         .find_map(|m| m.attr("content").map(str::to_string))
 }
 
-/// The distinct values of the description meta tags.
-fn descriptions(meta: &HashMap<String, String>) -> Vec<String> {
+/// The distinct values of the description meta tags, then the JSON-LD article's
+/// `description` (publishers often write a shorter one for search results in the meta tags and
+/// print the standfirst in JSON-LD).
+fn descriptions(meta: &HashMap<String, String>, ld: Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for key in ["description", "og:description", "twitter:description"] {
         if let Some(d) = meta.get(key).filter(|d| !out.contains(d)) {
             out.push(d.clone());
         }
+    }
+    if let Some(d) = ld.filter(|d| !out.contains(d)) {
+        out.push(d);
     }
     out
 }
