@@ -36,6 +36,10 @@ const CREDITED_CAPTION_MIN_CHARS: usize = 60;
 const TEASER_MIN_LINK_SHARE: f64 = 0.15;
 /// Blocks standing for a date (see `is_dated_line`) are shorter than this (characters).
 const DATED_LINE_MAX_CHARS: usize = 100;
+/// A lone paragraph with links in its sentences is prose from this length (characters) on.
+const LINKED_PARAGRAPH_MIN_CHARS: usize = 80;
+/// Above this link density a lone paragraph is a link with words around it, not prose.
+const LINKED_PARAGRAPH_MAX_LINK_DENSITY: f64 = 0.5;
 /// Longer "caption" blocks are not captions.
 const CREDITED_CAPTION_MAX_CHARS: usize = 600;
 /// Labels that introduce a photo's source, lowercased, each followed by a colon (after
@@ -180,7 +184,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                 let dropped = if node.id() == root.id() {
                     several && marked(el, &shape)
                 } else {
-                    drop(el, &shape, cond, in_figure)
+                    drop(&node, el, &shape, cond, in_figure)
                         || is_credited_caption(&node, el)
                         || is_dated_line(el, &shape)
                         || is_opt_in_box(&node, &shape)
@@ -208,7 +212,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
     }
 }
 
-fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
+fn drop(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
     let tag = el.name();
     if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
         return true;
@@ -216,7 +220,7 @@ fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
     marked(el, s)
         || (cond
             && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
-            && looks_like_junk(el, s, in_figure))
+            && looks_like_junk(node, el, s, in_figure))
 }
 
 /// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
@@ -325,7 +329,7 @@ fn names_a_photo_source(text: &str) -> bool {
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
-fn looks_like_junk(el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
+fn looks_like_junk(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
     if s.code {
         return false;
     }
@@ -357,10 +361,27 @@ fn looks_like_junk(el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
             && s.text < 25
             && (s.images == 0 || s.images > 2)
             && !in_figure)
-        || (!is_list && weight < 25.0 && ld > 0.2)
+        || (!is_list && weight < 25.0 && ld > 0.2 && !is_linked_paragraph(node, s, ld))
         || (weight >= 25.0 && ld > 0.5)
         || (s.embeds == 1 && s.text < 75)
         || s.embeds > 1
+}
+
+/// Whether the block is one paragraph of prose whose sentences hold links (publishers that
+/// wrap every paragraph in a block of its own: "He accused members of <a>relying too much on
+/// the US military</a> and its defence spending."). Mozilla Readability's link-density test
+/// reads such a wrapper as a link list; a paragraph of 80+ characters that ends a sentence,
+/// with under half its text in links and nothing else beside it, is not one. A credit line
+/// or a row of links ends no sentence.
+fn is_linked_paragraph(node: &NodeRef<'_>, s: &Shape, ld: f64) -> bool {
+    s.paragraphs == 1
+        && s.images == 0
+        && s.items == 0
+        && s.embeds == 0
+        && s.heading_text == 0
+        && s.text >= LINKED_PARAGRAPH_MIN_CHARS
+        && ld < LINKED_PARAGRAPH_MAX_LINK_DENSITY
+        && dom::ends_a_sentence(node)
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
@@ -596,6 +617,41 @@ mod tests {
                 "Алматы қаласында",
             ],
             &["Zelensky", "@someaccount", "біздің парақшада"],
+        );
+    }
+
+    #[test]
+    fn a_lone_paragraph_with_links_in_its_sentences_stays_but_a_credit_line_goes() {
+        let wrap = |p: &str| format!("<div class=\"sc-gEvEer\"><p>{p}</p></div>");
+        let story: String = [
+            "Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.",
+            "Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.",
+            "Мэр бұрын <a href=\"/a\">қаланың мектептері тым толып кеткенін</a> айтып, жаңа \
+             ғимараттарға бюджеттен қосымша қаржы сұраған болатын.",
+            "Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.",
+            "Дереккөздер: Білім министрлігінің 2024 жылғы есебі, қала әкімдігінің мәліметтері, \
+             <a href=\"/c\">Ұлттық статистика бюросы</a>",
+            "Толығырақ: <a href=\"/f\">мектептер туралы барлық жаңалықтар және басқа да \
+             материалдар осы бетте жиналған</a>.",
+            "Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.",
+            "Ата-аналар жаңа мектептің ашылуын қуана қарсы алды, деді әкім салтанатты жиында.",
+            "Директордың айтуынша, мектептің кітапханасына үш мың кітап әкелінді, оның ішінде қазақ \
+             тіліндегі оқулықтар бар.",
+        ]
+        .iter()
+        .map(|p| wrap(p))
+        .collect();
+        let page = format!("<html><body><article>{story}</article></body></html>");
+        let body = extract(&page, None).body;
+        assert_keeps_and_drops(
+            &body,
+            &[
+                "Алматы қаласында",
+                "тым толып кеткенін",
+                "бюджеттен қосымша қаржы",
+                "асхана бар",
+            ],
+            &["Ұлттық статистика бюросы", "барлық жаңалықтар"],
         );
     }
 }
