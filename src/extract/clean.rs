@@ -36,6 +36,8 @@ const CREDITED_CAPTION_MIN_CHARS: usize = 60;
 const TEASER_MIN_LINK_SHARE: f64 = 0.15;
 /// Blocks standing for a date (see `is_dated_line`) are shorter than this (characters).
 const DATED_LINE_MAX_CHARS: usize = 100;
+/// Blocks shorter than this (characters, a CJK character counting two) are fragments.
+const FRAGMENT_MAX_CHARS: usize = 25;
 /// A lone paragraph with links in its sentences is prose from this length (characters) on.
 const LINKED_PARAGRAPH_MIN_CHARS: usize = 80;
 /// Above this link density a lone paragraph is a link with words around it, not prose.
@@ -358,7 +360,8 @@ fn looks_like_junk(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, in_figure: bo
         || (s.inputs > s.paragraphs / 3)
         || (!is_list
             && heading_density < 0.9
-            && s.text < 25
+            && s.text < FRAGMENT_MAX_CHARS
+            && s.text + cjk_chars(node) < FRAGMENT_MAX_CHARS
             && (s.images == 0 || s.images > 2)
             && !in_figure)
         || (!is_list && weight < 25.0 && ld > 0.2 && !is_linked_paragraph(node, s, ld))
@@ -382,6 +385,16 @@ fn is_linked_paragraph(node: &NodeRef<'_>, s: &Shape, ld: f64) -> bool {
         && s.text >= LINKED_PARAGRAPH_MIN_CHARS
         && ld < LINKED_PARAGRAPH_MAX_LINK_DENSITY
         && dom::ends_a_sentence(node)
+}
+
+/// The CJK characters of a short block, counted once more for [`FRAGMENT_MAX_CHARS`], as for
+/// the article's minimum (「ようやく逮捕に至った。長かった」, a quoted line of 17 characters, says
+/// what a sentence of 30 letters does).
+fn cjk_chars(node: &NodeRef<'_>) -> usize {
+    node.descendants()
+        .filter_map(|d| d.value().as_text())
+        .map(|t| t.chars().filter(|&c| body::is_cjk(c)).count())
+        .sum()
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
@@ -652,6 +665,31 @@ mod tests {
                 "асхана бар",
             ],
             &["Ұлттық статистика бюросы", "барлық жаңалықтар"],
+        );
+    }
+
+    #[test]
+    fn a_short_cjk_line_is_a_fragment_at_the_length_its_characters_say() {
+        let block = |t: &str| format!("<div class=\"block\">{t}</div>");
+        let story: String = [
+            "<p>東京女子医大の元理事長が背任の疑いで逮捕され、大学の関係者からは驚きと安堵の声が上がった。</p>",
+            "<p>警視庁によると、元理事長は大学の資金を不正に支出し、大学に損害を与えた疑いが持たれている。</p>",
+            &block("\u{3000}「ようやく逮捕に至った。長かった」"),
+            "<p>元理事の男性は十三日、ほっとした口ぶりで語った。理事会もずっと紛糾していたという。</p>",
+            &block("関連記事"),
+            &block("Mehr lesen"),
+            "<p>大学は記者会見を開き、学生や患者に不安を与えたことを謝罪し、再発防止を約束した。</p>",
+            "<p>報道で知って大学まで様子を見に来たという女子学生は、学生にも説明してほしいと話した。</p>",
+            "<p>文部科学省は大学の運営体制について調査を進めており、補助金の扱いも検討するとしている。</p>",
+            "<p>大学病院の外来は通常どおり診療を続けており、患者への影響は出ていないと大学は説明した。</p>",
+        ]
+        .concat();
+        let page = format!("<html><body><article>{story}</article></body></html>");
+        let body = extract(&page, None).body;
+        assert_keeps_and_drops(
+            &body,
+            &["背任の疑い", "ようやく逮捕に至った", "再発防止"],
+            &["関連記事", "Mehr lesen"],
         );
     }
 }
