@@ -47,6 +47,9 @@ pub struct Metadata {
     /// The page's summary of itself (`description`, `og:description`, `twitter:description`),
     /// distinct values in that order: how the standfirst is recognised.
     pub descriptions: Vec<String>,
+    /// The JSON-LD article's `description`: publishers often write a shorter summary for
+    /// search results in the meta tags and state the printed standfirst here.
+    pub ld_description: Option<String>,
     /// The language a content-language (or `og:locale`) meta tag declares.
     pub meta_language: Option<String>,
 }
@@ -96,7 +99,8 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         canonical_url: canonical(&found, page_url, get(&["og:url"]).as_deref()),
         article_body: ld.body,
         media_captions: ld.media_captions,
-        descriptions: descriptions(&meta, ld.description),
+        descriptions: descriptions(&meta),
+        ld_description: ld.description,
         meta_language: meta_language(&found.metas),
     }
 }
@@ -110,18 +114,13 @@ fn meta_language(metas: &[NodeRef]) -> Option<String> {
         .find_map(|m| m.attr("content").map(str::to_string))
 }
 
-/// The distinct values of the description meta tags, then the JSON-LD article's
-/// `description` (publishers often write a shorter one for search results in the meta tags and
-/// print the standfirst in JSON-LD).
-fn descriptions(meta: &HashMap<String, String>, ld: Option<String>) -> Vec<String> {
+/// The distinct values of the description meta tags.
+fn descriptions(meta: &HashMap<String, String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for key in ["description", "og:description", "twitter:description"] {
         if let Some(d) = meta.get(key).filter(|d| !out.contains(d)) {
             out.push(d.clone());
         }
-    }
-    if let Some(d) = ld.filter(|d| !out.contains(d)) {
-        out.push(d);
     }
     out
 }

@@ -21,6 +21,8 @@ const CUT_SUMMARY_MAX_GROWTH: usize = 2;
 /// A summary to look for: its letters and digits, and whether the metadata cut it short.
 struct Summary {
     letters: String,
+    /// Its first run of letters and digits as written: a body without it cannot hold it.
+    first_word: String,
     /// The description ends in "..." or "…": the page's standfirst goes on where it stops.
     cut: bool,
 }
@@ -33,7 +35,15 @@ impl Summary {
         let trimmed = description.trim_end();
         let cut = trimmed.ends_with("...") || trimmed.ends_with('…');
         let letters = letters(trimmed);
-        (!letters.is_empty()).then_some(Summary { letters, cut })
+        let first_word = trimmed
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())?
+            .to_string();
+        Some(Summary {
+            letters,
+            first_word,
+            cut,
+        })
     }
 
     /// The most letters an element saying this summary holds.
@@ -46,16 +56,43 @@ impl Summary {
     }
 }
 
-/// The body with the standfirst in front of it, if the page has one the body lacks. Each
-/// summary is judged by itself: one the body holds (a JSON-LD description that repeats the
-/// first paragraph) does not stop the search for another.
-pub fn apply(doc: &Html, body: String, descriptions: &[String], removed: &NodeSet) -> String {
-    let mut wanted: Vec<Summary> = descriptions.iter().filter_map(|d| Summary::of(d)).collect();
-    if wanted.is_empty() {
+/// The page's summaries of itself: the meta tags' (`description`, `og:description`,
+/// `twitter:description`) and the JSON-LD article's `description`.
+pub struct Summaries<'a> {
+    /// Distinct values of the meta tags.
+    pub meta: &'a [String],
+    /// The JSON-LD article's `description`.
+    pub json_ld: Option<&'a str>,
+}
+
+/// The body with the standfirst in front of it, if the page has one the body lacks. A meta
+/// summary the body holds means it has its standfirst; otherwise every summary the body lacks
+/// is sought (a JSON-LD description that repeats the first paragraph, which the body holds,
+/// does not stop the search for the meta tags' standfirst).
+pub fn apply(doc: &Html, body: String, summaries: &Summaries<'_>, removed: &NodeSet) -> String {
+    let meta: Vec<Summary> = summaries
+        .meta
+        .iter()
+        .filter_map(|d| Summary::of(d))
+        .collect();
+    let json_ld = summaries.json_ld.and_then(Summary::of);
+    if meta.is_empty() && json_ld.is_none() {
         return body;
     }
-    let have = letters(&body);
-    wanted.retain(|w| !have.contains(w.letters.as_str()));
+    // The body's letters, read only once a summary's first word is found in it (reading every
+    // character's class is most of what this step costs on a long page).
+    let mut have: Option<String> = None;
+    let mut held = |w: &Summary| {
+        body.contains(w.first_word.as_str())
+            && have
+                .get_or_insert_with(|| letters(&body))
+                .contains(w.letters.as_str())
+    };
+    if meta.iter().any(&mut held) {
+        return body;
+    }
+    let json_ld = json_ld.filter(|w| !held(w));
+    let wanted: Vec<Summary> = meta.into_iter().chain(json_ld).collect();
     if wanted.is_empty() {
         return body;
     }
@@ -100,7 +137,14 @@ fn element_saying(doc: &Html, wanted: &[Summary], removed: &NodeSet) -> Option<N
         let Node::Text(t) = node.value() else {
             continue;
         };
-        for w in wanted.iter().filter(|w| opens(t, w)) {
+        // One character-class lookup a text node, whatever the number of summaries.
+        let Some(first) = t.chars().find(|c| c.is_alphanumeric()) else {
+            continue;
+        };
+        for w in wanted
+            .iter()
+            .filter(|w| w.first_word.starts_with(first) && opens(t, w))
+        {
             let found = node
                 .ancestors()
                 .take(MAX_CLIMB)
