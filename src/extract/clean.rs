@@ -76,6 +76,8 @@ struct Shape {
     embeds: usize,
     heading_text: usize,
     list_text: usize,
+    /// CJK characters of the text, counted once more for [`FRAGMENT_MAX_CHARS`].
+    cjk: usize,
     /// Text inside `<time>` elements (a date, a time of day, a duration).
     time_text: usize,
     code: bool,
@@ -97,6 +99,7 @@ impl Shape {
         self.embeds += o.embeds;
         self.heading_text += o.heading_text;
         self.list_text += o.list_text;
+        self.cjk += o.cjk;
         self.time_text += o.time_text;
         self.code |= o.code;
         self.dropped_text += o.dropped_text;
@@ -153,6 +156,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                         let (len, commas) = dom::measure(t);
                         top.text += len;
                         top.commas += commas;
+                        top.cjk += cjk_chars(t);
                     }
                 } else if let Some(el) = dom::element(&node) {
                     if el.name() == "table" && is_data_table(&node) {
@@ -360,8 +364,7 @@ fn looks_like_junk(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, in_figure: bo
         || (s.inputs > s.paragraphs / 3)
         || (!is_list
             && heading_density < 0.9
-            && s.text < FRAGMENT_MAX_CHARS
-            && s.text + cjk_chars(node) < FRAGMENT_MAX_CHARS
+            && s.text + s.cjk < FRAGMENT_MAX_CHARS
             && (s.images == 0 || s.images > 2)
             && !in_figure)
         || (!is_list && weight < 25.0 && ld > 0.2 && !is_linked_paragraph(node, s, ld))
@@ -387,14 +390,16 @@ fn is_linked_paragraph(node: &NodeRef<'_>, s: &Shape, ld: f64) -> bool {
         && dom::ends_a_sentence(node)
 }
 
-/// The CJK characters of a short block, counted once more for [`FRAGMENT_MAX_CHARS`], as for
+/// The CJK characters of a text, counted once more for [`FRAGMENT_MAX_CHARS`], as for
 /// the article's minimum (「ようやく逮捕に至った。長かった」, a quoted line of 17 characters, says
 /// what a sentence of 30 letters does).
-fn cjk_chars(node: &NodeRef<'_>) -> usize {
-    node.descendants()
-        .filter_map(|d| d.value().as_text())
-        .map(|t| t.chars().filter(|&c| body::is_cjk(c)).count())
-        .sum()
+fn cjk_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        return 0;
+    }
+    text.chars()
+        .filter(|&c| c >= body::FIRST_CJK && body::is_cjk(c))
+        .count()
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
