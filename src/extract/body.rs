@@ -96,6 +96,9 @@ fn article_chars(text: &str) -> usize {
     text.chars().map(|c| 1 + usize::from(is_cjk(c))).sum()
 }
 
+/// The first character of the [`CJK_BLOCKS`]: a quick test for the letters before them.
+pub const FIRST_CJK: char = CJK_BLOCKS[0].0;
+
 /// Whether the character is in one of the [`CJK_BLOCKS`].
 pub fn is_cjk(c: char) -> bool {
     CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))

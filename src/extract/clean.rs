@@ -36,6 +36,12 @@ const CREDITED_CAPTION_MIN_CHARS: usize = 60;
 const TEASER_MIN_LINK_SHARE: f64 = 0.15;
 /// Blocks standing for a date (see `is_dated_line`) are shorter than this (characters).
 const DATED_LINE_MAX_CHARS: usize = 100;
+/// Blocks shorter than this (characters, a CJK character counting two) are fragments.
+const FRAGMENT_MAX_CHARS: usize = 25;
+/// A lone paragraph with links in its sentences is prose from this length (characters) on.
+const LINKED_PARAGRAPH_MIN_CHARS: usize = 80;
+/// Above this link density a lone paragraph is a link with words around it, not prose.
+const LINKED_PARAGRAPH_MAX_LINK_DENSITY: f64 = 0.5;
 /// Longer "caption" blocks are not captions.
 const CREDITED_CAPTION_MAX_CHARS: usize = 600;
 /// Labels that introduce a photo's source, lowercased, each followed by a colon (after
@@ -70,6 +76,8 @@ struct Shape {
     embeds: usize,
     heading_text: usize,
     list_text: usize,
+    /// CJK characters of the text, counted once more for [`FRAGMENT_MAX_CHARS`].
+    cjk: usize,
     /// Text inside `<time>` elements (a date, a time of day, a duration).
     time_text: usize,
     code: bool,
@@ -91,6 +99,7 @@ impl Shape {
         self.embeds += o.embeds;
         self.heading_text += o.heading_text;
         self.list_text += o.list_text;
+        self.cjk += o.cjk;
         self.time_text += o.time_text;
         self.code |= o.code;
         self.dropped_text += o.dropped_text;
@@ -147,6 +156,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                         let (len, commas) = dom::measure(t);
                         top.text += len;
                         top.commas += commas;
+                        top.cjk += cjk_chars(t);
                     }
                 } else if let Some(el) = dom::element(&node) {
                     if el.name() == "table" && is_data_table(&node) {
@@ -180,7 +190,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                 let dropped = if node.id() == root.id() {
                     several && marked(el, &shape)
                 } else {
-                    drop(el, &shape, cond, in_figure)
+                    drop(&node, el, &shape, cond, in_figure)
                         || is_credited_caption(&node, el)
                         || is_dated_line(el, &shape)
                         || is_opt_in_box(&node, &shape)
@@ -208,7 +218,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
     }
 }
 
-fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
+fn drop(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
     let tag = el.name();
     if matches!(tag, "h1" | "h2") && dom::class_weight(el) < 0.0 {
         return true;
@@ -216,7 +226,7 @@ fn drop(el: Element<'_>, s: &Shape, cond: bool, in_figure: bool) -> bool {
     marked(el, s)
         || (cond
             && matches!(tag, "form" | "fieldset" | "table" | "ul" | "div")
-            && looks_like_junk(el, s, in_figure))
+            && looks_like_junk(node, el, s, in_figure))
 }
 
 /// Whether the element's markup names it as boilerplate of its size: a share bar, a byline
@@ -325,7 +335,7 @@ fn names_a_photo_source(text: &str) -> bool {
 }
 
 /// Readability's "clean conditionally" judgement on a container's shape.
-fn looks_like_junk(el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
+fn looks_like_junk(node: &NodeRef<'_>, el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
     if s.code {
         return false;
     }
@@ -354,13 +364,42 @@ fn looks_like_junk(el: Element<'_>, s: &Shape, in_figure: bool) -> bool {
         || (s.inputs > s.paragraphs / 3)
         || (!is_list
             && heading_density < 0.9
-            && s.text < 25
+            && s.text + s.cjk < FRAGMENT_MAX_CHARS
             && (s.images == 0 || s.images > 2)
             && !in_figure)
-        || (!is_list && weight < 25.0 && ld > 0.2)
+        || (!is_list && weight < 25.0 && ld > 0.2 && !is_linked_paragraph(node, s, ld))
         || (weight >= 25.0 && ld > 0.5)
         || (s.embeds == 1 && s.text < 75)
         || s.embeds > 1
+}
+
+/// Whether the block is one paragraph of prose whose sentences hold links (publishers that
+/// wrap every paragraph in a block of its own: "He accused members of <a>relying too much on
+/// the US military</a> and its defence spending."). Mozilla Readability's link-density test
+/// reads such a wrapper as a link list; a paragraph of 80+ characters that ends a sentence,
+/// with under half its text in links and nothing else beside it, is not one. A credit line
+/// or a row of links ends no sentence.
+fn is_linked_paragraph(node: &NodeRef<'_>, s: &Shape, ld: f64) -> bool {
+    s.paragraphs == 1
+        && s.images == 0
+        && s.items == 0
+        && s.embeds == 0
+        && s.heading_text == 0
+        && s.text >= LINKED_PARAGRAPH_MIN_CHARS
+        && ld < LINKED_PARAGRAPH_MAX_LINK_DENSITY
+        && dom::ends_a_sentence(node)
+}
+
+/// The CJK characters of a text, counted once more for [`FRAGMENT_MAX_CHARS`], as for
+/// the article's minimum (「ようやく逮捕に至った。長かった」, a quoted line of 17 characters, says
+/// what a sentence of 30 letters does).
+fn cjk_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        return 0;
+    }
+    text.chars()
+        .filter(|&c| c >= body::FIRST_CJK && body::is_cjk(c))
+        .count()
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
@@ -596,6 +635,66 @@ mod tests {
                 "Алматы қаласында",
             ],
             &["Zelensky", "@someaccount", "біздің парақшада"],
+        );
+    }
+
+    #[test]
+    fn a_lone_paragraph_with_links_in_its_sentences_stays_but_a_credit_line_goes() {
+        let wrap = |p: &str| format!("<div class=\"sc-gEvEer\"><p>{p}</p></div>");
+        let story: String = [
+            "Алматы қаласында жаңа мектеп ашылды, деп хабарлайды әкімдік баспасөз қызметі.",
+            "Мектепте бір мың екі жүз оқушы білім алады, оның ішінде бастауыш сынып оқушылары да бар.",
+            "Мэр бұрын <a href=\"/a\">қаланың мектептері тым толып кеткенін</a> айтып, жаңа \
+             ғимараттарға бюджеттен қосымша қаржы сұраған болатын.",
+            "Құрылыс жұмыстары екі жылға созылды, ал жобаның құны бюджеттен бөлінді, деп атап өтті ол.",
+            "Дереккөздер: Білім министрлігінің 2024 жылғы есебі, қала әкімдігінің мәліметтері, \
+             <a href=\"/c\">Ұлттық статистика бюросы</a>",
+            "Толығырақ: <a href=\"/f\">мектептер туралы барлық жаңалықтар және басқа да \
+             материалдар осы бетте жиналған</a>.",
+            "Ғимаратта спорт залы, кітапхана және асхана бар, олар келесі аптадан бастап жұмыс істейді.",
+            "Ата-аналар жаңа мектептің ашылуын қуана қарсы алды, деді әкім салтанатты жиында.",
+            "Директордың айтуынша, мектептің кітапханасына үш мың кітап әкелінді, оның ішінде қазақ \
+             тіліндегі оқулықтар бар.",
+        ]
+        .iter()
+        .map(|p| wrap(p))
+        .collect();
+        let page = format!("<html><body><article>{story}</article></body></html>");
+        let body = extract(&page, None).body;
+        assert_keeps_and_drops(
+            &body,
+            &[
+                "Алматы қаласында",
+                "тым толып кеткенін",
+                "бюджеттен қосымша қаржы",
+                "асхана бар",
+            ],
+            &["Ұлттық статистика бюросы", "барлық жаңалықтар"],
+        );
+    }
+
+    #[test]
+    fn a_short_cjk_line_is_a_fragment_at_the_length_its_characters_say() {
+        let block = |t: &str| format!("<div class=\"block\">{t}</div>");
+        let story: String = [
+            "<p>東京女子医大の元理事長が背任の疑いで逮捕され、大学の関係者からは驚きと安堵の声が上がった。</p>",
+            "<p>警視庁によると、元理事長は大学の資金を不正に支出し、大学に損害を与えた疑いが持たれている。</p>",
+            &block("\u{3000}「ようやく逮捕に至った。長かった」"),
+            "<p>元理事の男性は十三日、ほっとした口ぶりで語った。理事会もずっと紛糾していたという。</p>",
+            &block("関連記事"),
+            &block("Mehr lesen"),
+            "<p>大学は記者会見を開き、学生や患者に不安を与えたことを謝罪し、再発防止を約束した。</p>",
+            "<p>報道で知って大学まで様子を見に来たという女子学生は、学生にも説明してほしいと話した。</p>",
+            "<p>文部科学省は大学の運営体制について調査を進めており、補助金の扱いも検討するとしている。</p>",
+            "<p>大学病院の外来は通常どおり診療を続けており、患者への影響は出ていないと大学は説明した。</p>",
+        ]
+        .concat();
+        let page = format!("<html><body><article>{story}</article></body></html>");
+        let body = extract(&page, None).body;
+        assert_keeps_and_drops(
+            &body,
+            &["背任の疑い", "ようやく逮捕に至った", "再発防止"],
+            &["関連記事", "Mehr lesen"],
         );
     }
 }

@@ -387,6 +387,22 @@ pub fn measure(text: &str) -> (usize, usize) {
     (len, commas)
 }
 
+/// Whether the node's text ends with a sentence's closing mark (Latin or CJK; closing quotes
+/// and brackets after it allowed). Reads its last text only.
+pub fn ends_a_sentence(node: &NodeRef<'_>) -> bool {
+    let Some(last) = node
+        .descendants()
+        .filter_map(|d| d.value().as_text())
+        .filter(|t| !t.trim().is_empty())
+        .last()
+    else {
+        return false;
+    };
+    last.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', '»', '」', '』', ')', '）'])
+        .ends_with(['.', '!', '?', '…', '。', '！', '？'])
+}
+
 /// The element wrapped by a node, if it is one.
 pub fn element<'a>(node: &NodeRef<'a>) -> Option<Element<'a>> {
     node.value().as_element()

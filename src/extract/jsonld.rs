@@ -35,6 +35,8 @@ pub struct LdArticle {
     /// `ImageObject` or `VideoObject` at any depth of the scripts up to the article object's,
     /// 20 characters or more).
     pub media_captions: Vec<String>,
+    /// `description`: the publisher's summary of the story.
+    pub description: Option<String>,
 }
 
 /// The first article-like JSON-LD object in the page's `application/ld+json` scripts
@@ -124,6 +126,7 @@ fn read(v: &Value) -> LdArticle {
         publisher: v.get("publisher").and_then(names),
         body: v.get("articleBody").and_then(article_body),
         media_captions: Vec::new(),
+        description: s("description"),
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Metadata {
     /// The page's summary of itself (`description`, `og:description`, `twitter:description`),
     /// distinct values in that order: how the standfirst is recognised.
     pub descriptions: Vec<String>,
+    /// The JSON-LD article's `description`: publishers often write a shorter summary for
+    /// search results in the meta tags and state the printed standfirst here.
+    pub ld_description: Option<String>,
     /// The language a content-language (or `og:locale`) meta tag declares.
     pub meta_language: Option<String>,
 }
@@ -97,6 +100,7 @@ pub fn read(doc: &Html, page_url: Option<&Url>) -> Metadata {
         article_body: ld.body,
         media_captions: ld.media_captions,
         descriptions: descriptions(&meta),
+        ld_description: ld.description,
         meta_language: meta_language(&found.metas),
     }
 }

@@ -85,7 +85,11 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
         let found =
             evidence::without_media_captions(found, &meta.media_captions, &meta.descriptions);
         let found = evidence::apply(found, meta.article_body.as_deref());
-        standfirst::apply(&doc, found, &meta.descriptions, &removed)
+        let summaries = standfirst::Summaries {
+            meta: &meta.descriptions,
+            json_ld: meta.ld_description.as_deref(),
+        };
+        standfirst::apply(&doc, found, &summaries, &removed)
     });
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
     let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
