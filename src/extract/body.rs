@@ -96,12 +96,19 @@ fn article_chars(text: &str) -> usize {
     text.chars().map(|c| 1 + usize::from(is_cjk(c))).sum()
 }
 
-/// The first character of the [`CJK_BLOCKS`]: a quick test for the letters before them.
-pub const FIRST_CJK: char = CJK_BLOCKS[0].0;
-
-/// Whether the character is in one of the [`CJK_BLOCKS`].
+/// Whether the character is in one of the [`CJK_BLOCKS`] (the letters before the first block
+/// answer with one comparison).
 pub fn is_cjk(c: char) -> bool {
-    CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+    c >= CJK_BLOCKS[0].0 && CJK_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// How many characters of `text` are in the [`CJK_BLOCKS`] (none in ASCII text, which is
+/// not read).
+pub fn cjk_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        return 0;
+    }
+    text.chars().filter(|&c| is_cjk(c)).count()
 }
 
 /// Text of the given nodes with only invisible and never-text parts (and `removed`) dropped.

@@ -36,7 +36,9 @@ const CREDITED_CAPTION_MIN_CHARS: usize = 60;
 const TEASER_MIN_LINK_SHARE: f64 = 0.15;
 /// Blocks standing for a date (see `is_dated_line`) are shorter than this (characters).
 const DATED_LINE_MAX_CHARS: usize = 100;
-/// Blocks shorter than this (characters, a CJK character counting two) are fragments.
+/// Blocks shorter than this (characters, a CJK character counting two, as for the article's
+/// minimum: 「ようやく逮捕に至った。長かった」, a quoted line of 17 characters, says what a
+/// sentence of 30 letters does) are fragments.
 const FRAGMENT_MAX_CHARS: usize = 25;
 /// A lone paragraph with links in its sentences is prose from this length (characters) on.
 const LINKED_PARAGRAPH_MIN_CHARS: usize = 80;
@@ -156,7 +158,7 @@ fn walk(root: NodeRef<'_>, skip: &NodeSet, cond: bool, several: bool, out: &mut 
                         let (len, commas) = dom::measure(t);
                         top.text += len;
                         top.commas += commas;
-                        top.cjk += cjk_chars(t);
+                        top.cjk += body::cjk_chars(t);
                     }
                 } else if let Some(el) = dom::element(&node) {
                     if el.name() == "table" && is_data_table(&node) {
@@ -316,7 +318,7 @@ fn is_credited_caption(node: &NodeRef<'_>, el: Element<'_>) -> bool {
     let (len, _) = dom::measure(&text);
     // A Chinese, Japanese or Korean character says about what two letters do (as in the
     // body's minimum length).
-    let len = len + text.chars().filter(|&c| body::is_cjk(c)).count();
+    let len = len + body::cjk_chars(&text);
     (CREDITED_CAPTION_MIN_CHARS..CREDITED_CAPTION_MAX_CHARS).contains(&len)
         && names_a_photo_source(&text)
 }
@@ -388,18 +390,6 @@ fn is_linked_paragraph(node: &NodeRef<'_>, s: &Shape, ld: f64) -> bool {
         && s.text >= LINKED_PARAGRAPH_MIN_CHARS
         && ld < LINKED_PARAGRAPH_MAX_LINK_DENSITY
         && dom::ends_a_sentence(node)
-}
-
-/// The CJK characters of a text, counted once more for [`FRAGMENT_MAX_CHARS`], as for
-/// the article's minimum (「ようやく逮捕に至った。長かった」, a quoted line of 17 characters, says
-/// what a sentence of 30 letters does).
-fn cjk_chars(text: &str) -> usize {
-    if text.is_ascii() {
-        return 0;
-    }
-    text.chars()
-        .filter(|&c| c >= body::FIRST_CJK && body::is_cjk(c))
-        .count()
 }
 
 /// Whether a table holds data (kept whole) rather than page layout.
