@@ -330,7 +330,9 @@ pub fn is_furniture_box(el: Element<'_>) -> bool {
 
 /// Class names the social networks' own embed code gives the `<blockquote>` that stands in
 /// for a post until their script replaces it (X/Twitter, Instagram, TikTok, Bluesky,
-/// Threads): the same on every site that embeds a post.
+/// Threads), and the one WordPress gives the blockquote of a post it embeds from another
+/// WordPress site (its oEmbed card: the other post's headline as a link, beside an iframe):
+/// the same on every site that embeds a post.
 const SOCIAL_EMBED_CLASSES: &[&str] = &[
     "twitter-tweet",
     "twitter-video",
@@ -338,6 +340,7 @@ const SOCIAL_EMBED_CLASSES: &[&str] = &[
     "tiktok-embed",
     "bluesky-embed",
     "text-post-media",
+    "wp-embedded-content",
 ];
 
 /// Whether the element is an embedded social-media post: a `<blockquote>` with one of the

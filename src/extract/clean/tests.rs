@@ -189,6 +189,11 @@ fn embedded_social_posts_go_but_quotations_stay() {
          салтанатты жиында.</p></blockquote>\
          <blockquote class=\"pull-quote tweetable\"><p>Біз балаларға ең жақсы жағдай \
          жасаймыз, деді директор.</p></blockquote>\
+         <blockquote class=\"wp-embedded-content\" data-secret=\"x1\"><p>\
+         <a href=\"https://example.kz/2026/07/jana-mektep/\">Екінші мектептің құрылысы \
+         келесі жылы басталады – әкімдік жоспары</a></p></blockquote>\
+         <blockquote class=\"wp-block-quote\"><p>Мектеп құрылысы жоспар бойынша аяқталды, \
+         деді құрылыс компаниясының басшысы.</p></blockquote>\
          </article></body></html>"
     );
     let body = extract(&page, None).body;
@@ -197,9 +202,15 @@ fn embedded_social_posts_go_but_quotations_stay() {
         &[
             "ең үлкен білім ордасы",
             "ең жақсы жағдай",
+            "жоспар бойынша аяқталды",
             "Алматы қаласында",
         ],
-        &["Zelensky", "@someaccount", "біздің парақшада"],
+        &[
+            "Zelensky",
+            "@someaccount",
+            "біздің парақшада",
+            "Екінші мектептің құрылысы",
+        ],
     );
 }
 
