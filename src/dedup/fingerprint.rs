@@ -10,6 +10,8 @@ use crate::text::normalize::{each_normalised, normalise};
 
 #[cfg(target_arch = "x86_64")]
 mod wide;
+#[cfg(target_arch = "x86_64")]
+mod wide512;
 
 /// Words per shingle. Three words survive the small edits outlets make (a changed date, a
 /// reworded attribution) while rarely repeating across unrelated texts.
@@ -145,10 +147,18 @@ pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
 /// MinHash of a union is the element-wise minimum of its parts' MinHashes.
 pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { wide::lower_mins(mins, shingles) };
-        return;
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU supports AVX-512F and DQ (DQ implies F) and so AVX2, checked
+            // just above.
+            unsafe { wide512::lower_mins(mins, shingles) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { wide::lower_mins(mins, shingles) };
+            return;
+        }
     }
     lower_mins_scalar(mins, shingles);
 }
@@ -325,6 +335,24 @@ mod tests {
         let mut none = [u32::MAX; PERMUTATIONS];
         lower_mins(&mut none, &[]);
         assert_eq!(none, [u32::MAX; PERMUTATIONS]);
+        #[cfg(target_arch = "x86_64")]
+        for (wide, available) in [
+            (
+                wide::lower_mins as unsafe fn(&mut [u32; PERMUTATIONS], &[u64]),
+                std::arch::is_x86_feature_detected!("avx2"),
+            ),
+            (
+                wide512::lower_mins,
+                std::arch::is_x86_feature_detected!("avx512dq"),
+            ),
+        ] {
+            if available {
+                let mut each = [u32::MAX; PERMUTATIONS];
+                // SAFETY: the CPU supports what this variant needs, checked above.
+                unsafe { wide(&mut each, &shingles) };
+                assert_eq!(each, scalar);
+            }
+        }
     }
 
     #[test]
