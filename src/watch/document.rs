@@ -9,7 +9,7 @@ use super::keys::Keys;
 use crate::text::kazakh::is_kazakh_ending;
 use crate::text::normalize::normalise;
 use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
-use crate::text::{Form, TokenRef, analyse, for_each_token, glance, script_of};
+use crate::text::{Form, TokenRef, Tokens, analyse, glance, script_of};
 
 /// Longest field matched, in bytes; text beyond it is not looked at (articles are far
 /// smaller; the bound keeps offsets in 32 bits).
@@ -125,10 +125,11 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn field(&mut self, text: &'t str) -> Vec<Unit> {
+    /// The units of field `text`, whose tokens are `tokens`.
+    fn field(&mut self, text: &'t str, tokens: &Tokens) -> Vec<Unit> {
         let mut units = Vec::new();
         let mut pos: u32 = 0;
-        for_each_token(text, |t: TokenRef<'_>| {
+        tokens.each(|t: TokenRef<'_>| {
             let n = u32::try_from(t.parts.len()).unwrap_or(u32::MAX);
             let last = pos.saturating_add(n - 1);
             let whole = t.parts.len() > 1;
@@ -234,16 +235,30 @@ impl Document {
     /// Prepares an article for matching, every word analysed. Never panics, whatever the
     /// input; each field is read up to [`MAX_FIELD_BYTES`].
     pub fn new(title: &str, body: &str) -> Document {
-        Document::prepare(title, body, None)
+        Document::prepare(title, body, &Tokens::of(body), None)
     }
 
-    /// Prepares an article, analysing only the words `keys` may want when given (with the
-    /// number of the rule set they belong to).
-    pub(crate) fn prepare(title: &str, body: &str, keys: Option<(&Keys, u64)>) -> Document {
-        let (title, body) = (bounded(title), bounded(body));
+    /// Prepares an article whose body's tokens are `body_tokens` (found once by the caller,
+    /// who reads the same body for other work), analysing only the words `keys` may want
+    /// when given (with the number of the rule set they belong to).
+    pub(crate) fn prepare(
+        title: &str,
+        body: &str,
+        body_tokens: &Tokens,
+        keys: Option<(&Keys, u64)>,
+    ) -> Document {
+        let (title, whole_body, body) = (bounded(title), body, bounded(body));
+        // A body longer than the bound is read up to it: its tokens are found again there.
+        let cut;
+        let body_tokens = if body.len() < whole_body.len() {
+            cut = Tokens::of(body);
+            &cut
+        } else {
+            body_tokens
+        };
         let mut b = Builder::default();
-        let title_units = b.field(title);
-        let body_units = b.field(body);
+        let title_units = b.field(title, &Tokens::of(title));
+        let body_units = b.field(body, body_tokens);
         let Analysed { forms, offsets } = analyse_words(&b.words, keys.map(|(k, _)| k));
         Document {
             title: FieldText {
