@@ -119,9 +119,10 @@ impl Pipeline {
                 let _budget = budget;
                 let page: Option<Result<Extracted, PageError>> = page.map(|page| {
                     let fetched = page?;
-                    let text = stages.parse.time(|| fetched.text());
-                    let url = &fetched.final_url;
-                    Ok(stages.extract.time(|| extract_learning(&text, url, &sites)))
+                    let (url, text) = stages.parse.time(|| fetched.into_text());
+                    Ok(stages
+                        .extract
+                        .time(|| extract_learning(&text, &url, &sites)))
                 });
                 match &page {
                     Some(Err(error)) => stages.page_failed(error.kind()),
