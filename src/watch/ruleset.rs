@@ -85,12 +85,12 @@ impl RuleSet {
     /// words (by their skeleton's first letters) are analysed, so the cost follows the rules
     /// and not the text's vocabulary. Matching it gives what a fully prepared document gives.
     pub fn document(&self, title: &str, body: &str) -> Document {
-        self.document_of(title, body, &Tokens::of(body))
+        Document::prepare(title, body, None, Some((&self.keys, self.id)))
     }
 
     /// [`RuleSet::document`] for a body whose tokens the caller already found.
     pub fn document_of(&self, title: &str, body: &str, body_tokens: &Tokens) -> Document {
-        Document::prepare(title, body, body_tokens, Some((&self.keys, self.id)))
+        Document::prepare(title, body, Some(body_tokens), Some((&self.keys, self.id)))
     }
 
     /// The rules that fire on `doc`, as (index into the queries, match), in rule order.
