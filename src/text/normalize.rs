@@ -30,6 +30,7 @@ pub fn is_joiner(c: char) -> bool {
 }
 
 /// Part of a word: letters, digits, combining marks and invisible characters.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
