@@ -161,9 +161,8 @@ pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
 pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512dq") {
-            // SAFETY: the CPU supports AVX-512F and DQ (DQ implies F) and so AVX2, checked
-            // just above.
+        if wide512_available() {
+            // SAFETY: the CPU supports AVX-512F, AVX-512DQ and AVX2, checked just above.
             unsafe { wide512::lower_mins(mins, shingles) };
             return;
         }
@@ -174,6 +173,14 @@ pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
         }
     }
     lower_mins_scalar(mins, shingles);
+}
+
+/// Whether the CPU has what [`wide512::lower_mins`] needs.
+#[cfg(target_arch = "x86_64")]
+fn wide512_available() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// [`lower_mins`] one permutation at a time, on any CPU.
@@ -375,10 +382,7 @@ mod tests {
                 wide::lower_mins as unsafe fn(&mut [u32; PERMUTATIONS], &[u64]),
                 std::arch::is_x86_feature_detected!("avx2"),
             ),
-            (
-                wide512::lower_mins,
-                std::arch::is_x86_feature_detected!("avx512dq"),
-            ),
+            (wide512::lower_mins, wide512_available()),
         ] {
             if available {
                 let mut each = [u32::MAX; PERMUTATIONS];
