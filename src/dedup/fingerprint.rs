@@ -5,11 +5,13 @@
 //! stored in the database.
 
 use crate::store::ArticleSignature;
-use crate::text::for_each_token;
 use crate::text::normalize::{each_normalised, normalise};
+use crate::text::{Tokens, for_each_token};
 
 #[cfg(target_arch = "x86_64")]
 mod wide;
+#[cfg(target_arch = "x86_64")]
+mod wide512;
 
 /// Words per shingle. Three words survive the small edits outlets make (a changed date, a
 /// reworded attribution) while rarely repeating across unrelated texts.
@@ -47,19 +49,18 @@ pub(super) struct Words {
 }
 
 impl Words {
-    /// The normalised words of `text`: the same as [`words`].
-    pub fn of(text: &str) -> Words {
-        let mut out = Words {
-            text: String::with_capacity(text.len()),
+    /// An empty list, with room for the words of `bytes` bytes of text.
+    fn with_capacity(bytes: usize) -> Words {
+        Words {
+            text: String::with_capacity(bytes),
             ends: Vec::new(),
-        };
-        for_each_token(text, |t| {
-            if let Some(word) = text.get(t.start..t.end) {
-                each_normalised(word, |c| out.text.push(c));
-                out.ends.push(out.text.len());
-            }
-        });
-        out
+        }
+    }
+
+    /// Adds the normalised form of `word`.
+    fn push(&mut self, word: &str) {
+        each_normalised(word, |c| self.text.push(c));
+        self.ends.push(self.text.len());
     }
 
     /// Number of words.
@@ -84,17 +85,31 @@ const MAX_PARAGRAPHS: usize = 200;
 /// The body's paragraphs (blocks separated by blank lines) as (hash, words); paragraphs of
 /// fewer than four words are left out of the hashes but keep their words.
 pub fn paragraphs(body: &str) -> Vec<(Option<i64>, Vec<String>)> {
-    paragraph_words(body)
+    paragraph_words(body, &Tokens::of(body))
         .into_iter()
         .map(|(hash, w)| (hash, w.iter().map(str::to_owned).collect()))
         .collect()
 }
 
-/// [`paragraphs`], each paragraph's words in one buffer.
-pub(super) fn paragraph_words(body: &str) -> Vec<(Option<i64>, Words)> {
+/// [`paragraphs`] of a body whose tokens are `tokens`, each paragraph's words in one buffer.
+///
+/// A token never spans a blank line (a line break is neither a word character nor a
+/// joiner), so the body's tokens that lie in a paragraph are exactly the tokens of the
+/// paragraph on its own: the body is tokenized once, not paragraph by paragraph.
+pub(super) fn paragraph_words(body: &str, tokens: &Tokens) -> Vec<(Option<i64>, Words)> {
+    let mut tokens = tokens.ranges().peekable();
+    let mut start = 0;
     body.split("\n\n")
         .take(MAX_PARAGRAPHS)
-        .map(Words::of)
+        .map(|paragraph| {
+            let end = start + paragraph.len();
+            let mut words = Words::with_capacity(paragraph.len());
+            while let Some((from, to)) = tokens.next_if(|&(from, _)| from < end) {
+                words.push(body.get(from..to).unwrap_or_default());
+            }
+            start = end + "\n\n".len();
+            words
+        })
         .filter(|w| w.len() > 0)
         .map(|w| {
             let hash = (w.len() >= MIN_PARAGRAPH_WORDS).then(|| hash_words(w.iter()) as i64);
@@ -145,12 +160,27 @@ pub(super) fn shingle_hashes<W: AsRef<str>>(words: &[W]) -> Vec<u64> {
 /// MinHash of a union is the element-wise minimum of its parts' MinHashes.
 pub(super) fn lower_mins(mins: &mut [u32; PERMUTATIONS], shingles: &[u64]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe { wide::lower_mins(mins, shingles) };
-        return;
+    {
+        if wide512_available() {
+            // SAFETY: the CPU supports AVX-512F, AVX-512DQ and AVX2, checked just above.
+            unsafe { wide512::lower_mins(mins, shingles) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { wide::lower_mins(mins, shingles) };
+            return;
+        }
     }
     lower_mins_scalar(mins, shingles);
+}
+
+/// Whether the CPU has what [`wide512::lower_mins`] needs.
+#[cfg(target_arch = "x86_64")]
+fn wide512_available() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// [`lower_mins`] one permutation at a time, on any CPU.
@@ -287,6 +317,27 @@ mod tests {
     }
 
     #[test]
+    fn the_body_tokenized_once_gives_each_paragraph_its_own_words() {
+        let body = "Бір-екі үш.\n\n\nken'\n\nТөрт, бес\n\n\n\nCOVID-19-ға алты-\n\n.'\n\nжеті";
+        let once: Vec<Vec<String>> = paragraph_words(body, &Tokens::of(body))
+            .into_iter()
+            .map(|(_, w)| w.iter().map(str::to_owned).collect())
+            .collect();
+        let each: Vec<Vec<String>> = body
+            .split("\n\n")
+            .map(words)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(once, each);
+        assert_eq!(once.len(), 5);
+        let long: Vec<String> = (0..MAX_PARAGRAPHS + 50).map(|i| format!("w{i}")).collect();
+        let long = long.join("\n\n");
+        let kept = paragraph_words(&long, &Tokens::of(&long));
+        assert_eq!(kept.len(), MAX_PARAGRAPHS);
+        assert_eq!(kept.last().and_then(|(_, w)| w.iter().next()), Some("w199"));
+    }
+
+    #[test]
     fn paragraphs_are_hashed_by_their_words() {
         let p = paragraphs("Бір екі үш төрт.\n\nФото: ТАСС\n\nбір ЕКІ үш, төрт");
         assert_eq!(p.len(), 3);
@@ -325,6 +376,21 @@ mod tests {
         let mut none = [u32::MAX; PERMUTATIONS];
         lower_mins(&mut none, &[]);
         assert_eq!(none, [u32::MAX; PERMUTATIONS]);
+        #[cfg(target_arch = "x86_64")]
+        for (wide, available) in [
+            (
+                wide::lower_mins as unsafe fn(&mut [u32; PERMUTATIONS], &[u64]),
+                std::arch::is_x86_feature_detected!("avx2"),
+            ),
+            (wide512::lower_mins, wide512_available()),
+        ] {
+            if available {
+                let mut each = [u32::MAX; PERMUTATIONS];
+                // SAFETY: the CPU supports what this variant needs, checked above.
+                unsafe { wide(&mut each, &shingles) };
+                assert_eq!(each, scalar);
+            }
+        }
     }
 
     #[test]

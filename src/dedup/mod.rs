@@ -22,6 +22,7 @@ pub use fingerprint::{
 };
 
 use crate::store::{ArticleKeys, ArticleSignature, StoryCandidate};
+use crate::text::Tokens;
 use signing::{Paragraph, sign_kept};
 
 /// An article's body taken apart once: its paragraphs (hash, words, and the MinHash of the
@@ -41,7 +42,12 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// Splits and hashes `body`, and signs all of its words and each of its paragraphs.
     pub fn of(canonical: &str, body: &str) -> Fingerprint {
-        let paragraphs: Vec<Paragraph> = fingerprint::paragraph_words(body)
+        Fingerprint::of_tokens(canonical, body, &Tokens::of(body))
+    }
+
+    /// [`Fingerprint::of`] a body whose tokens the caller already found.
+    pub fn of_tokens(canonical: &str, body: &str, tokens: &Tokens) -> Fingerprint {
+        let paragraphs: Vec<Paragraph> = fingerprint::paragraph_words(body, tokens)
             .into_iter()
             .map(|(hash, words)| Paragraph::new(hash, words))
             .collect();

@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn leaving_any_paragraphs_out_signs_exactly_the_kept_words() {
-        let all: Vec<Paragraph> = paragraph_words(BODY)
+        let all: Vec<Paragraph> = paragraph_words(BODY, &crate::text::Tokens::of(BODY))
             .into_iter()
             .map(|(hash, words)| Paragraph::new(hash, words))
             .collect();

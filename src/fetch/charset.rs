@@ -29,6 +29,20 @@ pub fn decode_text(body: &[u8], content_type: Option<&str>) -> String {
     decode(body, content_type).text
 }
 
+/// [`decode_text`] taking the body: a UTF-8 body without a byte-order mark (most pages)
+/// becomes the text in place, without the copy that decoding from a borrowed body makes.
+pub fn decode_text_owned(body: Vec<u8>, content_type: Option<&str>) -> String {
+    let utf8 = matches!(detect(&body, content_type), Choice::Encoding(e, _) if e == UTF_8);
+    if !utf8 || Encoding::for_bom(&body).is_some() {
+        return decode_text(&body, content_type);
+    }
+    match String::from_utf8(body) {
+        Ok(text) => declared_utf8(text),
+        // Invalid sequences become U+FFFD, as `decode` does.
+        Err(invalid) => decode_text(invalid.as_bytes(), content_type),
+    }
+}
+
 /// Decodes `body` like [`decode_text`], and says when a declared charset was overruled.
 pub fn decode(body: &[u8], content_type: Option<&str>) -> Decoded {
     let (text, warning) = match detect(body, content_type) {
@@ -38,12 +52,19 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> Decoded {
             (text.into_owned(), warning)
         }
     };
-    let text = if text.starts_with("<?xml") {
+    Decoded {
+        text: declared_utf8(text),
+        warning,
+    }
+}
+
+/// Decoded text whose XML declaration, if any, now says UTF-8.
+fn declared_utf8(text: String) -> String {
+    if text.starts_with("<?xml") {
         utf8_declaration(text)
     } else {
         text
-    };
-    Decoded { text, warning }
+    }
 }
 
 /// The charset chosen for a body.
@@ -223,5 +244,30 @@ mod tests {
         assert_eq!(text, "abc");
         let text = decode_text(b"ok \xFF\xFE\xFD", Some("text/plain; charset=utf-8"));
         assert!(text.starts_with("ok "));
+    }
+
+    #[test]
+    fn a_taken_body_decodes_as_a_borrowed_one() {
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(KAZAKH_RU);
+        let utf8_xml = "<?xml version='1.0' encoding='utf-8'?><rss>Жаңалық</rss>";
+        let bodies: [(&[u8], Option<&str>); 7] = [
+            (KAZAKH_RU.as_bytes(), Some("text/html; charset=utf-8")),
+            (
+                KAZAKH_RU.as_bytes(),
+                Some("text/html; charset=windows-1251"),
+            ),
+            (&cp1251, None),
+            (b"\xEF\xBB\xBFabc", None),
+            (b"ok \xFF\xFE\xFD", Some("text/plain; charset=utf-8")),
+            (utf8_xml.as_bytes(), None),
+            (b"<\0h\0t\0m\0l\0>\0", None),
+        ];
+        for (body, content_type) in bodies {
+            assert_eq!(
+                decode_text_owned(body.to_vec(), content_type),
+                decode_text(body, content_type),
+                "{body:?} {content_type:?}"
+            );
+        }
     }
 }

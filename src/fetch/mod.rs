@@ -88,6 +88,13 @@ impl Fetched {
         decode_text(&self.body, self.content_type.as_deref())
     }
 
+    /// The final URL and the body as UTF-8 text (as [`Fetched::text`] gives it), taking the
+    /// body rather than copying it.
+    pub fn into_text(self) -> (Url, String) {
+        let text = charset::decode_text_owned(self.body, self.content_type.as_deref());
+        (self.final_url, text)
+    }
+
     /// The body as UTF-8 text, with a warning when the declared charset was overruled.
     pub fn decoded(&self) -> Decoded {
         decode(&self.body, self.content_type.as_deref())

@@ -15,6 +15,7 @@ use crate::fetch::Fetched;
 use crate::revisit::first_check;
 use crate::sources::FeedItem;
 use crate::store::{NewArticle, StoreError};
+use crate::text::Tokens;
 use crate::writer::Ingest;
 
 /// Where a feed item points: its link as given and in canonical form.
@@ -118,9 +119,10 @@ impl Pipeline {
                 let _budget = budget;
                 let page: Option<Result<Extracted, PageError>> = page.map(|page| {
                     let fetched = page?;
-                    let text = stages.parse.time(|| fetched.text());
-                    let url = &fetched.final_url;
-                    Ok(stages.extract.time(|| extract_learning(&text, url, &sites)))
+                    let (url, text) = stages.parse.time(|| fetched.into_text());
+                    Ok(stages
+                        .extract
+                        .time(|| extract_learning(&text, &url, &sites)))
                 });
                 match &page {
                     Some(Err(error)) => stages.page_failed(error.kind()),
@@ -132,18 +134,23 @@ impl Pipeline {
                 if let Some(error) = &article.extract_error {
                     tracing::debug!(url = %article.url, error = %error, "page text not used");
                 }
-                let alerts = stages.matching.time(|| {
-                    let doc = rules.document(article.title.as_deref().unwrap_or(""), &article.body);
-                    rules.alerts(
+                // The body is split into words once, for both the rules and the fingerprint
+                // (counted in the matching stage, the first to read them).
+                let (alerts, words) = stages.matching.time(|| {
+                    let words = Tokens::of(&article.body);
+                    let title = article.title.as_deref().unwrap_or("");
+                    let doc = rules.document_of(title, &article.body, &words);
+                    let alerts = rules.alerts(
                         &doc,
                         &source.name,
                         &source.tags,
                         article.language.as_deref(),
-                    )
+                    );
+                    (alerts, words)
                 });
                 let fingerprint = stages
                     .dedup
-                    .time(|| Fingerprint::of(&article.canonical_url, &article.body));
+                    .time(|| Fingerprint::of_tokens(&article.canonical_url, &article.body, &words));
                 Ingest {
                     next_check_at: revisit.then(|| first_check(article.fetched_at)).flatten(),
                     article,

@@ -3,6 +3,7 @@
 
 use crate::config::RuleSpec;
 use crate::store::NewAlert;
+use crate::text::Tokens;
 use crate::watch::{Document, RuleScope, RuleSet};
 
 /// What the pipeline keeps of one rule besides its compiled query.
@@ -56,6 +57,11 @@ impl Rules {
     /// Prepares an article for these rules: only words some rule may match are analysed.
     pub fn document(&self, title: &str, body: &str) -> Document {
         self.set.document(title, body)
+    }
+
+    /// [`Rules::document`] for a body whose tokens the caller already found.
+    pub fn document_of(&self, title: &str, body: &str, body_tokens: &Tokens) -> Document {
+        self.set.document_of(title, body, body_tokens)
     }
 
     /// The alerts for `doc`: every rule that matches and whose scope takes an article from

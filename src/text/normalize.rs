@@ -30,6 +30,7 @@ pub fn is_joiner(c: char) -> bool {
 }
 
 /// Part of a word: letters, digits, combining marks and invisible characters.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
@@ -78,6 +79,19 @@ pub fn push_lower(c: char, out: &mut String) {
 /// The characters of [`normalise`]`(word)`, handed one by one to `emit` without building
 /// the string.
 pub fn each_normalised(word: &str, mut emit: impl FnMut(char)) {
+    if word.is_ascii() {
+        // ASCII is already NFC and holds no invisible character nor look-alike letter: only
+        // its case and the two look-alike punctuation marks change. Most words of a Latin
+        // text take this path, without the per-character Unicode lookups below.
+        word.chars()
+            .for_each(|c| emit(unify_punct(c).to_ascii_lowercase()));
+        return;
+    }
+    each_normalised_unicode(word, emit);
+}
+
+/// [`each_normalised`] for any text: NFC, then each character cleaned and lowered.
+fn each_normalised_unicode(word: &str, mut emit: impl FnMut(char)) {
     let mut push = |c: char| {
         if !is_ignorable(c) {
             each_lower(fix_letter(unify_punct(c)), &mut emit);
@@ -202,6 +216,17 @@ mod tests {
         assert_eq!(normalise("санкт_петербург"), "санкт-петербург");
         assert_eq!(normalise("əкім"), "әкім");
         assert_eq!(normalise("Ҡазаҡстан"), "қазақстан");
+    }
+
+    #[test]
+    fn ascii_words_normalise_as_any_other_text() {
+        for c in (0u8..128).map(char::from) {
+            let word = format!("Ab{c}Z9");
+            let (mut fast, mut general) = (String::new(), String::new());
+            each_normalised(&word, |c| fast.push(c));
+            each_normalised_unicode(&word, |c| general.push(c));
+            assert_eq!(fast, general, "{word:?}");
+        }
     }
 
     #[test]

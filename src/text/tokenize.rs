@@ -121,6 +121,62 @@ pub fn for_each_token(text: &str, emit: impl FnMut(TokenRef<'_>)) {
     b.push(&parts);
 }
 
+/// The tokens of one text, found once and read again by every stage that walks the same
+/// text (the matcher and the fingerprint both read an article's body word by word).
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    /// The tokens in text order.
+    tokens: Vec<Span>,
+    /// The parts of all tokens, token after token.
+    parts: Vec<(usize, usize)>,
+}
+
+/// One token of [`Tokens`]: its parts are `parts[previous token's parts_end..parts_end]`.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: usize,
+    end: usize,
+    sentence: u32,
+    parts_end: usize,
+}
+
+impl Tokens {
+    /// The tokens of `text`, as [`for_each_token`] finds them.
+    pub fn of(text: &str) -> Tokens {
+        let mut out = Tokens::default();
+        for_each_token(text, |t| {
+            out.parts.extend_from_slice(t.parts);
+            out.tokens.push(Span {
+                start: t.start,
+                end: t.end,
+                sentence: t.sentence,
+                parts_end: out.parts.len(),
+            });
+        });
+        out
+    }
+
+    /// Hands each token to `emit` in text order, exactly as [`for_each_token`] did.
+    pub fn each(&self, mut emit: impl FnMut(TokenRef<'_>)) {
+        let mut from = 0;
+        for span in &self.tokens {
+            let parts = self.parts.get(from..span.parts_end).unwrap_or_default();
+            from = span.parts_end;
+            emit(TokenRef {
+                start: span.start,
+                end: span.end,
+                parts,
+                sentence: span.sentence,
+            });
+        }
+    }
+
+    /// The byte range of each token, in text order.
+    pub fn ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.tokens.iter().map(|span| (span.start, span.end))
+    }
+}
+
 /// Splits `text` into tokens (see [`for_each_token`]), collected.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
@@ -183,6 +239,23 @@ mod tests {
             vec![("ken'", 0), ("dala", 0), ("Abai's", 1)]
         );
         assert_eq!(words("'sóz' сөз'"), vec![("sóz", 0), ("сөз", 0)]);
+    }
+
+    #[test]
+    fn kept_tokens_are_the_tokens_found_while_scanning() {
+        let text = "Н. Назарбаев: зауыт-фабрика\n\nken' dala. COVID-19-ға Twitter’де сөз- .'";
+        let mut kept = Vec::new();
+        Tokens::of(text).each(|t| kept.push((t.start, t.end, t.parts.to_vec(), t.sentence)));
+        let scanned: Vec<_> = tokenize(text)
+            .into_iter()
+            .map(|t| (t.start, t.end, t.parts, t.sentence))
+            .collect();
+        assert_eq!(kept, scanned);
+        let ranges: Vec<_> = Tokens::of(text).ranges().collect();
+        assert_eq!(
+            ranges,
+            scanned.iter().map(|t| (t.0, t.1)).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::keys::Keys;
 use crate::text::kazakh::is_kazakh_ending;
 use crate::text::normalize::normalise;
 use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
-use crate::text::{Form, TokenRef, analyse, for_each_token, glance, script_of};
+use crate::text::{Form, TokenRef, Tokens, analyse, for_each_token, glance, script_of};
 
 /// Longest field matched, in bytes; text beyond it is not looked at (articles are far
 /// smaller; the bound keeps offsets in 32 bits).
@@ -125,10 +125,11 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn field(&mut self, text: &'t str) -> Vec<Unit> {
+    /// The units of field `text`, read from its `tokens` when the caller found them already.
+    fn field(&mut self, text: &'t str, tokens: Option<&Tokens>) -> Vec<Unit> {
         let mut units = Vec::new();
         let mut pos: u32 = 0;
-        for_each_token(text, |t: TokenRef<'_>| {
+        let mut add = |t: TokenRef<'_>| {
             let n = u32::try_from(t.parts.len()).unwrap_or(u32::MAX);
             let last = pos.saturating_add(n - 1);
             let whole = t.parts.len() > 1;
@@ -149,7 +150,11 @@ impl<'t> Builder<'t> {
                 units.push(unit((at, at), t.sentence, (start, end), word));
             }
             pos = last.saturating_add(1);
-        });
+        };
+        match tokens {
+            Some(tokens) => tokens.each(&mut add),
+            None => for_each_token(text, &mut add),
+        }
         units.shrink_to_fit();
         units
     }
@@ -234,16 +239,24 @@ impl Document {
     /// Prepares an article for matching, every word analysed. Never panics, whatever the
     /// input; each field is read up to [`MAX_FIELD_BYTES`].
     pub fn new(title: &str, body: &str) -> Document {
-        Document::prepare(title, body, None)
+        Document::prepare(title, body, None, None)
     }
 
-    /// Prepares an article, analysing only the words `keys` may want when given (with the
-    /// number of the rule set they belong to).
-    pub(crate) fn prepare(title: &str, body: &str, keys: Option<(&Keys, u64)>) -> Document {
+    /// Prepares an article, reading the body's tokens from `body_tokens` when the caller
+    /// found them already (it reads the same body for other work), and analysing only the
+    /// words `keys` may want when given (with the number of the rule set they belong to).
+    pub(crate) fn prepare(
+        title: &str,
+        body: &str,
+        body_tokens: Option<&Tokens>,
+        keys: Option<(&Keys, u64)>,
+    ) -> Document {
+        // A body longer than the bound is read up to it, so its tokens are found again.
+        let body_tokens = body_tokens.filter(|_| body.len() <= MAX_FIELD_BYTES);
         let (title, body) = (bounded(title), bounded(body));
         let mut b = Builder::default();
-        let title_units = b.field(title);
-        let body_units = b.field(body);
+        let title_units = b.field(title, None);
+        let body_units = b.field(body, body_tokens);
         let Analysed { forms, offsets } = analyse_words(&b.words, keys.map(|(k, _)| k));
         Document {
             title: FieldText {

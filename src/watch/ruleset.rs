@@ -15,6 +15,7 @@ use super::found::Found;
 use super::keys::Keys;
 use super::pattern::WordPattern;
 use super::{Match, Query};
+use crate::text::Tokens;
 
 /// Numbers rule sets, so a document knows which set it was prepared for.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -84,7 +85,12 @@ impl RuleSet {
     /// words (by their skeleton's first letters) are analysed, so the cost follows the rules
     /// and not the text's vocabulary. Matching it gives what a fully prepared document gives.
     pub fn document(&self, title: &str, body: &str) -> Document {
-        Document::prepare(title, body, Some((&self.keys, self.id)))
+        Document::prepare(title, body, None, Some((&self.keys, self.id)))
+    }
+
+    /// [`RuleSet::document`] for a body whose tokens the caller already found.
+    pub fn document_of(&self, title: &str, body: &str, body_tokens: &Tokens) -> Document {
+        Document::prepare(title, body, Some(body_tokens), Some((&self.keys, self.id)))
     }
 
     /// The rules that fire on `doc`, as (index into the queries, match), in rule order.

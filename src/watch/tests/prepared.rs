@@ -1,5 +1,6 @@
 //! A document prepared for a rule set analyses only the words its rules may need: matching it
-//! must give exactly what a fully prepared document gives — same rules, terms and snippets.
+//! must give exactly what a fully prepared document gives — same rules, terms and snippets —
+//! and so must one whose body's tokens were found by the caller.
 
 use crate::watch::{Document, Query, RuleSet};
 
@@ -49,6 +50,9 @@ fn a_document_prepared_for_the_rules_matches_like_a_full_one() {
         let full = all.matches(&Document::new("Жаңалықтар", &text));
         let lean = all.matches(&all.document("Жаңалықтар", &text));
         assert_eq!(lean, full, "{text}");
+        let tokens = crate::text::Tokens::of(&text);
+        let shared = all.matches(&all.document_of("Жаңалықтар", &text, &tokens));
+        assert_eq!(shared, full, "{text}");
         fired += full.len();
     }
     assert!(fired > 500, "{fired}");
