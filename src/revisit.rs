@@ -144,7 +144,8 @@ async fn check_page(pipeline: &Pipeline, page: &DueRevisit) -> RevisitRecord {
     let old = page.body.clone();
     let sites = Arc::clone(&pipeline.sites);
     let compared = tokio::task::spawn_blocking(move || {
-        let page = extract_with_rules(&fetched.text(), Some(&fetched.final_url), &sites);
+        let (url, text) = fetched.into_text();
+        let page = extract_with_rules(&text, Some(&url), &sites);
         let new_words = words(&page.body);
         let changed = !new_words.is_empty() && new_words != words(&old);
         changed.then(|| PageCheck::Changed {

@@ -48,7 +48,8 @@ impl Pipeline {
             visited.push(url.clone());
             match self.fetch_found(source, &url, Expect::Page).await {
                 Ok(f) => {
-                    let page = self.parse_listing(f.text(), f.final_url, &settings).await?;
+                    let (final_url, text) = f.into_text();
+                    let page = self.parse_listing(text, final_url, &settings).await?;
                     pages.push(page.links);
                     next = page.next;
                 }

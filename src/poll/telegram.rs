@@ -55,7 +55,8 @@ impl Pipeline {
             }
             match self.fetch_found(source, &url, Expect::Page).await {
                 Ok(f) => {
-                    let page = parse_channel(&f.text(), &f.final_url);
+                    let (final_url, text) = f.into_text();
+                    let page = parse_channel(&text, &final_url);
                     posts.splice(0..0, page.posts);
                     older = page.older;
                 }
