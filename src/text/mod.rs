@@ -12,4 +12,4 @@ pub mod script;
 pub mod tokenize;
 
 pub use form::{Form, Glance, analyse, glance, script_of};
-pub use tokenize::{Token, TokenRef, Tokens, for_each_token, tokenize};
+pub use tokenize::{TokenRef, Tokens, for_each_token};

@@ -7,19 +7,6 @@
 
 use super::normalize::{is_joiner, is_word_char, unify_punct};
 
-/// One token of a text: byte range, its parts' byte ranges and its sentence number.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    /// Byte offset of the first character.
-    pub start: usize,
-    /// Byte offset just past the last character.
-    pub end: usize,
-    /// Byte ranges of the pieces between joiners (one piece for a plain word).
-    pub parts: Vec<(usize, usize)>,
-    /// Sentence number, counted from 0 in this text.
-    pub sentence: u32,
-}
-
 fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ';' | '…' | '\n' | '\r' | '\u{2029}')
 }
@@ -177,23 +164,31 @@ impl Tokens {
     }
 }
 
-/// Splits `text` into tokens (see [`for_each_token`]), collected.
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    for_each_token(text, |t| {
-        out.push(Token {
-            start: t.start,
-            end: t.end,
-            parts: t.parts.to_vec(),
-            sentence: t.sentence,
-        });
-    });
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One token of a text, with its own copy of its parts.
+    struct Token {
+        start: usize,
+        end: usize,
+        parts: Vec<(usize, usize)>,
+        sentence: u32,
+    }
+
+    /// The tokens [`Tokens::of`] keeps for `text`.
+    fn tokenize(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        Tokens::of(text).each(|t| {
+            out.push(Token {
+                start: t.start,
+                end: t.end,
+                parts: t.parts.to_vec(),
+                sentence: t.sentence,
+            })
+        });
+        out
+    }
 
     fn words(text: &str) -> Vec<(&str, u32)> {
         tokenize(text)
@@ -244,12 +239,14 @@ mod tests {
     #[test]
     fn kept_tokens_are_the_tokens_found_while_scanning() {
         let text = "Н. Назарбаев: зауыт-фабрика\n\nken' dala. COVID-19-ға Twitter’де сөз- .'";
-        let mut kept = Vec::new();
-        Tokens::of(text).each(|t| kept.push((t.start, t.end, t.parts.to_vec(), t.sentence)));
-        let scanned: Vec<_> = tokenize(text)
+        let kept: Vec<_> = tokenize(text)
             .into_iter()
             .map(|t| (t.start, t.end, t.parts, t.sentence))
             .collect();
+        let mut scanned = Vec::new();
+        for_each_token(text, |t| {
+            scanned.push((t.start, t.end, t.parts.to_vec(), t.sentence))
+        });
         assert_eq!(kept, scanned);
         let ranges: Vec<_> = Tokens::of(text).ranges().collect();
         assert_eq!(

@@ -11,7 +11,7 @@ use super::ast::{Field, Node, Term, WordKind};
 use super::lexer::{Tok, lex};
 use super::pattern::WordPattern;
 use crate::text::script::{ALL_SCHEMES, Scheme, Script, Votes, pick_scheme, scheme_votes};
-use crate::text::{script_of, tokenize};
+use crate::text::{Tokens, script_of};
 
 /// Deepest nesting of parentheses accepted (keeps recursion bounded).
 const MAX_DEPTH: usize = 32;
@@ -238,8 +238,8 @@ impl Parser {
     /// A word or phrase; a "word" that holds several tokens (a,b) is a phrase.
     fn words(&mut self, text: &str, kind: WordKind, col: usize) -> Result<Node, QueryError> {
         let mut ids = Vec::new();
-        for tok in tokenize(text) {
-            let raw = text.get(tok.start..tok.end).unwrap_or_default();
+        for (start, end) in Tokens::of(text).ranges() {
+            let raw = text.get(start..end).unwrap_or_default();
             let Some(pattern) = self.pattern(raw, kind) else {
                 continue;
             };
