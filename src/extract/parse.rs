@@ -44,13 +44,14 @@ pub const READ_ATTRIBUTES: &[&str] = &[
 const MAX_PAGE_BYTES: usize = 1 << 30;
 
 /// Parses a whole page for the extractor: capped at [`MAX_DEPTH`], scripts, styles and svg
-/// emptied and, unless `all_attributes` (for a site rule, whose selectors may name any),
+/// emptied, runs of white space shortened to their line breaks and, unless `all_attributes` (for a site rule, whose selectors may name any),
 /// only the attributes in [`READ_ATTRIBUTES`] kept.
 pub fn page(html: &str, all_attributes: bool) -> Html {
     let pruning = Pruning {
         limit: MAX_DEPTH,
         empty: true,
         lean: !all_attributes,
+        blank_runs: true,
     };
     document_with(html, all_attributes, Some(pruning))
 }
@@ -72,7 +73,8 @@ pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>)
 }
 
 /// Parses an HTML fragment as the content of a `<body>` (markup inside JSON-LD), capped at
-/// [`MAX_DEPTH`], keeping the attributes the extractor reads.
+/// [`MAX_DEPTH`], runs of white space shortened to their line breaks, keeping the
+/// attributes the extractor reads.
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
     let sink = Builder::new(true, keep_read);
@@ -83,6 +85,7 @@ pub fn fragment(html: &str) -> Html {
         limit: MAX_DEPTH,
         empty: false,
         lean: false,
+        blank_runs: true,
     };
     tokenize::run(cut(html), builder, state, Some(pruning))
         .sink

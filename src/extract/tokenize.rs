@@ -226,7 +226,12 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             self.text.clear();
         }
         if !self.text.is_empty() {
-            let text = StrTendril::from_slice(&self.text);
+            let blank = self
+                .trim
+                .as_ref()
+                .filter(|t| t.shortens_blank_runs())
+                .and_then(|_| blank_run(&self.text));
+            let text = StrTendril::from_slice(blank.unwrap_or(&self.text));
             self.text.clear();
             self.send(CharacterTokens(text));
         }
@@ -407,4 +412,34 @@ fn attribute(name: LocalName, value: StrTendril) -> Attribute {
 }
 
 /// Kinds of tag, re-exported for the submodules.
+/// What a text of white space only means to a reader that collapses white space and keeps
+/// only line breaks (and, in `<pre>`, the space after the last one): the same text with at
+/// most two line breaks and a space if any followed the last one. A text that opens with a
+/// line break keeps it apart from the others (the tree builder drops a line break right
+/// after `<pre>`, `<listing>` or `<textarea>`); one that does not opens with a space. `None` for text that is not all HTML white space (the tree builder tells a blank
+/// text by that) or is already that short. Runs of indentation between tags are most of a
+/// page's text nodes; sent whole, they cost the tree builder and every later reading.
+pub(super) fn blank_run(text: &str) -> Option<&'static str> {
+    let lead = text.starts_with('\n');
+    let rest = text.as_bytes().get(usize::from(lead)..).unwrap_or_default();
+    let (mut breaks, mut space_after) = (false, false);
+    for &byte in rest {
+        match byte {
+            b'\n' => (breaks, space_after) = (true, false),
+            b' ' | b'\t' | b'\x0c' | b'\r' => space_after = true,
+            _ => return None,
+        }
+    }
+    let short = match (lead, breaks, space_after) {
+        (false, false, _) => " ",
+        (false, true, false) => " \n",
+        (false, true, true) => " \n ",
+        (true, false, false) => "\n",
+        (true, false, true) => "\n ",
+        (true, true, false) => "\n\n",
+        (true, true, true) => "\n\n ",
+    };
+    (short.len() < text.len()).then_some(short)
+}
+
 use TagKind::{EndTag, StartTag};
