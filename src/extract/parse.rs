@@ -66,7 +66,10 @@ pub fn document(html: &str, all_attributes: bool) -> Html {
 /// kept in the tree.
 pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>) -> Html {
     let keep = if all_attributes { keep_all } else { keep_read };
-    let builder = TreeBuilder::new(Builder::new(false, keep), TreeBuilderOpts::default());
+    let builder = TreeBuilder::new(
+        Builder::new(false, keep, html.len()),
+        TreeBuilderOpts::default(),
+    );
     tokenize::run(cut(html), builder, State::Data, pruning)
         .sink
         .finish()
@@ -77,7 +80,7 @@ pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>)
 /// attributes the extractor reads.
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
-    let sink = Builder::new(true, keep_read);
+    let sink = Builder::new(true, keep_read, html.len());
     let context = create_element(&sink, context, Vec::new());
     let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
     let state = tokenize::fragment_state(builder.tokenizer_state_for_context_elem(false));
@@ -116,7 +119,8 @@ pub fn in_slices(html: &str, all_attributes: bool, slice: usize) -> Html {
     use html5ever::driver::{self, ParseOpts};
     use html5ever::tendril::{StrTendril, TendrilSink};
     let keep = if all_attributes { keep_all } else { keep_read };
-    let mut parser = driver::parse_document(Builder::new(false, keep), ParseOpts::default());
+    let mut parser =
+        driver::parse_document(Builder::new(false, keep, html.len()), ParseOpts::default());
     let mut rest = cut(html);
     while !rest.is_empty() {
         let mut cut = rest.len().min(slice.max(1));

@@ -77,7 +77,7 @@ type Recording = Recorder<TreeBuilder<crate::extract::tree::NodeId, Builder>>;
 
 fn recorder() -> Recording {
     Recorder {
-        inner: TreeBuilder::new(Builder::new(false, |_| true), TreeBuilderOpts::default()),
+        inner: TreeBuilder::new(Builder::new(false, |_| true, 0), TreeBuilderOpts::default()),
         seen: RefCell::new(Vec::new()),
     }
 }
