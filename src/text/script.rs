@@ -302,56 +302,70 @@ pub fn transliterate(word: &str, scheme: Scheme, mut emit: impl FnMut(&str) -> b
     let mut letters = letters(scheme, word);
     // The current letter and the two after it.
     let mut ahead = [letters.next(), letters.next(), letters.next()];
-    let mut advance = |by: usize, ahead: &mut [Option<char>; 3]| {
-        for _ in 0..by {
-            *ahead = [ahead[1], ahead[2], letters.next()];
-        }
-    };
     let mut last: Option<char> = None;
-    let mut put = |piece: &str, last: &mut Option<char>| {
-        *last = piece.chars().next_back().or(*last);
-        emit(piece)
-    };
     let mut buf = [0u8; 4];
     while let [Some(c), next, third] = ahead {
-        if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
-            if !put(d, &mut last) {
-                return;
-            }
-            advance(2, &mut ahead);
-            continue;
-        }
-        let after_vowel = last.is_some_and(is_vowel);
-        let before_vowel = next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
-        let glide = after_vowel && !before_vowel;
-        if scheme == Scheme::Y2017 && c == 'i' && next == Some('\'') {
-            let before_vowel = third.is_some_and(|n| "aeiouy".contains(n));
-            let letter = if after_vowel && !before_vowel {
-                "й"
-            } else {
-                "и"
-            };
-            if !put(letter, &mut last) {
-                return;
-            }
-            advance(2, &mut ahead);
-            continue;
-        }
-        let piece: &str = match (scheme, c) {
-            (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => "й",
-            // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
-            (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => "с",
-            (_, 'c') => "к",
-            _ => match single(scheme, c) {
-                Some(s) => s,
-                None => c.encode_utf8(&mut buf),
-            },
-        };
-        if !put(piece, &mut last) {
+        let (piece, read) = piece(scheme, c, [next, third], last, &mut buf);
+        last = piece.chars().next_back().or(last);
+        if !emit(piece) {
             return;
         }
-        advance(1, &mut ahead);
+        for _ in 0..read {
+            ahead = [ahead[1], ahead[2], letters.next()];
+        }
     }
+}
+
+/// The first character [`transliterate`] writes for a word of ASCII letters and digits,
+/// read from its first three bytes without the per-letter iterator (the matcher's
+/// prefilter rejects most English words on it).
+pub fn first_of_ascii(word: &[u8], scheme: Scheme) -> Option<char> {
+    let letter = |i: usize| {
+        word.get(i).map(|&b| match (scheme, b) {
+            // As `letters` reads it: the 2021 alphabet's capital I is its dotless ı.
+            (Scheme::Y2021, b'I') => 'ı',
+            _ => char::from(b.to_ascii_lowercase()),
+        })
+    };
+    let mut buf = [0u8; 4];
+    let (piece, _) = piece(scheme, letter(0)?, [letter(1), letter(2)], None, &mut buf);
+    piece.chars().next()
+}
+
+/// What [`transliterate`] writes for letter `c`, followed by `next` and `third`, when `last`
+/// was the last letter written: the piece, and how many letters it reads (2 for a digraph).
+fn piece(
+    scheme: Scheme,
+    c: char,
+    [next, third]: [Option<char>; 2],
+    last: Option<char>,
+    buf: &mut [u8; 4],
+) -> (&str, usize) {
+    if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
+        return (d, 2);
+    }
+    let after_vowel = last.is_some_and(is_vowel);
+    let glide = after_vowel && !next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
+    if scheme == Scheme::Y2017 && c == 'i' && next == Some('\'') {
+        let before_vowel = third.is_some_and(|n| "aeiouy".contains(n));
+        let letter = if after_vowel && !before_vowel {
+            "й"
+        } else {
+            "и"
+        };
+        return (letter, 2);
+    }
+    let piece: &str = match (scheme, c) {
+        (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => "й",
+        // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
+        (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => "с",
+        (_, 'c') => "к",
+        _ => match single(scheme, c) {
+            Some(s) => s,
+            None => c.encode_utf8(buf),
+        },
+    };
+    (piece, 1)
 }
 
 #[cfg(test)]
