@@ -285,6 +285,14 @@ fn letters(scheme: Scheme, word: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// An ASCII character as [`letters`] reads it, without its Unicode case tables.
+fn ascii_letter(scheme: Scheme, b: u8) -> char {
+    match (scheme, b) {
+        (Scheme::Y2021, b'I') => 'ı',
+        _ => char::from(b.to_ascii_lowercase()),
+    }
+}
+
 /// Transliterates a Latin-script Kazakh word (any case) into lower-case Cyrillic.
 /// Letters outside the scheme pass through unchanged.
 pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
@@ -298,8 +306,21 @@ pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
 
 /// The text of [`to_cyrillic`] handed piece by piece (never empty) to `emit`, which returns
 /// false to stop early (the matcher's prefilter only needs the first letters).
-pub fn transliterate(word: &str, scheme: Scheme, mut emit: impl FnMut(&str) -> bool) {
-    let mut letters = letters(scheme, word);
+pub fn transliterate(word: &str, scheme: Scheme, emit: impl FnMut(&str) -> bool) {
+    if word.is_ascii() {
+        let letters = word.bytes().map(|b| ascii_letter(scheme, b));
+        transliterate_letters(scheme, letters, emit);
+    } else {
+        transliterate_letters(scheme, letters(scheme, word), emit);
+    }
+}
+
+/// [`transliterate`] of a word's [`letters`].
+fn transliterate_letters(
+    scheme: Scheme,
+    mut letters: impl Iterator<Item = char>,
+    mut emit: impl FnMut(&str) -> bool,
+) {
     // The current letter and the two after it.
     let mut ahead = [letters.next(), letters.next(), letters.next()];
     let mut last: Option<char> = None;
@@ -314,22 +335,6 @@ pub fn transliterate(word: &str, scheme: Scheme, mut emit: impl FnMut(&str) -> b
             ahead = [ahead[1], ahead[2], letters.next()];
         }
     }
-}
-
-/// The first character [`transliterate`] writes for a word of ASCII letters and digits,
-/// read from its first three bytes without the per-letter iterator (the matcher's
-/// prefilter rejects most English words on it).
-pub fn first_of_ascii(word: &[u8], scheme: Scheme) -> Option<char> {
-    let letter = |i: usize| {
-        word.get(i).map(|&b| match (scheme, b) {
-            // As `letters` reads it: the 2021 alphabet's capital I is its dotless ı.
-            (Scheme::Y2021, b'I') => 'ı',
-            _ => char::from(b.to_ascii_lowercase()),
-        })
-    };
-    let mut buf = [0u8; 4];
-    let (piece, _) = piece(scheme, letter(0)?, [letter(1), letter(2)], None, &mut buf);
-    piece.chars().next()
 }
 
 /// What [`transliterate`] writes for letter `c`, followed by `next` and `third`, when `last`
@@ -367,6 +372,10 @@ fn piece(
     };
     (piece, 1)
 }
+
+#[path = "script_ascii.rs"]
+mod ascii;
+pub use ascii::first_of_ascii;
 
 #[cfg(test)]
 #[path = "script_tests.rs"]

@@ -116,11 +116,25 @@ fn the_first_letter_of_an_ascii_word_is_its_transliterations() {
             }
         }
     }
+    words.extend(["i'a", "a'", "s-h", "-x", "y`"].map(|w| w.as_bytes().to_vec()));
     for word in &words {
         let text = std::str::from_utf8(word).unwrap_or_default();
         for scheme in ALL_SCHEMES {
             let want = to_cyrillic(text, scheme).chars().next();
             assert_eq!(first_of_ascii(word, scheme), want, "{text} {scheme:?}");
         }
+    }
+}
+
+#[test]
+fn ascii_letters_are_read_as_any_other_letters() {
+    let ascii: String = (' '..='~').collect();
+    for scheme in ALL_SCHEMES {
+        let fast: String = ascii.bytes().map(|b| ascii_letter(scheme, b)).collect();
+        assert_eq!(
+            fast,
+            letters(scheme, &ascii).collect::<String>(),
+            "{scheme:?}"
+        );
     }
 }
