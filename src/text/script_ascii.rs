@@ -1,7 +1,8 @@
-//! The first letter of a transliterated ASCII word, read from a table: the matcher's
-//! prefilter refuses most words of an English text on it, so they are not transliterated.
+//! The first letter of a transliterated ASCII word, remembered by its first two bytes: the
+//! matcher's prefilter refuses most words of an English text on it, so they are not
+//! transliterated.
 
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::{ALL_SCHEMES, Scheme, ascii_letter, piece};
 
@@ -18,31 +19,15 @@ fn alnum_index(b: u8) -> Option<usize> {
     }
 }
 
-/// The first character transliteration writes for every word of ASCII letters and digits,
-/// by scheme, first byte and second byte (or none, last): it needs no more of the word, as
-/// no letter comes before the first (no glide) and a third letter counts only after a
-/// 2017-alphabet apostrophe.
-static FIRSTS: LazyLock<Vec<Option<char>>> = LazyLock::new(|| {
-    let bytes: Vec<u8> = (b'0'..=b'9')
-        .chain(b'A'..=b'Z')
-        .chain(b'a'..=b'z')
-        .collect();
-    let mut table = Vec::with_capacity(ALL_SCHEMES.len() * ALNUM * (ALNUM + 1));
-    for scheme in ALL_SCHEMES {
-        for &first in &bytes {
-            table.extend(
-                bytes
-                    .iter()
-                    .map(|&second| first_piece(&[first, second], scheme)),
-            );
-            table.push(first_piece(&[first], scheme));
-        }
-    }
-    table
-});
+/// The first character transliteration writes for a word of ASCII letters and digits, by
+/// scheme, first byte and second byte (or none, last), filled in as words come (0: not yet
+/// known). Two bytes tell it: no letter comes before the first (no glide), and a third letter
+/// counts only after a 2017-alphabet apostrophe.
+static FIRSTS: [AtomicU32; ALL_SCHEMES.len() * ALNUM * (ALNUM + 1)] =
+    [const { AtomicU32::new(0) }; ALL_SCHEMES.len() * ALNUM * (ALNUM + 1)];
 
-/// The first character [`transliterate`](super::transliterate) writes for an ASCII word:
-/// read from a table when its first two bytes are letters or digits.
+/// The first character [`transliterate`](super::transliterate) writes for an ASCII word
+/// (remembered when its first two bytes are letters or digits).
 pub fn first_of_ascii(word: &[u8], scheme: Scheme) -> Option<char> {
     let first = alnum_index(*word.first()?);
     let second = word.get(1).map_or(Some(ALNUM), |&b| alnum_index(b));
@@ -50,8 +35,13 @@ pub fn first_of_ascii(word: &[u8], scheme: Scheme) -> Option<char> {
     let (Some(first), Some(second), Some(nth)) = (first, second, nth) else {
         return first_piece(word, scheme);
     };
-    let at = (nth * ALNUM + first) * (ALNUM + 1) + second;
-    FIRSTS.get(at).copied().flatten()
+    let slot = FIRSTS.get((nth * ALNUM + first) * (ALNUM + 1) + second)?;
+    if let Some(known) = char::from_u32(slot.load(Ordering::Relaxed)).filter(|&c| c != '\0') {
+        return Some(known);
+    }
+    let found = first_piece(word.get(..2).unwrap_or(word), scheme)?;
+    slot.store(u32::from(found), Ordering::Relaxed);
+    Some(found)
 }
 
 /// The first character of `transliterate(word, scheme)` for an ASCII word, from the word's
