@@ -9,52 +9,6 @@ use super::fragments::Fragments;
 pub use super::hints::Hints;
 use super::hints::lower;
 
-/// Tags whose content is never article text.
-const NEVER_TEXT: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
-    "button", "input", "select", "textarea", "option", "link", "meta", "head", "title", "nav",
-    "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
-];
-
-/// Elements that start a new text block when rendered.
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "header",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "thead",
-    "tbody",
-    "tfoot",
-    "caption",
-    "figure",
-    "figcaption",
-    "hr",
-    "address",
-    "center",
-    "details",
-    "summary",
-    "body",
-    "html",
-];
-
 /// Class/id fragments that suggest the main content.
 const POSITIVE: &[&str] = &[
     "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
@@ -193,14 +147,81 @@ const FURNITURE_ROLES: &[&str] = &[
     "dialog",
 ];
 
-/// Whether the tag's content is never article text.
+/// Whether the tag's content is never article text. A `match` on the name, which the
+/// compiler turns into a switch on its length and a few comparisons (a list of names took a
+/// comparison per entry, for every element of every pass).
 pub fn is_never_text(tag: &str) -> bool {
-    NEVER_TEXT.contains(&tag)
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "button"
+            | "input"
+            | "select"
+            | "textarea"
+            | "option"
+            | "link"
+            | "meta"
+            | "head"
+            | "title"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "dialog"
+            | "form"
+            | "audio"
+            | "video"
+            | "map"
+            | "base"
+    )
 }
 
-/// Whether the tag starts a new text block.
+/// Whether the tag starts a new text block when rendered (a `match`, as [`is_never_text`]).
 pub fn is_block(tag: &str) -> bool {
-    BLOCK.contains(&tag)
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "address"
+            | "center"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+    )
 }
 
 /// Whether the tag is a heading h1..h6.
@@ -629,5 +650,58 @@ mod tests {
             hidden += usize::from(expected);
         }
         assert!(hidden >= 8, "{hidden}");
+    }
+
+    #[test]
+    fn tag_classes_are_exactly_their_lists() {
+        let never_text = [
+            "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
+            "canvas", "button", "input", "select", "textarea", "option", "link", "meta", "head",
+            "title", "nav", "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
+        ];
+        let block = [
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "header",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "blockquote",
+            "pre",
+            "table",
+            "tr",
+            "thead",
+            "tbody",
+            "tfoot",
+            "caption",
+            "figure",
+            "figcaption",
+            "hr",
+            "address",
+            "center",
+            "details",
+            "summary",
+            "body",
+            "html",
+        ];
+        let others = [
+            "a", "span", "b", "img", "td", "th", "h7", "Div", "", "time", "picture",
+        ];
+        for tag in never_text.iter().chain(&block).chain(&others) {
+            assert_eq!(is_never_text(tag), never_text.contains(tag), "{tag}");
+            assert_eq!(is_block(tag), block.contains(tag), "{tag}");
+        }
     }
 }
