@@ -3,7 +3,7 @@
 //! handshake that needs it instead of when a client is built.
 //!
 //! Left to itself, reqwest builds a `rustls-platform-verifier` per client, and each reads the
-//! whole trust store (`/etc/ssl/certs`): four reads and ~30 ms of a `run`'s serial start
+//! whole trust store (`/etc/ssl/certs`): four to six reads, ~12 ms of a `run`'s serial start
 //! (docs/benchmarks.md, "Stop 19"). Handed this configuration, a run reads the store at most
 //! once, and not at all when nothing goes over HTTPS. As reqwest then no longer builds the
 //! configuration, [`Tls::new`] repeats what reqwest 0.13's rustls set-up would (its

@@ -114,11 +114,18 @@ pub enum FetchOutcome {
     Fetched(Fetched),
 }
 
-/// Why the fetcher's HTTP clients could not be built (reqwest's own message says only
-/// "builder error"; the causes say what).
+/// Why the fetcher's HTTP clients could not be built. reqwest's own message says only
+/// "builder error", so the message carries its causes (and, having said them, names no
+/// source, lest a chain printer repeat them).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the HTTP client: {}", error_chain(.0))]
-pub struct ClientError(#[from] reqwest::Error);
+pub struct ClientError(reqwest::Error);
+
+impl From<reqwest::Error> for ClientError {
+    fn from(err: reqwest::Error) -> ClientError {
+        ClientError(err)
+    }
+}
 
 /// A configured HTTP client with per-host politeness.
 #[derive(Clone)]

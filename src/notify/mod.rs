@@ -53,12 +53,19 @@ pub enum NotifyError {
         /// What went wrong.
         reason: String,
     },
-    /// The HTTP client shared by webhook and Telegram sinks could not be built.
+    /// The HTTP client shared by webhook and Telegram sinks could not be built (the message
+    /// carries reqwest's causes, so no source is named).
     #[error("cannot build the HTTP client for sinks: {}", error_chain(.0))]
-    Client(#[from] reqwest::Error),
+    Client(reqwest::Error),
     /// TLS could not be set up for the sinks (`sinks test` sets up its own).
     #[error(transparent)]
     Tls(#[from] TlsError),
+}
+
+impl From<reqwest::Error> for NotifyError {
+    fn from(err: reqwest::Error) -> NotifyError {
+        NotifyError::Client(err)
+    }
 }
 
 /// What delivery did over a run.
