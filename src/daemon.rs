@@ -29,6 +29,7 @@ use crate::poll::{Pipeline, PollReport, RobotsCache, Rules};
 use crate::revisit::{self, Revisits};
 use crate::schedule::{Slots, spread_start};
 use crate::store::{SharedStore, SourceState, Store, StoreError};
+use crate::tls::{Tls, TlsError};
 use liveness::Liveness;
 pub use one::{OnePoll, poll_one};
 use requests::Requests;
@@ -57,6 +58,9 @@ pub enum DaemonError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// TLS could not be set up for the HTTP clients.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// The writer thread could not be started.
     #[error("cannot start the database writer thread: {0}")]
     Writer(std::io::Error),
@@ -100,13 +104,17 @@ pub struct Prepared {
 /// nothing a running daemon uses, so a failure leaves a running config untouched.
 pub fn prepare(config: Config) -> Result<Prepared, DaemonError> {
     let store = SharedStore::new(Store::open(&config.database)?);
+    // One TLS configuration for the fetcher's clients and the sinks': the trust store is read
+    // once, at the first HTTPS handshake, and again only after a reload.
+    let tls = Tls::new()?;
     let notifier = Notifier::new(
         &config.sinks,
         &config.fetch.user_agent,
         config.display_zone(),
         store.clone(),
+        &tls,
     )?;
-    let fetcher = Fetcher::new(&config.fetch)?;
+    let fetcher = Fetcher::new(&config.fetch, &tls)?;
     let source_tags = config
         .sources
         .iter()

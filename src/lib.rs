@@ -7,9 +7,10 @@
 //! the file, `schedule` decides when, `poll` runs one source down that path, `revisit`
 //! re-fetches stored pages, `backfill` runs new rules over stored articles, and `daemon`
 //! wires it all together. `text` holds the language tools `watch` and `dedup` use. `files`
-//! reads local files with a size cap, `allocator` sets up the memory allocators, `preflight`
-//! checks that a config can run here, and `metrics` counts what happens and serves it with a
-//! health check.
+//! reads local files with a size cap, `tls` is the HTTPS set-up the HTTP clients share (the
+//! system trust store read once, at the first handshake), `allocator` sets up the memory
+//! allocators, `preflight` checks that a config can run here, and `metrics` counts what
+//! happens and serves it with a health check.
 
 // The data path, in order (one group each, so the order is kept).
 pub mod fetch;
@@ -42,3 +43,4 @@ pub mod revisit;
 pub mod schedule;
 pub mod sd_notify;
 pub mod text;
+pub mod tls;

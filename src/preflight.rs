@@ -13,17 +13,27 @@ use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::notify::Notifier;
 use crate::store::{Store, StoreError, daemon_running};
+use crate::tls::Tls;
 
 /// Every problem that would stop `config` from running here, each naming what to fix.
 pub fn check(config: &Config) -> Vec<String> {
     let mut problems = Vec::new();
     problems.extend(database(&config.database));
     problems.extend(metrics_listen(config));
-    if let Err(err) = Fetcher::new(&config.fetch) {
+    // The clients are built as `run` builds them; the trust store is not read (it is read at
+    // the first HTTPS handshake, and a failure there is that fetch's or delivery's error).
+    let tls = match Tls::new() {
+        Ok(tls) => tls,
+        Err(err) => {
+            problems.push(err.to_string());
+            return problems;
+        }
+    };
+    if let Err(err) = Fetcher::new(&config.fetch, &tls) {
         problems.push(format!("[fetch]: {err}"));
     }
     problems.extend(
-        Notifier::check(&config.sinks, &config.fetch.user_agent)
+        Notifier::check(&config.sinks, &config.fetch.user_agent, &tls)
             .into_iter()
             .map(|err| err.to_string()),
     );

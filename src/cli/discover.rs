@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use newswatch::config::{Config, FetchSettings};
 use newswatch::fetch::Fetcher;
 use newswatch::poll::{RobotsCache, discover as find_way};
+use newswatch::tls::Tls;
 use url::Url;
 
 use super::run::load_config;
@@ -25,7 +26,7 @@ pub fn discover(url: &str, config: Option<&Path>) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let fetcher = Fetcher::new(&settings)?;
+    let fetcher = Fetcher::new(&settings, &Tls::new()?)?;
     let agent = RobotsCache::new(&settings.user_agent).agent().to_string();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

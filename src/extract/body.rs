@@ -132,7 +132,7 @@ fn one_pass(doc: &Html, flags: Flags, title: Option<&str>, removed: &NodeSet) ->
     let mut skip = pruned(root, flags.strip_unlikely);
     skip.extend(removed.iter().copied());
     let stats = stats::compute(doc, root, &skip);
-    let scores = score_paragraphs(root, &skip, &stats, flags.weight_classes);
+    let scores = score_paragraphs(root, &stats, flags.weight_classes);
     let parts = match pick_top(doc, &scores, &stats) {
         Some(top) => {
             let parts = with_siblings(doc, top, &scores, &stats, &skip);
@@ -221,17 +221,10 @@ fn direct_text(node: &NodeRef<'_>, stats: &Table<'_>) -> Stats {
     s
 }
 
-fn score_paragraphs(
-    root: NodeRef<'_>,
-    skip: &NodeSet,
-    stats: &Table<'_>,
-    weight_classes: bool,
-) -> NodeMap<f64> {
+fn score_paragraphs(root: NodeRef<'_>, stats: &Table<'_>, weight_classes: bool) -> NodeMap<f64> {
     let mut scores: NodeMap<f64> = NodeMap::default();
+    // Only measured elements have statistics, and `stats` measured none under `skip`.
     for node in root.descendants() {
-        if !stats.contains_key(&node.id()) || skip.contains(&node.id()) {
-            continue;
-        }
         let Some((s, self_first)) = paragraph(&node, stats) else {
             continue;
         };

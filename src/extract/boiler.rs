@@ -132,6 +132,9 @@ fn repeated<B: AsRef<str>>(blocks: &[B]) -> HashSet<String> {
         .filter(|b| !seen.insert(*b))
         .map(str::to_string)
         .collect();
+    if repeated.is_empty() {
+        return repeated;
+    }
     let chars = |b: &str| b.chars().count();
     let total: usize = blocks.iter().map(|b| chars(b.as_ref())).sum();
     let in_repeats: usize = blocks
@@ -150,11 +153,16 @@ fn repeated<B: AsRef<str>>(blocks: &[B]) -> HashSet<String> {
 /// script written without spaces), up to 100 characters, nothing code-like. Shorter lines
 /// repeat in articles (tables of contents repeat their headings), and code repeats on purpose.
 fn is_widget_sized(block: &str) -> bool {
+    // Longer than the most characters in bytes: no need to count them.
+    if block.len() > REPEAT_MAX_CHARS * 4 {
+        return false;
+    }
     let chars = block.chars().count();
+    if chars > REPEAT_MAX_CHARS || block.contains(['\n', '$', '=', '{', '}', ';']) {
+        return false;
+    }
     let words = block.split_whitespace().count();
-    chars <= REPEAT_MAX_CHARS
-        && !block.contains(['\n', '$', '=', '{', '}', ';'])
-        && (words >= 5 || (words == 1 && chars >= REPEAT_MIN_CHARS))
+    words >= 5 || (words == 1 && chars >= REPEAT_MIN_CHARS)
 }
 
 /// A short line that opens with the copyright sign ("© Action press/Bernd März", "© dpa-infocom,

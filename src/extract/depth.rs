@@ -31,6 +31,9 @@ pub struct Pruning {
     pub empty: bool,
     /// Attributes the tree builder drops are not read into tokens.
     pub lean: bool,
+    /// Text of white space only is sent as the line breaks it holds, at most two (see
+    /// `tokenize::blank_run`): the extractor collapses white space and keeps only line breaks.
+    pub blank_runs: bool,
 }
 
 /// The model of open elements and how far the tokenizer may trust it.
@@ -110,6 +113,11 @@ impl Cap {
     /// Whether the model still follows the parser.
     pub fn kept(&self) -> bool {
         self.certainty.kept()
+    }
+
+    /// Whether text of white space only goes as its line breaks (see [`Pruning::blank_runs`]).
+    pub fn shortens_blank_runs(&self) -> bool {
+        self.pruning.blank_runs
     }
 
     /// Whether comments may be sent without their text.

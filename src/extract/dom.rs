@@ -9,52 +9,6 @@ use super::fragments::Fragments;
 pub use super::hints::Hints;
 use super::hints::lower;
 
-/// Tags whose content is never article text.
-const NEVER_TEXT: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
-    "button", "input", "select", "textarea", "option", "link", "meta", "head", "title", "nav",
-    "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
-];
-
-/// Elements that start a new text block when rendered.
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "header",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "thead",
-    "tbody",
-    "tfoot",
-    "caption",
-    "figure",
-    "figcaption",
-    "hr",
-    "address",
-    "center",
-    "details",
-    "summary",
-    "body",
-    "html",
-];
-
 /// Class/id fragments that suggest the main content.
 const POSITIVE: &[&str] = &[
     "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
@@ -193,14 +147,81 @@ const FURNITURE_ROLES: &[&str] = &[
     "dialog",
 ];
 
-/// Whether the tag's content is never article text.
+/// Whether the tag's content is never article text. A `match` on the name, which the
+/// compiler turns into a switch on its length and a few comparisons (a list of names took a
+/// comparison per entry, for every element of every pass).
 pub fn is_never_text(tag: &str) -> bool {
-    NEVER_TEXT.contains(&tag)
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "button"
+            | "input"
+            | "select"
+            | "textarea"
+            | "option"
+            | "link"
+            | "meta"
+            | "head"
+            | "title"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "dialog"
+            | "form"
+            | "audio"
+            | "video"
+            | "map"
+            | "base"
+    )
 }
 
-/// Whether the tag starts a new text block.
+/// Whether the tag starts a new text block when rendered (a `match`, as [`is_never_text`]).
 pub fn is_block(tag: &str) -> bool {
-    BLOCK.contains(&tag)
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "address"
+            | "center"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+    )
 }
 
 /// Whether the tag is a heading h1..h6.
@@ -270,11 +291,55 @@ pub fn is_hidden(el: Element<'_>) -> bool {
     {
         return true;
     }
-    el.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let s = s.to_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    })
+    el.attr("style").is_some_and(hides)
+}
+
+/// Whether an inline style hides the element: it says `display:none` or `visibility:hidden`
+/// once read without white space and in lower case (`DISPLAY: none`). Reads the style once,
+/// allocating nothing; an ASCII style (nearly all) byte by byte.
+fn hides(style: &str) -> bool {
+    let mut display = Occurrence::new("display:none");
+    let mut visibility = Occurrence::new("visibility:hidden");
+    let mut found = |c: char| display.step(c) | visibility.step(c);
+    if style.is_ascii() {
+        style
+            .bytes()
+            .filter(|b| !is_ascii_space(*b))
+            .any(|b| found(char::from(b.to_ascii_lowercase())))
+    } else {
+        style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .any(found)
+    }
+}
+
+/// The search for one pattern in a text read a character at a time. The pattern's first
+/// character is not found again in it, so a mismatch can only restart the match there.
+struct Occurrence {
+    pattern: &'static [u8],
+    matched: usize,
+}
+
+impl Occurrence {
+    fn new(pattern: &'static str) -> Self {
+        Occurrence {
+            pattern: pattern.as_bytes(),
+            matched: 0,
+        }
+    }
+
+    /// Reads one more character; true once the pattern has been read whole.
+    fn step(&mut self, c: char) -> bool {
+        let is = |at: usize| self.pattern.get(at).is_some_and(|&b| char::from(b) == c);
+        self.matched = if is(self.matched) {
+            self.matched + 1
+        } else {
+            usize::from(is(0))
+        };
+        self.matched == self.pattern.len()
+    }
 }
 
 /// Whether the element's hints name a share bar or like buttons.
@@ -370,24 +435,42 @@ pub fn is_caption(h: &Hints) -> bool {
 }
 
 /// Characters the text contributes once whitespace runs are collapsed, and its comma-like
-/// separators (Latin, CJK, Arabic), in one pass.
+/// separators (Latin, CJK, Arabic), in one pass. ASCII bytes are read as bytes; only other
+/// characters are decoded.
 pub fn measure(text: &str) -> (usize, usize) {
     let (mut len, mut commas) = (0, 0);
     let mut in_space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let mut at = 0;
+    while let Some(&byte) = text.as_bytes().get(at) {
+        let (space, comma) = if byte.is_ascii() {
+            at += 1;
+            (is_ascii_space(byte), byte == b',')
+        } else {
+            let c = text.get(at..).and_then(|rest| rest.chars().next());
+            let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+            at += c.len_utf8();
+            (c.is_whitespace(), is_comma(c))
+        };
+        if space {
             len += usize::from(!in_space);
-            in_space = true;
         } else {
             len += 1;
-            in_space = false;
-            commas += usize::from(matches!(
-                c,
-                ',' | '，' | '、' | '،' | '﹐' | '﹑' | '⹁' | '⸴' | '⸲'
-            ));
+            commas += usize::from(comma);
         }
+        in_space = space;
     }
     (len, commas)
+}
+
+/// Whether an ASCII byte is white space as `char::is_whitespace` reads it (space, tab, line
+/// feed, vertical tab, form feed, carriage return).
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t'..=b'\r')
+}
+
+/// Whether the character is a comma-like separator (Latin, CJK, Arabic).
+fn is_comma(c: char) -> bool {
+    matches!(c, ',' | '，' | '、' | '،' | '﹐' | '﹑' | '⹁' | '⸴' | '⸲')
 }
 
 /// Whether the node's text ends with a sentence's closing mark (Latin or CJK; closing quotes
@@ -396,7 +479,7 @@ pub fn ends_a_sentence(node: &NodeRef<'_>) -> bool {
     let Some(last) = node
         .descendants()
         .filter_map(|d| d.value().as_text())
-        .filter(|t| !t.trim().is_empty())
+        .filter(|t| !is_blank(t))
         .last()
     else {
         return false;
@@ -462,14 +545,163 @@ pub fn is_p_wrapper(node: &NodeRef<'_>) -> bool {
     if element(node).is_none_or(|e| e.name() != "div") {
         return false;
     }
-    let mut elements = 0;
+    let mut paragraphs = 0;
     for child in node.children() {
         match child.value() {
-            Node::Element(e) if e.name() == "p" => elements += 1,
+            Node::Element(e) if e.name() == "p" && paragraphs == 0 => paragraphs += 1,
             Node::Element(_) => return false,
-            Node::Text(t) if !t.trim().is_empty() => return false,
+            Node::Text(t) if !is_blank(t) => return false,
             _ => {}
         }
     }
-    elements == 1
+    paragraphs == 1
+}
+
+/// Whether the text is empty or only white space (as `char::is_whitespace` reads it); ASCII
+/// white space is skipped byte by byte.
+pub fn is_blank(text: &str) -> bool {
+    match text.bytes().position(|b| !is_ascii_space(b)) {
+        None => true,
+        Some(at) => text
+            .get(at..)
+            .is_some_and(|rest| rest.chars().all(char::is_whitespace)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts mixing every ASCII character with Unicode white space, CJK and Arabic commas,
+    /// Cyrillic and Greek letters, in runs of several lengths.
+    fn samples() -> Vec<String> {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let mut out = vec![
+            String::new(),
+            " \t\n\r\x0b\x0c".into(),
+            "\u{a0}\u{2003}\u{3000}\u{85}".into(),
+            "  Один, два，三、四، five ﹐six﹑\u{2e41}\u{2e34}\u{2e32} ".into(),
+            "ΣΑΣ DiSpLaY :\u{a0}NoNe; VISIBILITY : Hidden".into(),
+            "dddisplay:nonE".into(),
+            "display:non e".into(),
+            "visibility:hidde".into(),
+            "İstanbul\u{212a}".into(),
+            ascii.clone(),
+        ];
+        for (i, word) in ["a,b", " ", "\u{a0}", "жол", "，", "\n\n", "x"]
+            .iter()
+            .enumerate()
+        {
+            out.push(word.repeat(i + 1) + &ascii[i * 9..] + word);
+        }
+        out
+    }
+
+    #[test]
+    fn measure_reads_ascii_bytes_as_the_characters_they_are() {
+        for text in samples() {
+            let (mut len, mut commas, mut in_space) = (0, 0, true);
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    len += usize::from(!in_space);
+                    in_space = true;
+                } else {
+                    len += 1;
+                    in_space = false;
+                    commas += usize::from(is_comma(c));
+                }
+            }
+            assert_eq!(measure(&text), (len, commas), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn blank_is_what_trimming_leaves_empty() {
+        for text in samples() {
+            for piece in [text.as_str(), text.trim_start(), text.trim_end()] {
+                assert_eq!(is_blank(piece), piece.trim().is_empty(), "{piece:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_style_hides_when_a_lowercased_copy_without_spaces_says_so() {
+        let mut styles = samples();
+        styles.extend(
+            [
+                "color: red; DISPLAY : None !important",
+                "visibility:\thidden",
+                "vIsIbIlItY:hidde n",
+                "display:block; visibility:visible",
+                "ddisplay:none",
+                "displaydisplay:none",
+                "display:nonedisplay:non",
+                "visibility:visibility:hidden",
+                "Display:\u{a0}none",
+            ]
+            .map(String::from),
+        );
+        let mut hidden = 0;
+        for style in styles {
+            let copy: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+            let copy = copy.to_lowercase();
+            let expected = copy.contains("display:none") || copy.contains("visibility:hidden");
+            assert_eq!(hides(&style), expected, "{style:?}");
+            hidden += usize::from(expected);
+        }
+        assert!(hidden >= 8, "{hidden}");
+    }
+
+    #[test]
+    fn tag_classes_are_exactly_their_lists() {
+        let never_text = [
+            "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
+            "canvas", "button", "input", "select", "textarea", "option", "link", "meta", "head",
+            "title", "nav", "aside", "footer", "dialog", "form", "audio", "video", "map", "base",
+        ];
+        let block = [
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "header",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "blockquote",
+            "pre",
+            "table",
+            "tr",
+            "thead",
+            "tbody",
+            "tfoot",
+            "caption",
+            "figure",
+            "figcaption",
+            "hr",
+            "address",
+            "center",
+            "details",
+            "summary",
+            "body",
+            "html",
+        ];
+        let others = [
+            "a", "span", "b", "img", "td", "th", "h7", "Div", "", "time", "picture",
+        ];
+        for tag in never_text.iter().chain(&block).chain(&others) {
+            assert_eq!(is_never_text(tag), never_text.contains(tag), "{tag}");
+            assert_eq!(is_block(tag), block.contains(tag), "{tag}");
+        }
+    }
 }

@@ -78,8 +78,8 @@ impl Counts {
             .take(SAMPLE_CHARS)
             .filter(|c| c.is_alphabetic())
         {
-            let lower = ch.to_lowercase().next().unwrap_or(ch);
             if ('\u{0400}'..='\u{04FF}').contains(&ch) {
+                let lower = ch.to_lowercase().next().unwrap_or(ch);
                 c.cyrillic += 1;
                 c.kazakh += usize::from(KAZAKH_ONLY.contains(&lower));
                 c.ukrainian += usize::from(UKRAINIAN_ONLY.contains(&lower));
@@ -93,20 +93,27 @@ impl Counts {
     }
 }
 
+/// Whether more than 8 % of the words in the sample are among [`ENGLISH_WORDS`]. The list is
+/// ASCII, which no other letter lowercases to but the Kelvin sign's `k` (in none of them),
+/// so a word is compared ignoring ASCII case, without a lowercased copy.
 fn english(text: &str) -> bool {
-    let words: Vec<String> = text
-        .chars()
-        .take(SAMPLE_CHARS)
-        .collect::<String>()
+    let (mut words, mut hits) = (0usize, 0usize);
+    for word in sample(text)
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let hits = words
-        .iter()
-        .filter(|w| ENGLISH_WORDS.contains(&w.as_str()))
-        .count();
-    !words.is_empty() && hits as f64 / words.len() as f64 > 0.08
+    {
+        words += 1;
+        hits += usize::from(ENGLISH_WORDS.iter().any(|e| word.eq_ignore_ascii_case(e)));
+    }
+    words > 0 && hits as f64 / words as f64 > 0.08
+}
+
+/// The text's first [`SAMPLE_CHARS`] characters, all the language is told from.
+pub fn sample(text: &str) -> &str {
+    match text.char_indices().nth(SAMPLE_CHARS) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +147,27 @@ mod tests {
         assert_eq!(detect(Some("fr-FR"), en).as_deref(), Some("fr"));
         assert_eq!(detect(Some("KZ"), "").as_deref(), Some("kk"));
         assert_eq!(detect(Some("not a tag"), "").as_deref(), None);
+    }
+
+    #[test]
+    fn the_language_is_told_from_the_first_sample_characters_in_any_case() {
+        let shouted = "THE PRESIDENT SAID THAT THE PLAN FOR THE ECONOMY WAS READY AND THAT IT WOULD \
+            BE PRESENTED TO THE PARLIAMENT. ";
+        assert_eq!(detect(None, shouted).as_deref(), Some("en"));
+        // Well past the sample, nothing changes the verdict.
+        let long = shouted.repeat(SAMPLE_CHARS / shouted.len() + 1);
+        let tail = "Мемлекеттік бағдарлама бойынша жұмыс жалғасады. ".repeat(500);
+        assert_eq!(
+            detect(None, &format!("{long}{tail}")).as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            sample(&format!("{long}{tail}")).chars().count(),
+            SAMPLE_CHARS
+        );
+        assert_eq!(sample("қысқа"), "қысқа");
+        // Words with letters outside ASCII are other words ("thé" is not "the").
+        let french = "thé thé thé thé thé au lait, et puis le café noir du matin pour tous";
+        assert_eq!(detect(None, french).as_deref(), None);
     }
 }

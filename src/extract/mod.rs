@@ -92,7 +92,12 @@ pub fn extract_with_rules(html: &str, page_url: Option<&Url>, rules: &[SiteRule]
         standfirst::apply(&doc, found, &summaries, &removed)
     });
     let rule_date = rule.and_then(|r| rule_date(&doc, r.date.as_ref()));
-    let sample = format!("{} {}", title.as_deref().unwrap_or(""), body);
+    // The title and the start of the body: the language is told from so many characters.
+    let sample = format!(
+        "{} {}",
+        title.as_deref().unwrap_or(""),
+        language::sample(&body)
+    );
     Extracted {
         language: language::detect(
             declared_language(&doc, meta.meta_language).as_deref(),

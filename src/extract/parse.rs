@@ -44,13 +44,14 @@ pub const READ_ATTRIBUTES: &[&str] = &[
 const MAX_PAGE_BYTES: usize = 1 << 30;
 
 /// Parses a whole page for the extractor: capped at [`MAX_DEPTH`], scripts, styles and svg
-/// emptied and, unless `all_attributes` (for a site rule, whose selectors may name any),
+/// emptied, runs of white space shortened to their line breaks and, unless `all_attributes` (for a site rule, whose selectors may name any),
 /// only the attributes in [`READ_ATTRIBUTES`] kept.
 pub fn page(html: &str, all_attributes: bool) -> Html {
     let pruning = Pruning {
         limit: MAX_DEPTH,
         empty: true,
         lean: !all_attributes,
+        blank_runs: true,
     };
     document_with(html, all_attributes, Some(pruning))
 }
@@ -65,17 +66,21 @@ pub fn document(html: &str, all_attributes: bool) -> Html {
 /// kept in the tree.
 pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>) -> Html {
     let keep = if all_attributes { keep_all } else { keep_read };
-    let builder = TreeBuilder::new(Builder::new(false, keep), TreeBuilderOpts::default());
+    let builder = TreeBuilder::new(
+        Builder::new(false, keep, html.len()),
+        TreeBuilderOpts::default(),
+    );
     tokenize::run(cut(html), builder, State::Data, pruning)
         .sink
         .finish()
 }
 
 /// Parses an HTML fragment as the content of a `<body>` (markup inside JSON-LD), capped at
-/// [`MAX_DEPTH`], keeping the attributes the extractor reads.
+/// [`MAX_DEPTH`], runs of white space shortened to their line breaks, keeping the
+/// attributes the extractor reads.
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
-    let sink = Builder::new(true, keep_read);
+    let sink = Builder::new(true, keep_read, html.len());
     let context = create_element(&sink, context, Vec::new());
     let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
     let state = tokenize::fragment_state(builder.tokenizer_state_for_context_elem(false));
@@ -83,6 +88,7 @@ pub fn fragment(html: &str) -> Html {
         limit: MAX_DEPTH,
         empty: false,
         lean: false,
+        blank_runs: true,
     };
     tokenize::run(cut(html), builder, state, Some(pruning))
         .sink
@@ -113,7 +119,8 @@ pub fn in_slices(html: &str, all_attributes: bool, slice: usize) -> Html {
     use html5ever::driver::{self, ParseOpts};
     use html5ever::tendril::{StrTendril, TendrilSink};
     let keep = if all_attributes { keep_all } else { keep_read };
-    let mut parser = driver::parse_document(Builder::new(false, keep), ParseOpts::default());
+    let mut parser =
+        driver::parse_document(Builder::new(false, keep, html.len()), ParseOpts::default());
     let mut rest = cut(html);
     while !rest.is_empty() {
         let mut cut = rest.len().min(slice.max(1));

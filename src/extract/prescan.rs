@@ -123,6 +123,7 @@ mod tests {
             limit: MAX_DEPTH,
             empty: true,
             lean,
+            blank_runs: false,
         };
         document_with(html, false, Some(pruning))
     }

@@ -198,28 +198,54 @@ impl Blocks {
         }
     }
 
+    /// Adds a text node's characters: whitespace runs become one space (line breaks kept
+    /// inside `<pre>`), and each run of other characters is copied whole once its first
+    /// character has decided the separator before it.
     fn text(&mut self, t: &str) {
-        for c in t.chars() {
-            if self.pre > 0 && c == '\n' {
-                self.newline();
-            } else if c.is_whitespace() {
-                self.space = true;
-            } else {
-                let last = self.line.chars().last();
-                let after_word = last.is_some_and(char::is_alphanumeric);
-                let soft = self.soft
-                    && after_word
-                    && c.is_alphanumeric()
-                    && !last.is_some_and(written_without_spaces)
-                    && !written_without_spaces(c);
-                if (self.space || soft) && !self.line.is_empty() && !self.line.ends_with('\n') {
-                    self.line.push(' ');
+        let mut rest = t;
+        while let Some(c) = rest.chars().next() {
+            if c.is_whitespace() {
+                let run = rest.len() - rest.trim_start().len();
+                if self.pre > 0 {
+                    rest[..run].chars().for_each(|c| self.whitespace(c));
+                } else {
+                    self.space = true;
                 }
-                self.space = false;
-                self.soft = false;
-                self.line.push(c);
+                rest = &rest[run..];
+            } else {
+                let run = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                self.word_start(c);
+                self.line.push_str(&rest[..run]);
+                rest = &rest[run..];
             }
         }
+    }
+
+    /// One whitespace character inside `<pre>`: a line break is kept, any other is a space.
+    fn whitespace(&mut self, c: char) {
+        if c == '\n' {
+            self.newline();
+        } else {
+            self.space = true;
+        }
+    }
+
+    /// Puts the separator a run of non-whitespace characters starting with `c` needs after
+    /// the line so far: a space after whitespace, or after an element boundary between two
+    /// words of a script written with spaces.
+    fn word_start(&mut self, c: char) {
+        let last = self.line.chars().next_back();
+        let after_word = last.is_some_and(char::is_alphanumeric);
+        let soft = self.soft
+            && after_word
+            && c.is_alphanumeric()
+            && !last.is_some_and(written_without_spaces)
+            && !written_without_spaces(c);
+        if (self.space || soft) && !self.line.is_empty() && !self.line.ends_with('\n') {
+            self.line.push(' ');
+        }
+        self.space = false;
+        self.soft = false;
     }
 
     fn newline(&mut self) {
@@ -269,5 +295,20 @@ mod tests {
         ] {
             assert!(body.contains(joined), "{joined:?} not in:\n{body}");
         }
+    }
+
+    #[test]
+    fn blank_runs_between_tags_keep_pre_lines_and_separate_inline_words() {
+        let page = format!(
+            "<html><body><article>{STORY}\
+             <pre>\n   \n<span>let a = 1;</span>\n\n    <span>let b = 2;</span>   \n\t\n</pre>\
+             <p>Left <b>and</b>\n\t\t<i>right</i>   \n   <i>words</i></p>\
+             </article></body></html>"
+        );
+        let body = extract(&page, None).body;
+        assert!(
+            body.contains("let a = 1;\nlet b = 2;\n\nLeft and right words"),
+            "{body}"
+        );
     }
 }

@@ -109,7 +109,12 @@ pub fn apply(doc: &Html, body: String, summaries: &Summaries<'_>, removed: &Node
 
 /// Letters and digits only: the same text whatever its spacing and punctuation. Case is kept
 /// (the page prints its summary as it wrote it), which spares a lowercase pass over the body.
+/// An ASCII text (most English pages' bodies) is read byte by byte.
 fn letters(s: &str) -> String {
+    if s.is_ascii() {
+        let kept: Vec<u8> = s.bytes().filter(u8::is_ascii_alphanumeric).collect();
+        return String::from_utf8(kept).unwrap_or_default();
+    }
     let mut out = String::with_capacity(s.len());
     out.extend(s.chars().filter(|c| c.is_alphanumeric()));
     out

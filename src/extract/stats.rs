@@ -40,19 +40,23 @@ impl Stats {
     }
 }
 
-const PARAGRAPHISH: &[&str] = &[
-    "blockquote",
-    "dl",
-    "div",
-    "img",
-    "ol",
-    "p",
-    "pre",
-    "table",
-    "ul",
-    "section",
-    "article",
-];
+/// Whether the tag makes a paragraph-like block (a `match`: see `dom::is_never_text`).
+fn is_paragraphish(tag: &str) -> bool {
+    matches!(
+        tag,
+        "blockquote"
+            | "dl"
+            | "div"
+            | "img"
+            | "ol"
+            | "p"
+            | "pre"
+            | "table"
+            | "ul"
+            | "section"
+            | "article"
+    )
+}
 
 /// One element's [`Stats`] as stored: counts as `u32` (pages are cut below 4 GiB).
 #[derive(Debug, Clone, Copy)]
@@ -149,7 +153,7 @@ pub fn compute<'a>(doc: &'a Html, root: NodeRef<'a>, skip: &NodeSet) -> Table<'a
                 out.insert(&node, &s);
                 if let Some(parent) = stack.last_mut() {
                     parent.add(&s);
-                    parent.has_block |= PARAGRAPHISH.contains(&el.name());
+                    parent.has_block |= is_paragraphish(el.name());
                 }
             }
         }

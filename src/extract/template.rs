@@ -55,7 +55,7 @@ impl Templates {
             .split("\n\n")
             .filter(|b| !b.trim().is_empty())
             .collect();
-        let mut folded = String::new();
+        let mut folded = Vec::new();
         let keys: Vec<Option<u64>> = blocks
             .iter()
             .map(|b| self.block_key(b, &mut folded))
@@ -89,29 +89,37 @@ impl Templates {
 
     /// Key of a block that may be template: its words lowercased, digits folded (dates and
     /// counters vary by page), hashed; `None` for a block too long to be template.
-    /// `folded` is scratch space reused between blocks.
-    fn block_key(&self, block: &str, folded: &mut String) -> Option<u64> {
+    /// `folded` is scratch space (the folded text's UTF-8) reused between blocks; an ASCII
+    /// word is folded byte by byte.
+    fn block_key(&self, block: &str, folded: &mut Vec<u8>) -> Option<u64> {
         if block.len() > MAX_TEMPLATE_CHARS && block.chars().count() > MAX_TEMPLATE_CHARS {
             return None;
         }
         folded.clear();
+        let mut utf8 = [0; 4];
         for word in block.split_whitespace() {
-            for c in word.chars() {
-                if c.is_ascii() {
-                    folded.push(if c.is_ascii_digit() {
-                        '0'
+            if word.is_ascii() {
+                folded.extend(word.bytes().map(|b| {
+                    if b.is_ascii_digit() {
+                        b'0'
                     } else {
-                        c.to_ascii_lowercase()
-                    });
-                } else if c.is_numeric() {
-                    folded.push('0');
-                } else {
-                    folded.extend(c.to_lowercase());
+                        b.to_ascii_lowercase()
+                    }
+                }));
+            } else {
+                for c in word.chars() {
+                    if c.is_numeric() {
+                        folded.push(b'0');
+                    } else {
+                        for l in c.to_lowercase() {
+                            folded.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+                        }
+                    }
                 }
             }
-            folded.push(' ');
+            folded.push(b' ');
         }
-        Some(self.seed.hash_one(folded.as_str()))
+        Some(self.seed.hash_one(folded.as_slice()))
     }
 
     /// Hosts currently remembered.

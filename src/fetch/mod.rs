@@ -30,6 +30,7 @@ pub use politeness::host_key;
 pub use robots::Robots;
 
 use crate::config::FetchSettings;
+use crate::tls::Tls;
 use checks::{check_type, redirect_target};
 use guard::{GuardedResolver, check_literal_host, refused_by_resolver};
 use politeness::{HostGate, HostPermit};
@@ -113,10 +114,18 @@ pub enum FetchOutcome {
     Fetched(Fetched),
 }
 
-/// Builds the one HTTP client the daemon shares.
+/// Why the fetcher's HTTP clients could not be built. reqwest's own message says only
+/// "builder error", so the message carries its causes (and, having said them, names no
+/// source, lest a chain printer repeat them).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot build the HTTP client: {0}")]
-pub struct ClientError(#[from] reqwest::Error);
+#[error("cannot build the HTTP client: {}", error_chain(.0))]
+pub struct ClientError(reqwest::Error);
+
+impl From<reqwest::Error> for ClientError {
+    fn from(err: reqwest::Error) -> ClientError {
+        ClientError(err)
+    }
+}
 
 /// A configured HTTP client with per-host politeness.
 #[derive(Clone)]
@@ -130,13 +139,14 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// Builds a fetcher from the `[fetch]` settings.
-    pub fn new(settings: &FetchSettings) -> Result<Fetcher, ClientError> {
-        let trusted = client(settings, false)?;
+    /// Builds a fetcher from the `[fetch]` settings, its clients sharing `tls` (and so one
+    /// read of the trust store, at the first HTTPS handshake).
+    pub fn new(settings: &FetchSettings, tls: &Tls) -> Result<Fetcher, ClientError> {
+        let trusted = client(settings, false, tls)?;
         let guarded = if settings.allow_private_addresses {
             trusted.clone()
         } else {
-            client(settings, true)?
+            client(settings, true, tls)?
         };
         Ok(Fetcher {
             trusted,
@@ -375,10 +385,15 @@ impl Fetcher {
 /// (docs/benchmarks.md, "Idle connections").
 const IDLE_GRACE: Duration = Duration::from_secs(1);
 
-fn client(settings: &FetchSettings, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
+fn client(
+    settings: &FetchSettings,
+    guarded: bool,
+    tls: &Tls,
+) -> Result<reqwest::Client, reqwest::Error> {
     // No `.timeout()`: the total limit is `Fetcher::get`'s own, over every hop, so that a
     // timeout reported by the client is always the connect or read limit.
-    let builder = reqwest::Client::builder()
+    let builder = tls
+        .configure(reqwest::Client::builder())
         .user_agent(settings.user_agent.clone())
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
@@ -444,7 +459,7 @@ mod tests {
             per_host_delay: Duration::ZERO,
             allow_private_addresses: false,
         };
-        Fetcher::new(&settings).unwrap()
+        Fetcher::new(&settings, &Tls::new().unwrap()).unwrap()
     }
 
     #[tokio::test]
@@ -500,7 +515,7 @@ mod tests {
             allow_private_addresses: true,
             ..guarded_fetcher().settings
         };
-        let fetcher = Fetcher::new(&settings).unwrap();
+        let fetcher = Fetcher::new(&settings, &Tls::new().unwrap()).unwrap();
         let none = Validators::default();
         let get = || fetcher.get(&url, &none, Origin::Configured, Expect::Page);
         get().await.unwrap();

@@ -1,6 +1,9 @@
 //! The `email` sink: SMTP (STARTTLS, TLS, or plain for a local relay) with optional login,
 //! a plain-text body and an HTML alternative.
 
+use std::sync::OnceLock;
+use std::time::Duration;
+
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -17,9 +20,23 @@ pub struct Email {
     relay: String,
     from: Mailbox,
     to: Vec<Mailbox>,
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// What the transport is built from, at the first send.
+    setup: Setup,
+    /// Built at the first send: lettre's TLS set-up reads the system trust store (its own
+    /// read; lettre takes no prebuilt rustls configuration), which a sink that never sends,
+    /// or runs without TLS, should not pay for at start.
+    transport: OnceLock<AsyncSmtpTransport<Tokio1Executor>>,
     /// The zone the message's times are shown in.
     zone: DisplayZone,
+}
+
+/// The relay settings a transport is built from.
+struct Setup {
+    host: String,
+    port: u16,
+    tls: SmtpTls,
+    timeout: Duration,
+    credentials: Option<Credentials>,
 }
 
 impl Email {
@@ -30,25 +47,15 @@ impl Email {
         sink: &SinkSpec,
         zone: DisplayZone,
     ) -> Result<Email, NotifyError> {
-        let setup = |reason: String| NotifyError::Setup {
-            sink: sink.name.clone(),
-            reason,
-        };
-        let builder = match spec.tls {
-            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&spec.host),
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&spec.host),
-            SmtpTls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-                &spec.host,
-            )),
-        }
-        .map_err(|err| setup(format!("cannot set up TLS for {}: {err}", spec.host)))?;
-        let mut builder = builder.port(spec.port).timeout(Some(sink.timeout));
-        if let (Some(user), Some(password)) = (&spec.username, password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password));
-        }
         let mailbox = |text: &str| {
-            text.parse::<Mailbox>()
-                .map_err(|err| setup(format!("bad address {text:?}: {err}")))
+            text.parse::<Mailbox>().map_err(|err| NotifyError::Setup {
+                sink: sink.name.clone(),
+                reason: format!("bad address {text:?}: {err}"),
+            })
+        };
+        let credentials = match (&spec.username, password) {
+            (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password)),
+            _ => None,
         };
         Ok(Email {
             name: sink.name.clone(),
@@ -59,9 +66,43 @@ impl Email {
                 .iter()
                 .map(|t| mailbox(t))
                 .collect::<Result<_, _>>()?,
-            transport: builder.build(),
+            setup: Setup {
+                host: spec.host.clone(),
+                port: spec.port,
+                tls: spec.tls,
+                timeout: sink.timeout,
+                credentials,
+            },
+            transport: OnceLock::new(),
             zone,
         })
+    }
+
+    /// The transport, built at the first call; a failure (the trust store unreadable) is
+    /// this send's, and the next send tries again.
+    fn transport(&self) -> Result<&AsyncSmtpTransport<Tokio1Executor>, SendError> {
+        if let Some(transport) = self.transport.get() {
+            return Ok(transport);
+        }
+        let setup = &self.setup;
+        let builder = match setup.tls {
+            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&setup.host),
+            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&setup.host),
+            SmtpTls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &setup.host,
+            )),
+        }
+        .map_err(|err| {
+            SendError::sink(format!(
+                "email sink {:?}: cannot set up TLS for {}: {err}; check that the system's CA certificates are installed",
+                self.name, setup.host
+            ))
+        })?;
+        let mut builder = builder.port(setup.port).timeout(Some(setup.timeout));
+        if let Some(credentials) = &setup.credentials {
+            builder = builder.credentials(credentials.clone());
+        }
+        Ok(self.transport.get_or_init(|| builder.build()))
     }
 
     /// Sends one e-mail to every recipient.
@@ -83,7 +124,8 @@ impl Email {
                     self.name
                 ))
             })?;
-        self.transport.send(email).await.map(|_| ()).map_err(|err| {
+        let transport = self.transport()?;
+        transport.send(email).await.map(|_| ()).map_err(|err| {
             let scope = if err.is_permanent() {
                 Scope::Message
             } else {
@@ -149,11 +191,15 @@ mod tests {
     }
 
     #[test]
-    fn tls_transports_build_with_the_crates_crypto_provider() {
+    fn tls_transports_build_with_the_crates_crypto_provider_at_the_first_send() {
         // reqwest and lettre share rustls; a second crypto provider would make this panic.
         for tls in [SmtpTls::Starttls, SmtpTls::Tls, SmtpTls::None] {
             let (email, sink) = spec(tls);
-            assert!(Email::new(&email, Some("pw".into()), &sink, DisplayZone::default()).is_ok());
+            let email = Email::new(&email, Some("pw".into()), &sink, DisplayZone::default())
+                .unwrap_or_else(|err| panic!("{err}"));
+            assert!(email.transport.get().is_none(), "built before any send");
+            assert!(email.transport().is_ok());
+            assert!(email.transport.get().is_some());
         }
     }
 }

@@ -26,7 +26,9 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{DisplayZone, SinkSpec};
+use crate::fetch::error_chain;
 use crate::store::SharedStore;
+use crate::tls::{Tls, TlsError};
 pub use probe::{ProbeError, send_test};
 
 /// Connection set-up limit for HTTP sinks; each sink's `timeout` caps the whole request.
@@ -51,9 +53,19 @@ pub enum NotifyError {
         /// What went wrong.
         reason: String,
     },
-    /// The HTTP client shared by webhook and Telegram sinks could not be built.
-    #[error("cannot build the HTTP client for sinks: {0}")]
-    Client(#[from] reqwest::Error),
+    /// The HTTP client shared by webhook and Telegram sinks could not be built (the message
+    /// carries reqwest's causes, so no source is named).
+    #[error("cannot build the HTTP client for sinks: {}", error_chain(.0))]
+    Client(reqwest::Error),
+    /// TLS could not be set up for the sinks (`sinks test` sets up its own).
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+}
+
+impl From<reqwest::Error> for NotifyError {
+    fn from(err: reqwest::Error) -> NotifyError {
+        NotifyError::Client(err)
+    }
 }
 
 /// What delivery did over a run.
@@ -78,15 +90,17 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Prepares every sink: reads secrets, builds clients. Fails naming the sink at fault.
+    /// Prepares every sink: reads secrets, builds clients (HTTPS through `tls`, which reads
+    /// the trust store only when a sink first needs it). Fails naming the sink at fault.
     /// Message texts show times in `zone`.
     pub fn new(
         sinks: &[SinkSpec],
         user_agent: &str,
         zone: DisplayZone,
         store: SharedStore,
+        tls: &Tls,
     ) -> Result<Notifier, NotifyError> {
-        let http = http_client(user_agent)?;
+        let http = http_client(user_agent, tls)?;
         let workers = sinks
             .iter()
             .map(|spec| {
@@ -100,8 +114,8 @@ impl Notifier {
 
     /// Prepares every sink as [`Notifier::new`] does (secrets read, clients built) but keeps
     /// nothing and returns every problem, not only the first: `check-config` and reloads use it.
-    pub fn check(sinks: &[SinkSpec], user_agent: &str) -> Vec<NotifyError> {
-        let http = match http_client(user_agent) {
+    pub fn check(sinks: &[SinkSpec], user_agent: &str, tls: &Tls) -> Vec<NotifyError> {
+        let http = match http_client(user_agent, tls) {
             Ok(http) => http,
             Err(err) => return vec![err.into()],
         };
@@ -124,8 +138,8 @@ impl Notifier {
 }
 
 /// The HTTP client shared by webhook and Telegram sinks.
-fn http_client(user_agent: &str) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
+fn http_client(user_agent: &str, tls: &Tls) -> Result<reqwest::Client, reqwest::Error> {
+    tls.configure(reqwest::Client::builder())
         .user_agent(user_agent)
         .connect_timeout(CONNECT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())

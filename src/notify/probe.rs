@@ -6,6 +6,7 @@ use chrono::Utc;
 
 use crate::config::{DisplayZone, SinkSpec};
 use crate::store::{PendingDelivery, db_time};
+use crate::tls::Tls;
 
 use super::message::Outgoing;
 use super::{NotifyError, channel::Channel, http_client};
@@ -29,7 +30,8 @@ pub async fn send_test(
     user_agent: &str,
     zone: DisplayZone,
 ) -> Result<(), ProbeError> {
-    let http = http_client(user_agent).map_err(NotifyError::from)?;
+    let tls = Tls::new().map_err(NotifyError::from)?;
+    let http = http_client(user_agent, &tls).map_err(NotifyError::from)?;
     let channel = Channel::new(spec, &http, zone)?;
     let row = test_alert(&spec.name);
     channel

@@ -3,14 +3,14 @@
 //! A Cyrillic word has one form; a Latin-script word has its lower-case Latin form plus one
 //! Cyrillic form per plausible Kazakh spelling scheme. Must not decide what matches.
 
-use std::borrow::Cow;
-
 use super::normalize::{
     clean, each_lower, each_normalised, has_kazakh_letter, is_kazakh_letter, is_latin, lower,
     normalise, skeleton, skeleton_of,
 };
 use super::russian;
-use super::script::{Scheme, Script, repair, to_cyrillic, transliterate};
+use super::script::{
+    ALL_SCHEMES, Scheme, Script, first_of_ascii, repair, to_cyrillic, transliterate,
+};
 
 /// One reading of a word: normalised text, its skeleton and where it came from.
 #[derive(Clone, Debug)]
@@ -145,39 +145,82 @@ pub struct Glance {
 /// [`HEAD_CHARS`]) for as long as `step` returns true, and returns the first reading's
 /// flags. Far cheaper than `analyse` (no stems, transliteration stops early, no allocation
 /// for a Cyrillic word), so a matcher can analyse only the words some rule may need.
+///
+/// `step` refusing a one-character head means it needs no reading that starts so: a word of
+/// ASCII letters and digits does not show it again for another scheme.
 pub fn glance(raw: &str, schemes: &[Scheme], step: impl FnMut(&[char]) -> bool) -> Glance {
     let mut head = Head::new(step);
-    let mut kazakh = false;
-    let mut take = |c: char, head: &mut Head<_>| {
-        kazakh |= is_kazakh_letter(c);
-        if let Some(s) = skeleton_of(c) {
-            head.push(s);
-        }
-    };
     if !raw.chars().any(is_latin) {
-        each_normalised(raw, |c| take(c, &mut head));
+        let mut kazakh = false;
+        each_normalised(raw, |c| {
+            kazakh |= is_kazakh_letter(c);
+            if let Some(s) = skeleton_of(c) {
+                head.push(s);
+            }
+        });
         return Glance {
             cyrillic: true,
             kazakh,
         };
     }
-    let (fixed, script) = if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        // What `clean` and `repair` give a word of ASCII letters and digits, without copying.
-        (Cow::Borrowed(raw), Script::Latin)
-    } else {
-        let (fixed, script) = repair(&clean(raw));
-        (Cow::Owned(fixed), script)
-    };
+    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // What `clean` and `repair` give such a word is the word itself, in Latin script.
+        glance_ascii(raw, schemes, &mut head);
+        return Glance {
+            cyrillic: false,
+            kazakh: false,
+        };
+    }
+    glance_latin(raw, schemes, &mut head)
+}
+
+/// [`glance`] of a word of ASCII letters and digits (at least one letter), the most common
+/// word of a Latin-script text: each scheme's first letter is read without transliterating,
+/// and most words are refused on it.
+fn glance_ascii<S: FnMut(&[char]) -> bool>(word: &str, schemes: &[Scheme], head: &mut Head<S>) {
+    // Its lower case is its skeleton: no hyphen, apostrophe or Kazakh letter in it.
+    word.bytes()
+        .all(|b| head.push(char::from(b.to_ascii_lowercase())));
+    // The first letters refused, by scheme (schemes beyond the four are not remembered).
+    let mut refused = ['\0'; ALL_SCHEMES.len()];
+    for (i, scheme) in schemes.iter().enumerate() {
+        head.restart();
+        let Some(first) = first_of_ascii(word.as_bytes(), *scheme).and_then(skeleton_of) else {
+            show_transliteration(head, word, *scheme, 0);
+            continue;
+        };
+        if refused.contains(&first) {
+            continue;
+        }
+        if head.push(first) {
+            show_transliteration(head, word, *scheme, 1);
+        } else if let Some(slot) = refused.get_mut(i) {
+            *slot = first;
+        }
+    }
+}
+
+/// [`glance`] of any other word holding a Latin letter.
+fn glance_latin<S: FnMut(&[char]) -> bool>(
+    raw: &str,
+    schemes: &[Scheme],
+    head: &mut Head<S>,
+) -> Glance {
+    let (fixed, script) = repair(&clean(raw));
+    let mut kazakh = false;
     // The trailing apostrophes `readings` trims are not in a skeleton and not Kazakh letters.
-    fixed
-        .chars()
-        .for_each(|c| each_lower(c, |l| take(l, &mut head)));
+    fixed.chars().for_each(|c| {
+        each_lower(c, |l| {
+            kazakh |= is_kazakh_letter(l);
+            if let Some(s) = skeleton_of(l) {
+                head.push(s);
+            }
+        })
+    });
     if script == Script::Latin {
         for scheme in schemes {
             head.restart();
-            transliterate(&fixed, *scheme, |piece| {
-                piece.chars().filter_map(skeleton_of).all(|c| head.push(c))
-            });
+            show_transliteration(head, &fixed, *scheme, 0);
         }
     }
     Glance {
@@ -186,10 +229,28 @@ pub fn glance(raw: &str, schemes: &[Scheme], step: impl FnMut(&[char]) -> bool) 
     }
 }
 
+/// Shows `head` the skeleton of `word` transliterated with `scheme`, but for its first
+/// `shown` characters, which the head holds already.
+fn show_transliteration<S: FnMut(&[char]) -> bool>(
+    head: &mut Head<S>,
+    word: &str,
+    scheme: Scheme,
+    mut shown: usize,
+) {
+    transliterate(word, scheme, |piece| {
+        piece.chars().filter_map(skeleton_of).all(|c| {
+            if shown > 0 {
+                shown -= 1;
+                return true;
+            }
+            head.push(c)
+        })
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::script::ALL_SCHEMES;
 
     fn norms(raw: &str, schemes: &[Scheme]) -> Vec<String> {
         analyse(raw, schemes)
@@ -262,6 +323,49 @@ mod tests {
                 assert_eq!(heads, want, "{raw} {s:?}");
                 assert_eq!(g.cyrillic, !forms[0].latin, "{raw}");
                 assert_eq!(g.kazakh, forms[0].kazakh, "{raw}");
+            }
+        }
+    }
+
+    /// Whether a matcher with one prefilter `key` analyses `raw` after glancing at it (as
+    /// `watch::keys::Keys::wants` answers: a head equal to the key is wanted, a head no key
+    /// starts with is refused).
+    fn glance_wants(raw: &str, schemes: &[Scheme], key: &str) -> bool {
+        let mut wanted = false;
+        glance(raw, schemes, |head| {
+            let head: String = head.iter().collect();
+            if head == key {
+                wanted = true;
+            }
+            !wanted && key.starts_with(&head)
+        });
+        wanted
+    }
+
+    #[test]
+    fn a_glance_wants_every_word_whose_readings_start_with_a_key() {
+        let alnum: Vec<char> = ('0'..='9').chain('A'..='Z').chain('a'..='z').collect();
+        let mut words: Vec<String> = alnum.iter().map(|c| c.to_string()).collect();
+        for a in &alnum {
+            words.extend(alnum.iter().map(|b| format!("{a}{b}")));
+        }
+        let real = "The police said Iran Iuliia IAEA ship Chair tsar yard Yesterday xray cinema \
+            C3PO 4x4 iPhone Shymkent Zhanaozen Nazarbayev Ghana qañtarda jalǵyz Sayasi tūtqyn \
+            Saiasi tutqyndardy ZAUYT ukimet Ukimet Ükımet Iliyas ng ngo yu Yuliya Kh Kazakh'";
+        words.extend(real.split(' ').map(str::to_string));
+        let schemes: [&[Scheme]; 3] = [&ALL_SCHEMES, &[Scheme::Y2021], &[Scheme::Informal]];
+        for raw in &words {
+            for s in schemes {
+                let forms = analyse(raw, s);
+                let mut keys: Vec<String> = Vec::new();
+                for f in &forms {
+                    keys.extend((1..=HEAD_CHARS).map(|n| f.skel.chars().take(n).collect()));
+                }
+                keys.extend(["ъ", "сх", "z9"].map(str::to_string));
+                for key in keys.iter().filter(|k| !k.is_empty()) {
+                    let want = forms.iter().any(|f| f.skel.starts_with(key.as_str()));
+                    assert_eq!(glance_wants(raw, s, key), want, "{raw} {s:?} {key}");
+                }
             }
         }
     }

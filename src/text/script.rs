@@ -285,6 +285,14 @@ fn letters(scheme: Scheme, word: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
+/// An ASCII character as [`letters`] reads it, without its Unicode case tables.
+fn ascii_letter(scheme: Scheme, b: u8) -> char {
+    match (scheme, b) {
+        (Scheme::Y2021, b'I') => 'ı',
+        _ => char::from(b.to_ascii_lowercase()),
+    }
+}
+
 /// Transliterates a Latin-script Kazakh word (any case) into lower-case Cyrillic.
 /// Letters outside the scheme pass through unchanged.
 pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
@@ -298,61 +306,76 @@ pub fn to_cyrillic(word: &str, scheme: Scheme) -> String {
 
 /// The text of [`to_cyrillic`] handed piece by piece (never empty) to `emit`, which returns
 /// false to stop early (the matcher's prefilter only needs the first letters).
-pub fn transliterate(word: &str, scheme: Scheme, mut emit: impl FnMut(&str) -> bool) {
-    let mut letters = letters(scheme, word);
-    // The current letter and the two after it.
-    let mut ahead = [letters.next(), letters.next(), letters.next()];
-    let mut advance = |by: usize, ahead: &mut [Option<char>; 3]| {
-        for _ in 0..by {
-            *ahead = [ahead[1], ahead[2], letters.next()];
-        }
-    };
-    let mut last: Option<char> = None;
-    let mut put = |piece: &str, last: &mut Option<char>| {
-        *last = piece.chars().next_back().or(*last);
-        emit(piece)
-    };
-    let mut buf = [0u8; 4];
-    while let [Some(c), next, third] = ahead {
-        if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
-            if !put(d, &mut last) {
-                return;
-            }
-            advance(2, &mut ahead);
-            continue;
-        }
-        let after_vowel = last.is_some_and(is_vowel);
-        let before_vowel = next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
-        let glide = after_vowel && !before_vowel;
-        if scheme == Scheme::Y2017 && c == 'i' && next == Some('\'') {
-            let before_vowel = third.is_some_and(|n| "aeiouy".contains(n));
-            let letter = if after_vowel && !before_vowel {
-                "й"
-            } else {
-                "и"
-            };
-            if !put(letter, &mut last) {
-                return;
-            }
-            advance(2, &mut ahead);
-            continue;
-        }
-        let piece: &str = match (scheme, c) {
-            (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => "й",
-            // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
-            (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => "с",
-            (_, 'c') => "к",
-            _ => match single(scheme, c) {
-                Some(s) => s,
-                None => c.encode_utf8(&mut buf),
-            },
-        };
-        if !put(piece, &mut last) {
-            return;
-        }
-        advance(1, &mut ahead);
+pub fn transliterate(word: &str, scheme: Scheme, emit: impl FnMut(&str) -> bool) {
+    if word.is_ascii() {
+        let letters = word.bytes().map(|b| ascii_letter(scheme, b));
+        transliterate_letters(scheme, letters, emit);
+    } else {
+        transliterate_letters(scheme, letters(scheme, word), emit);
     }
 }
+
+/// [`transliterate`] of a word's [`letters`].
+fn transliterate_letters(
+    scheme: Scheme,
+    mut letters: impl Iterator<Item = char>,
+    mut emit: impl FnMut(&str) -> bool,
+) {
+    // The current letter and the two after it.
+    let mut ahead = [letters.next(), letters.next(), letters.next()];
+    let mut last: Option<char> = None;
+    let mut buf = [0u8; 4];
+    while let [Some(c), next, third] = ahead {
+        let (piece, read) = piece(scheme, c, [next, third], last, &mut buf);
+        last = piece.chars().next_back().or(last);
+        if !emit(piece) {
+            return;
+        }
+        for _ in 0..read {
+            ahead = [ahead[1], ahead[2], letters.next()];
+        }
+    }
+}
+
+/// What [`transliterate`] writes for letter `c`, followed by `next` and `third`, when `last`
+/// was the last letter written: the piece, and how many letters it reads (2 for a digraph).
+fn piece(
+    scheme: Scheme,
+    c: char,
+    [next, third]: [Option<char>; 2],
+    last: Option<char>,
+    buf: &mut [u8; 4],
+) -> (&str, usize) {
+    if let Some(d) = next.and_then(|n| digraph(scheme, c, n)) {
+        return (d, 2);
+    }
+    let after_vowel = last.is_some_and(is_vowel);
+    let glide = after_vowel && !next.is_some_and(|n| "aeiouyıäöüūáóúýә".contains(n));
+    if scheme == Scheme::Y2017 && c == 'i' && next == Some('\'') {
+        let before_vowel = third.is_some_and(|n| "aeiouy".contains(n));
+        let letter = if after_vowel && !before_vowel {
+            "й"
+        } else {
+            "и"
+        };
+        return (letter, 2);
+    }
+    let piece: &str = match (scheme, c) {
+        (Scheme::Y2021, 'i') | (Scheme::Y2018, 'ı') | (Scheme::Informal, 'y') if glide => "й",
+        // Not Kazakh: foreign words read c as к, or as с before e, i, y (covid, cinema).
+        (_, 'c') if next.is_some_and(|n| "eiy".contains(n)) => "с",
+        (_, 'c') => "к",
+        _ => match single(scheme, c) {
+            Some(s) => s,
+            None => c.encode_utf8(buf),
+        },
+    };
+    (piece, 1)
+}
+
+#[path = "script_ascii.rs"]
+mod ascii;
+pub use ascii::first_of_ascii;
 
 #[cfg(test)]
 #[path = "script_tests.rs"]

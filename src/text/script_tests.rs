@@ -98,3 +98,43 @@ fn detects_scheme_from_telling_letters() {
     assert_eq!(pick_scheme(&votes), Some(Scheme::Informal));
     assert_eq!(pick_scheme(&Votes::default()), None);
 }
+
+#[test]
+fn the_first_letter_of_an_ascii_word_is_its_transliterations() {
+    let alnum: Vec<u8> = (b'0'..=b'9')
+        .chain(b'A'..=b'Z')
+        .chain(b'a'..=b'z')
+        .collect();
+    let mut words: Vec<Vec<u8>> = Vec::new();
+    for &a in &alnum {
+        words.push(vec![a]);
+        for &b in &alnum {
+            words.push(vec![a, b]);
+            // The letters that start a digraph or a glide, followed by any third.
+            if b"aceghiknostuyzACEGHIKNOSTUYZ".contains(&b) {
+                words.extend(alnum.iter().map(|&c| vec![a, b, c]));
+            }
+        }
+    }
+    words.extend(["i'a", "a'", "s-h", "-x", "y`"].map(|w| w.as_bytes().to_vec()));
+    for word in &words {
+        let text = std::str::from_utf8(word).unwrap_or_default();
+        for scheme in ALL_SCHEMES {
+            let want = to_cyrillic(text, scheme).chars().next();
+            assert_eq!(first_of_ascii(word, scheme), want, "{text} {scheme:?}");
+        }
+    }
+}
+
+#[test]
+fn ascii_letters_are_read_as_any_other_letters() {
+    let ascii: String = (' '..='~').collect();
+    for scheme in ALL_SCHEMES {
+        let fast: String = ascii.bytes().map(|b| ascii_letter(scheme, b)).collect();
+        assert_eq!(
+            fast,
+            letters(scheme, &ascii).collect::<String>(),
+            "{scheme:?}"
+        );
+    }
+}

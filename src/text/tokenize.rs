@@ -130,7 +130,13 @@ struct Span {
 impl Tokens {
     /// The tokens of `text`, as [`for_each_token`] finds them.
     pub fn of(text: &str) -> Tokens {
-        let mut out = Tokens::default();
+        // Room for an English text's tokens (a word and its space average six or seven
+        // bytes), so the lists are not copied as they grow; other scripts need less.
+        let room = text.len() / 6;
+        let mut out = Tokens {
+            tokens: Vec::with_capacity(room),
+            parts: Vec::with_capacity(room),
+        };
         for_each_token(text, |t| {
             out.parts.extend_from_slice(t.parts);
             out.tokens.push(Span {
@@ -161,6 +167,11 @@ impl Tokens {
     /// The byte range of each token, in text order.
     pub fn ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.tokens.iter().map(|span| (span.start, span.end))
+    }
+
+    /// How many parts the tokens have in all (a hyphenated token has several).
+    pub fn part_count(&self) -> usize {
+        self.parts.len()
     }
 }
 

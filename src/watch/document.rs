@@ -127,7 +127,8 @@ impl<'t> Builder<'t> {
 
     /// The units of field `text`, read from its `tokens` when the caller found them already.
     fn field(&mut self, text: &'t str, tokens: Option<&Tokens>) -> Vec<Unit> {
-        let mut units = Vec::new();
+        // A unit per part, and a few more for whole hyphenated tokens and their heads.
+        let mut units = Vec::with_capacity(tokens.map_or(0, |t| t.part_count() * 17 / 16));
         let mut pos: u32 = 0;
         let mut add = |t: TokenRef<'_>| {
             let n = u32::try_from(t.parts.len()).unwrap_or(u32::MAX);

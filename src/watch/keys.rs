@@ -52,6 +52,9 @@ pub(crate) struct Keys {
     starts: KeySet,
     /// `lens[n]`: some key has n characters (skips useless lookups).
     lens: [bool; KEY_CHARS + 1],
+    /// The first characters of the keys, sorted: most text words are refused on their
+    /// first letter, without hashing it.
+    firsts: Vec<char>,
     unkeyed: Vec<u32>,
 }
 
@@ -66,6 +69,11 @@ impl Keys {
             } else {
                 self.lens[len.min(KEY_CHARS)] = true;
                 keys.push(pack(key.chars()));
+                if let Some(first) = key.chars().next()
+                    && let Err(at) = self.firsts.binary_search(&first)
+                {
+                    self.firsts.insert(at, first);
+                }
                 for n in 1..len {
                     self.starts.insert(pack(key.chars().take(n)));
                 }
@@ -96,6 +104,12 @@ impl Keys {
     pub fn wants(&self, head: &[char]) -> Option<bool> {
         if !self.unkeyed.is_empty() {
             return Some(true);
+        }
+        if let [first] = head {
+            // A key or the start of one begins with its first character.
+            if self.firsts.binary_search(first).is_err() {
+                return Some(false);
+            }
         }
         let key = pack(head.iter().copied());
         if self.lens.get(head.len()) == Some(&true) && self.keyed.contains_key(&key) {
@@ -134,5 +148,37 @@ mod tests {
         assert_eq!(keys.wants(&head("саяси")), Some(true));
         assert_eq!(keys.wants(&head("т")), Some(false));
         assert_eq!(keys.wants(&head("сат")), Some(false));
+    }
+
+    #[test]
+    fn a_first_letter_is_refused_only_when_no_key_starts_with_it() {
+        let words = [
+            "саяси",
+            "тұтқын",
+            "Qazaqstan",
+            "митинг",
+            "ат",
+            "Жексебаев",
+            "2024",
+        ];
+        let mut keys = Keys::default();
+        let mut written: Vec<String> = Vec::new();
+        for (id, word) in (0u32..).zip(words) {
+            if let Some(p) = WordPattern::compile(word, WordKind::Plain, &ALL_SCHEMES) {
+                keys.add(id, &p);
+                written.extend(p.keys().map(str::to_string));
+            }
+        }
+        let letters = ('0'..='z').chain('а'..='я').chain("әғқңөұүһіё".chars());
+        for c in letters {
+            let want = if written.iter().any(|k| k.chars().eq([c])) {
+                Some(true)
+            } else if written.iter().any(|k| k.starts_with(c)) {
+                None
+            } else {
+                Some(false)
+            };
+            assert_eq!(keys.wants(&[c]), want, "{c}");
+        }
     }
 }

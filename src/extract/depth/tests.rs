@@ -8,6 +8,7 @@ fn capped(html: &str, limit: usize) -> Html {
         limit,
         empty: false,
         lean: false,
+        blank_runs: false,
     };
     document_with(html, false, Some(pruning))
 }
@@ -140,7 +141,12 @@ fn malformed_input_does_not_panic() {
     for html in inputs {
         for limit in [0, 1, 2] {
             for (empty, lean) in [(false, false), (true, true)] {
-                let pruning = Pruning { limit, empty, lean };
+                let pruning = Pruning {
+                    limit,
+                    empty,
+                    lean,
+                    blank_runs: empty,
+                };
                 let doc = document_with(html, false, Some(pruning));
                 assert!(doc.root().text().map(str::len).sum::<usize>() <= html.len() * 3);
             }

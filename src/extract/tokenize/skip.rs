@@ -87,6 +87,7 @@ mod tests {
             limit: MAX_DEPTH,
             empty: true,
             lean: true,
+            blank_runs: false,
         };
         let skipped = dump(&document_with(html, false, Some(lean)));
         assert_eq!(skipped, dump(&document(html, false)), "{html:?}");

@@ -77,7 +77,7 @@ type Recording = Recorder<TreeBuilder<crate::extract::tree::NodeId, Builder>>;
 
 fn recorder() -> Recording {
     Recorder {
-        inner: TreeBuilder::new(Builder::new(false, |_| true), TreeBuilderOpts::default()),
+        inner: TreeBuilder::new(Builder::new(false, |_| true, 0), TreeBuilderOpts::default()),
         seen: RefCell::new(Vec::new()),
     }
 }
@@ -393,6 +393,65 @@ fn hostile_pages_are_linear_and_do_not_panic() {
         _ => None,
     });
     assert_eq!(attrs, Some((100_000, true)));
+}
+
+/// What a reader that collapses white space sees of a blank text, as `render` reads it
+/// inside `<pre>` (after the tree builder dropped a line break right after the start tag,
+/// when `after_pre`): whether the text breaks the line, and whether a space follows the last
+/// break. Outside `<pre>` any blank text is one space.
+fn pre_reading(text: &str, after_pre: bool) -> (bool, bool) {
+    let text = if after_pre {
+        text.strip_prefix('\n').unwrap_or(text)
+    } else {
+        text
+    };
+    text.chars().fold((false, false), |(breaks, _), c| {
+        if c == '\n' {
+            (true, false)
+        } else {
+            (breaks, true)
+        }
+    })
+}
+
+#[test]
+fn a_shortened_blank_run_reads_as_the_whole_run() {
+    let alphabet = [' ', '\n', '\t', '\r', '\x0c'];
+    // Every run of one to six of them.
+    let mut runs = Vec::new();
+    let mut last = vec![String::new()];
+    for _ in 0..6 {
+        last = last
+            .iter()
+            .flat_map(|r| alphabet.iter().map(move |c| format!("{r}{c}")))
+            .collect();
+        runs.extend(last.iter().cloned());
+    }
+    let mut shortened = 0;
+    for run in &runs {
+        let Some(short) = super::blank_run(run) else {
+            assert!(run.len() <= 3, "{run:?} kept whole");
+            continue;
+        };
+        shortened += 1;
+        assert!(
+            short.len() < run.len() && !short.is_empty(),
+            "{run:?} -> {short:?}"
+        );
+        for after_pre in [false, true] {
+            assert_eq!(
+                pre_reading(short, after_pre),
+                pre_reading(run, after_pre),
+                "{run:?} -> {short:?}"
+            );
+        }
+    }
+    assert!(shortened > 10_000, "{shortened}");
+    // Text that is not all HTML white space (a vertical tab is not; nor a no-break space)
+    // is sent as it is.
+    for text in ["  x  ", "\n\x0b\n", "\u{a0}\u{a0}\u{a0}", "\n\n&nbsp;"] {
+        assert_eq!(super::blank_run(text), None, "{text:?}");
+    }
 }
 
 /// Every corpus page (`../shared/corpus/{readability,fundus}/*/source.html`) tokenizes as

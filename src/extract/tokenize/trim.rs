@@ -40,6 +40,11 @@ impl Trim {
         self.svg.is_some()
     }
 
+    /// Whether text of white space only goes as its line breaks.
+    pub(super) fn shortens_blank_runs(&self) -> bool {
+        self.cap.shortens_blank_runs()
+    }
+
     /// Whether comments go without their text.
     pub(super) fn empties_comments(&self) -> bool {
         self.cap.empties_comments()

@@ -54,9 +54,11 @@ impl html5ever::interface::ElemName for ElemName<'_> {
 }
 
 impl Builder {
-    /// A builder of a document (or, with `fragment`, of a fragment), keeping the attributes
-    /// `keep` accepts.
-    pub fn new(fragment: bool, keep: fn(&QualName) -> bool) -> Self {
+    /// A builder of a document (or, with `fragment`, of a fragment) parsed from `page_bytes`
+    /// bytes of markup, keeping the attributes `keep` accepts. The tree's lists start at the
+    /// sizes a page of that length usually needs (see [`Html::with_room_for`]), so they are
+    /// not copied over and over as they grow.
+    pub fn new(fragment: bool, keep: fn(&QualName) -> bool, page_bytes: usize) -> Self {
         let root = Slot::new(
             if fragment {
                 Kind::Fragment
@@ -67,14 +69,10 @@ impl Builder {
             0,
             0,
         );
+        let mut html = Html::with_room_for(page_bytes);
+        html.nodes.push(root);
         Builder {
-            tree: RefCell::new(Growing::new(Html {
-                nodes: vec![root],
-                names: Vec::new(),
-                attrs: Vec::new(),
-                text: String::new(),
-                elements: 0,
-            })),
+            tree: RefCell::new(Growing::new(html)),
             keep,
         }
     }
