@@ -204,20 +204,25 @@ impl Blocks {
     fn text(&mut self, t: &str) {
         let mut rest = t;
         while let Some(c) = rest.chars().next() {
-            if c.is_whitespace() {
-                let run = rest.len() - rest.trim_start().len();
-                if self.pre > 0 {
-                    rest[..run].chars().for_each(|c| self.whitespace(c));
-                } else {
-                    self.space = true;
-                }
-                rest = &rest[run..];
+            let space = c.is_whitespace();
+            // The run holds `c` at least, and ends on a character boundary.
+            let len = if space {
+                rest.len() - rest.trim_start().len()
             } else {
-                let run = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                rest.find(char::is_whitespace).unwrap_or(rest.len())
+            };
+            let Some((run, after)) = rest.split_at_checked(len.max(c.len_utf8())) else {
+                break;
+            };
+            if !space {
                 self.word_start(c);
-                self.line.push_str(&rest[..run]);
-                rest = &rest[run..];
+                self.line.push_str(run);
+            } else if self.pre > 0 {
+                run.chars().for_each(|c| self.whitespace(c));
+            } else {
+                self.space = true;
             }
+            rest = after;
         }
     }
 
