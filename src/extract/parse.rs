@@ -44,8 +44,9 @@ pub const READ_ATTRIBUTES: &[&str] = &[
 const MAX_PAGE_BYTES: usize = 1 << 30;
 
 /// Parses a whole page for the extractor: capped at [`MAX_DEPTH`], scripts, styles and svg
-/// emptied, runs of white space shortened to their line breaks and, unless `all_attributes` (for a site rule, whose selectors may name any),
-/// only the attributes in [`READ_ATTRIBUTES`] kept.
+/// emptied, runs of white space shortened to their line breaks and, unless `all_attributes`
+/// (for a site rule, whose selectors may name any), only the attributes in
+/// [`READ_ATTRIBUTES`] kept.
 pub fn page(html: &str, all_attributes: bool) -> Html {
     let pruning = Pruning {
         limit: MAX_DEPTH,

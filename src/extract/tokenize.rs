@@ -416,19 +416,21 @@ fn attribute(name: LocalName, value: StrTendril) -> Attribute {
 /// only line breaks (and, in `<pre>`, the space after the last one): the same text with at
 /// most two line breaks and a space if any followed the last one. A text that opens with a
 /// line break keeps it apart from the others (the tree builder drops a line break right
-/// after `<pre>`, `<listing>` or `<textarea>`); one that does not opens with a space. `None` for text that is not all HTML white space (the tree builder tells a blank
-/// text by that) or is already that short. Runs of indentation between tags are most of a
-/// page's text nodes; sent whole, they cost the tree builder and every later reading.
+/// after `<pre>`, `<listing>` or `<textarea>`); one that does not opens with a space.
+/// `None` for text that is not all HTML white space (`u8::is_ascii_whitespace`: the tree
+/// builder tells a blank text by that) or is already that short. Runs of indentation
+/// between tags are most of a page's text nodes; sent whole, they cost the tree builder and
+/// every later reading.
 pub(super) fn blank_run(text: &str) -> Option<&'static str> {
     let lead = text.starts_with('\n');
     let rest = text.as_bytes().get(usize::from(lead)..).unwrap_or_default();
     // Sixteen bytes at a time, every byte of a chunk tested (the compiler makes that a few
     // vector compares): a page's indentation runs are long.
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
-    if !rest
-        .chunks(16)
-        .all(|chunk| chunk.iter().fold(true, |all, &b| all & is_space(b)))
-    {
+    if !rest.chunks(16).all(|chunk| {
+        chunk
+            .iter()
+            .fold(true, |all, b| all & b.is_ascii_whitespace())
+    }) {
         return None;
     }
     let breaks = memchr::memchr(b'\n', rest).is_some();

@@ -55,9 +55,9 @@ impl html5ever::interface::ElemName for ElemName<'_> {
 
 impl Builder {
     /// A builder of a document (or, with `fragment`, of a fragment) parsed from `page_bytes`
-    /// bytes of markup, keeping the attributes `keep` accepts. The tree's lists start at the
-    /// sizes a page of that length usually needs (see [`Html::with_room_for`]), so they are
-    /// not copied over and over as they grow.
+    /// bytes of markup, keeping the attributes `keep` accepts. The tree's text and attribute
+    /// lists start at the sizes a page of that length usually needs (see
+    /// [`Html::with_room_for`]), so they are not copied over and over as they grow.
     pub fn new(fragment: bool, keep: fn(&QualName) -> bool, page_bytes: usize) -> Self {
         let root = Slot::new(
             if fragment {
