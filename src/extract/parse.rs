@@ -67,11 +67,12 @@ pub fn document(html: &str, all_attributes: bool) -> Html {
 /// kept in the tree.
 pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>) -> Html {
     let keep = if all_attributes { keep_all } else { keep_read };
+    let html = cut(html);
     let builder = TreeBuilder::new(
         Builder::new(false, keep, html.len()),
         TreeBuilderOpts::default(),
     );
-    tokenize::run(cut(html), builder, State::Data, pruning)
+    tokenize::run(html, builder, State::Data, pruning)
         .sink
         .finish()
 }
@@ -81,6 +82,7 @@ pub fn document_with(html: &str, all_attributes: bool, pruning: Option<Pruning>)
 /// attributes the extractor reads.
 pub fn fragment(html: &str) -> Html {
     let context = QualName::new(None, ns!(html), local_name!("body"));
+    let html = cut(html);
     let sink = Builder::new(true, keep_read, html.len());
     let context = create_element(&sink, context, Vec::new());
     let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
@@ -91,7 +93,7 @@ pub fn fragment(html: &str) -> Html {
         lean: false,
         blank_runs: true,
     };
-    tokenize::run(cut(html), builder, state, Some(pruning))
+    tokenize::run(html, builder, state, Some(pruning))
         .sink
         .finish()
 }
@@ -120,9 +122,9 @@ pub fn in_slices(html: &str, all_attributes: bool, slice: usize) -> Html {
     use html5ever::driver::{self, ParseOpts};
     use html5ever::tendril::{StrTendril, TendrilSink};
     let keep = if all_attributes { keep_all } else { keep_read };
-    let mut parser =
-        driver::parse_document(Builder::new(false, keep, html.len()), ParseOpts::default());
     let mut rest = cut(html);
+    let mut parser =
+        driver::parse_document(Builder::new(false, keep, rest.len()), ParseOpts::default());
     while !rest.is_empty() {
         let mut cut = rest.len().min(slice.max(1));
         while !rest.is_char_boundary(cut) {
