@@ -174,7 +174,7 @@ impl Batch<'_> {
         self.unindexed.borrow_mut().push(article_id);
         self.link(article, article_id)?;
         if let Some(signature) = &keys.signature {
-            stories::save_signature(&self.tx, article_id, signature)?;
+            stories::save_signature(&self.tx, article_id, story_id, signature)?;
         }
         stories::record_paragraphs(&self.tx, &keys.paragraphs, story_id)?;
         let mut written = 0;
@@ -236,6 +236,64 @@ mod tests {
             .conn
             .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
             .unwrap();
+    }
+
+    #[test]
+    fn signatures_carry_their_story_and_those_stored_before_it_are_read_through_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for migration in &super::super::schema::MIGRATIONS[..12] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 12;
+             INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+             INSERT INTO stories (id, created_at) VALUES (7, 't');
+             INSERT INTO articles (id, source_id, url, canonical_url, body, fetched_at, story_id)
+                 VALUES (3, 1, 'http://x.kz/0', 'http://x.kz/0', 'акимат Алматы', 't', 7);
+             INSERT INTO article_signatures (article_id, shingles, minhash)
+                 VALUES (3, 5, x'0100000002000000');",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        let mut batch = store.batch().unwrap();
+        let keys = ArticleKeys {
+            signature: Some(super::super::ArticleSignature {
+                shingles: 6,
+                minhash: vec![3, 4],
+                bands: Vec::new(),
+            }),
+            ..keys("1")
+        };
+        let stored = batch
+            .article(|b| b.insert(&article(1, "1", "суд Алматы"), &keys, None, &[], &[]))
+            .unwrap();
+        let StoreOutcome::Stored {
+            article_id,
+            story_id,
+            ..
+        } = stored
+        else {
+            panic!("{stored:?}")
+        };
+        let saved: Option<i64> = batch
+            .tx
+            .query_row(
+                "SELECT story_id FROM article_signatures WHERE article_id = ?1",
+                [article_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(saved, Some(story_id));
+        let found = batch.candidates(&[article_id, 3]).unwrap();
+        let expected = [(article_id, story_id, 6, vec![3, 4]), (3, 7, 5, vec![1, 2])];
+        let found: Vec<_> = found
+            .into_iter()
+            .map(|c| (c.article_id, c.story_id, c.shingles, c.minhash))
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -57,11 +57,12 @@ pub(super) fn new_story(tx: &Transaction, now: &str) -> rusqlite::Result<i64> {
 
 /// The articles of a JSON array of ids (`?1`) that have a story, with their position in the
 /// array and their signatures.
-pub(super) const CANDIDATES: &str = "SELECT j.key, a.id, a.story_id, s.shingles, s.minhash
+pub(super) const CANDIDATES: &str = "SELECT j.key, s.article_id,
+        coalesce(s.story_id, (SELECT a.story_id FROM articles a WHERE a.id = s.article_id)) AS story,
+        s.shingles, s.minhash
     FROM json_each(?1) j
-    JOIN articles a ON a.id = j.value
-    JOIN article_signatures s ON s.article_id = a.id
-    WHERE a.story_id IS NOT NULL";
+    JOIN article_signatures s ON s.article_id = j.value
+    WHERE story IS NOT NULL";
 
 /// The articles `ids` that have a story, with their signatures, in the order given.
 ///
@@ -95,15 +96,18 @@ pub(super) fn candidates(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<Vec<
 pub(super) fn save_signature(
     tx: &Transaction,
     article_id: i64,
+    story_id: i64,
     signature: &ArticleSignature,
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO article_signatures (article_id, shingles, minhash) VALUES (?1, ?2, ?3)",
+        "INSERT INTO article_signatures (article_id, shingles, minhash, story_id)
+         VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![
         article_id,
         signature.shingles,
-        pack(&signature.minhash)
+        pack(&signature.minhash),
+        story_id
     ])?;
     Ok(())
 }
