@@ -22,13 +22,15 @@ impl Reference {
         let mut shared: BTreeMap<u32, u32> = BTreeMap::new();
         for key in &keys {
             let held = self.articles.get(key).into_iter().flatten();
-            for id in held.filter(|id| **id >= self.floor) {
-                *shared.entry(*id).or_default() += 1;
-            }
+            let mut ids: Vec<u32> = held.filter(|id| **id >= self.floor).copied().collect();
             for (id, theirs) in extra {
                 if theirs.iter().any(|b| band(*b) == *key) {
-                    *shared.entry(*id).or_default() += 1;
+                    ids.push(*id);
                 }
+            }
+            ids.sort_unstable_by(|a, b| b.cmp(a));
+            for id in ids.into_iter().take(PER_KEY) {
+                *shared.entry(id).or_default() += 1;
             }
         }
         let mut ranked: Vec<(u32, u32)> = shared.into_iter().collect();
@@ -351,4 +353,53 @@ fn rebuilt_result(folder: &Path) -> Result<BandIndex, RebuildError<()>> {
         visit(1, &[10]);
         Ok(())
     })
+}
+
+#[test]
+fn a_key_held_by_many_articles_counts_its_newest_wherever_they_are_held() {
+    let folder = tempfile::tempdir().unwrap();
+    let common = 0x1234_5678i64;
+    // Each article: the common key and one of its own; ids out of order, some below the floor.
+    let bands = |id: u32| vec![common, 0x4000_0000 | i64::from(id)];
+    let mut rng = Rng(7);
+    let mut ids: Vec<u32> = (1..=3 * PER_KEY as u32).collect();
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    let (filed, rest) = ids.split_at(PER_KEY + 40);
+    let (recent, pending_ids) = rest.split_at(PER_KEY - 20);
+    let mut reference = Reference {
+        floor: 30,
+        ..Reference::default()
+    };
+    let start: Vec<(u32, Vec<i64>)> = filed.iter().map(|id| (*id, bands(*id))).collect();
+    let mut index = rebuilt(folder.path(), &start, 30);
+    let mut added = Pending::default();
+    for id in recent {
+        added.add(i64::from(*id), &bands(*id)).unwrap();
+    }
+    index.absorb(added);
+    for id in filed.iter().chain(recent) {
+        reference.add(*id, &bands(*id));
+    }
+    let mut pending = Pending::default();
+    let mut extra = Vec::new();
+    for id in pending_ids {
+        pending.add(i64::from(*id), &bands(*id)).unwrap();
+        extra.push((*id, bands(*id)));
+    }
+    let query = [common, 0x4000_0000 | 5, 0x4000_0000 | 400];
+    for limit in [1, 3, 64, 500] {
+        let found = index.candidates(&query, &pending, limit).unwrap();
+        assert_eq!(
+            found,
+            reference.candidates(&query, &extra, limit),
+            "limit {limit}"
+        );
+    }
+    // The common key alone: its newest PER_KEY articles, ids 257..=384 (all share one key, so
+    // in id order).
+    let found = index.candidates(&[common], &pending, 500).unwrap();
+    let newest: Vec<i64> = (2 * PER_KEY as i64 + 1..=3 * PER_KEY as i64).collect();
+    assert_eq!(found, newest);
 }
