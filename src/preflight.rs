@@ -4,12 +4,14 @@
 //!
 //! `check-config`, `run` and a reload all call [`check`], so a config that passes
 //! `check-config` (run as the service's user) does not fail at start, and a reload that would
-//! fail is refused while the running config goes on.
+//! fail is refused while the running config goes on. `check-config` alone also calls
+//! [`trust_store`]: `run` and a reload leave the store to the first HTTPS handshake, which
+//! is faster and lets a plain-http daemon run without one.
 
 use std::fs::OpenOptions;
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{Config, SinkKind, SmtpTls};
 use crate::fetch::Fetcher;
 use crate::notify::Notifier;
 use crate::store::{Store, StoreError, daemon_running};
@@ -38,6 +40,40 @@ pub fn check(config: &Config) -> Vec<String> {
             .map(|err| err.to_string()),
     );
     problems
+}
+
+/// The system trust store, read as the first HTTPS handshake would read it, when `config`
+/// will need it: a problem naming what needs it, where the store was looked for and what to
+/// do, or `None` (also when nothing needs it, and then nothing is read).
+pub fn trust_store(config: &Config) -> Option<String> {
+    let user = needs_trust_store(config)?;
+    // A TLS set-up that fails is already [`check`]'s problem.
+    let tls = Tls::new().ok()?;
+    let err = tls.read_trust_store().err()?;
+    Some(format!("{user}: {err}"))
+}
+
+/// What in `config` will go over HTTPS, named for the problem; `None` if nothing will.
+///
+/// Any source does, whatever its URL's scheme: plain-http news sites redirect to https, feeds
+/// and listing pages link to https articles, Telegram channels are https, and which of them a
+/// source reaches is known only by fetching it; a daemon without a store would fail them all.
+/// The price is a false alarm for a config whose every site stays on http. A sink, though,
+/// only by its own settings: sinks follow no redirect (notify's client refuses them), so only
+/// an https webhook or Telegram API URL, or e-mail with STARTTLS or TLS, needs the store.
+fn needs_trust_store(config: &Config) -> Option<String> {
+    if !config.sources.is_empty() {
+        return Some("[[source]] (HTTPS: news sites redirect and link to https)".to_string());
+    }
+    config.sinks.iter().find_map(|sink| {
+        let over = match &sink.kind {
+            SinkKind::Webhook(webhook) if webhook.url.scheme() == "https" => "an https URL",
+            SinkKind::Telegram(bot) if bot.api_url.scheme() == "https" => "an https URL",
+            SinkKind::Email(email) if email.tls != SmtpTls::None => "SMTP with TLS",
+            _ => return None,
+        };
+        Some(format!("sink {:?} ({over})", sink.name))
+    })
 }
 
 /// The database must be a regular file (or not exist yet) in a folder newswatch may write:
@@ -140,6 +176,46 @@ mod tests {
             problem.contains("storage.database: cannot open database"),
             "{problem}"
         );
+    }
+
+    #[test]
+    fn any_source_and_only_sinks_that_go_over_tls_need_the_trust_store() {
+        let needs = |tables: &str| {
+            let text = format!("[storage]\ndatabase = \"n.db\"\n{tables}");
+            let config = Config::parse(&text, Path::new("/etc/newswatch/n.toml"))
+                .unwrap_or_else(|problems| panic!("{problems:?}"));
+            needs_trust_store(&config)
+        };
+        let plain_sinks = "[[sink]]\nkind = \"log\"\n\
+             [[sink]]\nkind = \"command\"\ncommand = [\"/usr/bin/logger\"]\n\
+             [[sink]]\nkind = \"webhook\"\nurl = \"http://127.0.0.1:8080/hook\"\n\
+             [[sink]]\nkind = \"telegram\"\napi_url = \"http://127.0.0.1:8081\"\ntoken = \"1:x\"\nchat_id = 5\n\
+             [[sink]]\nkind = \"email\"\nhost = \"127.0.0.1\"\ntls = \"none\"\nfrom = \"nw@example.org\"\nto = [\"desk@example.org\"]\n";
+        assert_eq!(needs(plain_sinks), None);
+        let plain_source = "[[source]]\nname = \"local\"\nurl = \"http://127.0.0.1:8080/rss\"\n";
+        let user = needs(&format!("{plain_source}{plain_sinks}")).unwrap();
+        assert!(user.starts_with("[[source]]"), "{user}");
+        for (sink, over) in [
+            (
+                "kind = \"webhook\"\nurl = \"https://hooks.example.org/nw\"",
+                "an https URL",
+            ),
+            (
+                "kind = \"telegram\"\ntoken = \"1:x\"\nchat_id = 5",
+                "an https URL",
+            ),
+            (
+                "kind = \"email\"\nhost = \"smtp.example.org\"\nfrom = \"nw@example.org\"\nto = [\"desk@example.org\"]",
+                "SMTP with TLS",
+            ),
+        ] {
+            let user = needs(&format!("{plain_sinks}[[sink]]\nname = \"tls\"\n{sink}\n"));
+            assert_eq!(
+                user.as_deref(),
+                Some(&*format!("sink \"tls\" ({over})")),
+                "{sink}"
+            );
+        }
     }
 
     #[test]

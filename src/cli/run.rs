@@ -46,9 +46,14 @@ pub fn load_config(path: &Path) -> Result<Config, ExitCode> {
 /// prints every problem and yields exit code 2.
 pub(super) fn load_runnable(path: &Path) -> Result<Config, ExitCode> {
     let config = load_config(path)?;
-    let problems = preflight::check(&config);
+    refuse(path, preflight::check(&config))?;
+    Ok(config)
+}
+
+/// Prints every problem that stops `path` from running and yields exit code 2, if any.
+fn refuse(path: &Path, problems: Vec<String>) -> Result<(), ExitCode> {
     if problems.is_empty() {
-        return Ok(config);
+        return Ok(());
     }
     for problem in &problems {
         eprintln!("{}: {problem}", path.display());
@@ -61,12 +66,19 @@ pub(super) fn load_runnable(path: &Path) -> Result<Config, ExitCode> {
     Err(ExitCode::from(2))
 }
 
-/// `newswatch check-config`: the file, and everything `run` needs from this machine.
+/// `newswatch check-config`: the file, and everything `run` needs from this machine, the
+/// trust store included ([`preflight::trust_store`]), which `run` itself leaves to the first
+/// HTTPS handshake.
 pub fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
-    let config = match load_runnable(path) {
+    let config = match load_config(path) {
         Ok(config) => config,
         Err(code) => return Ok(code),
     };
+    let mut problems = preflight::check(&config);
+    problems.extend(preflight::trust_store(&config));
+    if let Err(code) = refuse(path, problems) {
+        return Ok(code);
+    }
     outln!(
         "{}: OK ({} sources, {} rules, {} sinks; database {})",
         path.display(),

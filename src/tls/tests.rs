@@ -67,3 +67,28 @@ fn the_trust_store_is_read_at_the_first_certificate_and_once_for_all_clients() {
     // This machine has a trust store (a failed read would be tried again and count 3).
     assert_eq!(tls.trust_reads(), 1);
 }
+
+#[test]
+fn a_failed_read_names_the_variables_it_read_or_the_usual_places() {
+    let file = Some("/srv/certs/bundle.pem".into());
+    let dir = Some("/srv/certs".into());
+    assert_eq!(
+        looked_at(file.clone(), None),
+        "looked only at SSL_CERT_FILE=/srv/certs/bundle.pem"
+    );
+    assert_eq!(
+        looked_at(file, dir),
+        "looked only at SSL_CERT_FILE=/srv/certs/bundle.pem and SSL_CERT_DIR=/srv/certs"
+    );
+    let usual = looked_at(None, None);
+    assert!(
+        usual.contains("/etc/ssl/certs")
+            && usual.contains("SSL_CERT_FILE and SSL_CERT_DIR are not set"),
+        "{usual}"
+    );
+    let err = TrustStoreError {
+        reason: "No CA certificates were loaded from the system".to_string(),
+        places: looked_at(None, None),
+    };
+    assert!(err.to_string().contains("ca-certificates package"), "{err}");
+}
