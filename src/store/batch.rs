@@ -210,24 +210,32 @@ mod tests {
         }
     }
 
+    /// A database made by the first `version` migrations holding `rows`, opened (and so
+    /// upgraded) by the store.
+    fn upgraded(dir: &tempfile::TempDir, version: usize, rows: &str) -> Store {
+        let path = dir.path().join("old.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for migration in &super::super::schema::MIGRATIONS[..version] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.pragma_update(None, "user_version", version as i64)
+            .unwrap();
+        conn.execute_batch(rows).unwrap();
+        drop(conn);
+        Store::open(&path).unwrap()
+    }
+
     #[test]
     fn a_database_indexed_by_the_old_trigger_keeps_its_entries_and_indexes_new_articles() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for migration in &super::super::schema::MIGRATIONS[..10] {
-            conn.execute_batch(migration).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 10;
-             INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+        let mut store = upgraded(
+            &dir,
+            10,
+            "INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
              INSERT INTO stories (id, created_at) VALUES (1, 't');
              INSERT INTO articles (source_id, url, canonical_url, title, body, fetched_at, story_id)
                  VALUES (1, 'http://x.kz/0', 'http://x.kz/0', 'Старое', 'акимат Алматы', 't', 1);",
-        )
-        .unwrap();
-        drop(conn);
-        let mut store = Store::open(&path).unwrap();
+        );
         let new = article(1, "1", "суд Алматы");
         store.store_article(&new, &[], &[]).unwrap();
         assert_eq!(store.search("Алматы", 10).unwrap().len(), 2);
@@ -241,23 +249,16 @@ mod tests {
     #[test]
     fn signatures_carry_their_story_and_those_stored_before_it_are_read_through_articles() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for migration in &super::super::schema::MIGRATIONS[..12] {
-            conn.execute_batch(migration).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 12;
-             INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
+        let mut store = upgraded(
+            &dir,
+            12,
+            "INSERT INTO sources (id, name, url, created_at) VALUES (1, 'a', 'http://a/', 't');
              INSERT INTO stories (id, created_at) VALUES (7, 't');
              INSERT INTO articles (id, source_id, url, canonical_url, body, fetched_at, story_id)
                  VALUES (3, 1, 'http://x.kz/0', 'http://x.kz/0', 'акимат Алматы', 't', 7);
              INSERT INTO article_signatures (article_id, shingles, minhash)
                  VALUES (3, 5, x'0100000002000000');",
-        )
-        .unwrap();
-        drop(conn);
-        let mut store = Store::open(&path).unwrap();
+        );
         let mut batch = store.batch().unwrap();
         let keys = ArticleKeys {
             signature: Some(super::super::ArticleSignature {
