@@ -443,7 +443,7 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn guarded_fetcher() -> Fetcher {
@@ -477,8 +477,9 @@ mod tests {
         );
     }
 
-    /// A server answering every request on a kept-alive connection, counting connections.
-    async fn counting_server() -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
+    /// A server answering every request on a kept-alive connection, counting connections
+    /// (also the tls tests' plain-http server).
+    pub(crate) async fn counting_server() -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

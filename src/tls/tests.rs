@@ -11,22 +11,6 @@ fn plain_http_config(dir: &std::path::Path) -> Config {
     Config::parse(text, &dir.join("n.toml")).unwrap_or_else(|err| panic!("{err:?}"))
 }
 
-/// Serves one plain-http answer to every connection, on 127.0.0.1.
-async fn plain_server() -> url::Url {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/feed", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let mut buf = [0u8; 1024];
-            let _ = stream.read(&mut buf).await;
-            let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-            let _ = stream.write_all(answer.as_bytes()).await;
-        }
-    });
-    url::Url::parse(&url).unwrap()
-}
-
 #[tokio::test]
 async fn building_every_client_and_fetching_over_plain_http_reads_no_trust_store() {
     let dir = tempfile::tempdir().unwrap();
@@ -34,7 +18,7 @@ async fn building_every_client_and_fetching_over_plain_http_reads_no_trust_store
     let tls = Tls::new().unwrap();
     let fetcher = Fetcher::new(&config.fetch, &tls).unwrap();
     assert!(Notifier::check(&config.sinks, &config.fetch.user_agent, &tls).is_empty());
-    let url = plain_server().await;
+    let (url, _) = crate::fetch::tests::counting_server().await;
     let fetched = fetcher
         .get(
             &url,
