@@ -48,11 +48,12 @@ fn merge_threshold(merged: usize) -> usize {
     RECENT_CAP.max(merged / MERGE_SHARE)
 }
 
-/// Articles a lookup takes from each of its band keys: the newest. A key held by more (copies of one text — a story
-/// republished many times, or pages that all read alike) adds no more work. Those copies
-/// share their story, and the newest of them stand for it; without a bound a lookup's work
-/// grew with the number of copies in the window (in the 100,000-article soak, where every
-/// corpus page comes back a thousand times, from 3.1 to 5.4 ms of CPU per article).
+/// Articles a lookup takes from each of its band keys: the newest. A key held by more (copies
+/// of one text — a story republished many times, or pages that all read alike) adds no more
+/// work. Those copies share their story, and the newest of them stand for it; without a bound
+/// a lookup's work grew with the number of copies in the window (in the 100,000-article soak,
+/// where every corpus page comes back a thousand times, from 3.1 to 5.4 ms of CPU per
+/// article).
 const PER_KEY: usize = 128;
 
 /// Top bits of a band key that pick a directory slot: a lookup reads two slots of the
@@ -216,8 +217,8 @@ impl BandIndex {
 
     /// Articles sharing at least one of `bands`, with how many they share, most first, then
     /// by id; at most `limit`. Of a key held by more than [`PER_KEY`] articles, only the
-    /// newest [`PER_KEY`] are counted. `extra` are articles not yet in the index (stored earlier in
-    /// the same transaction), searched alike.
+    /// newest [`PER_KEY`] are counted. `extra` are articles not yet in the index (stored
+    /// earlier in the same transaction), searched alike.
     pub fn candidates(
         &self,
         bands: &[i64],
@@ -237,13 +238,8 @@ impl BandIndex {
             let (first, last) = (u64::from(key) << 32, (u64::from(key) << 32) | 0xffff_ffff);
             let from = self.recent.partition_point(|e| *e < first);
             let to = from + self.recent[from..].partition_point(|e| *e <= last);
-            let recent = &self.recent[to.saturating_sub(PER_KEY).max(from)..to];
-            hits.extend(
-                recent
-                    .iter()
-                    .map(|e| article(*e))
-                    .filter(|id| *id >= self.floor),
-            );
+            let recent = newest(&self.recent[from..to]).iter().map(|e| article(*e));
+            hits.extend(recent.filter(|id| *id >= self.floor));
             let pending = extra.entries.range(first..=last).rev().take(PER_KEY);
             hits.extend(pending.map(|e| article(*e)));
             keep_newest(&mut hits, key_start);
@@ -289,8 +285,9 @@ impl BandIndex {
         let low_bits = low(key);
         let from = entries.partition_point(|e| decode(e)[0] < low_bits);
         let to = from + entries[from..].partition_point(|e| decode(e)[0] == low_bits);
-        let newest = &entries[to.saturating_sub(PER_KEY).max(from)..to];
-        let found = newest.iter().map(|e| entry_id(&decode(e)));
+        let found = newest(&entries[from..to])
+            .iter()
+            .map(|e| entry_id(&decode(e)));
         hits.extend(found.filter(|id| *id >= self.floor));
         Ok(())
     }
@@ -356,6 +353,11 @@ fn merge_sorted(into: &mut Vec<u64>, added: &[u64]) {
         }
     }
     into.dedup();
+}
+
+/// The last [`PER_KEY`] entries of one key's run, sorted by article id: its newest articles.
+fn newest<T>(run: &[T]) -> &[T] {
+    &run[run.len().saturating_sub(PER_KEY)..]
 }
 
 /// Keeps, of the hits from `start` on (one key's: the newest [`PER_KEY`] of each of the file,
