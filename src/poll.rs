@@ -162,7 +162,7 @@ impl PollError {
 }
 
 impl Pipeline {
-    /// Builds the pipeline and starts its writer thread.
+    /// Builds the pipeline and starts its writer and worker threads.
     pub fn new(
         fetcher: Fetcher,
         store: SharedStore,
@@ -178,7 +178,7 @@ impl Pipeline {
             fetcher,
             store,
             writer,
-            workers: Workers::per_core(),
+            workers: Workers::per_core()?,
             rules: Arc::new(rules),
             sinks,
             robots,

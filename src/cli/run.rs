@@ -16,8 +16,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::signals;
 
-/// Threads for blocking work (SQLite, extraction, matching) at most; more wait in a queue.
-/// Bounded so the unit's `TasksMax=` is never hit (tokio's default is 512).
+/// Threads for blocking work (SQLite lookups, file reads) at most; more wait in a queue.
+/// Bounded so the unit's `TasksMax=` is never hit (tokio's default is 512). CPU work
+/// (parsing, extraction, matching) has its own pool of one thread per core plus one.
 const MAX_BLOCKING_THREADS: usize = 128;
 
 /// Attempts at leaving WAL mode at a clean stop, and the pause between two.

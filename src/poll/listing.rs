@@ -89,7 +89,7 @@ impl Pipeline {
         Ok(FeedPass::after(&fetched, handled, None))
     }
 
-    /// Parses a listing page off the async threads (a big page is real CPU work).
+    /// Parses a listing page on a worker (a big page is real CPU work).
     async fn parse_listing(
         &self,
         html: String,
@@ -97,11 +97,12 @@ impl Pipeline {
         settings: &Arc<PageSettings>,
     ) -> Result<Listing, PollError> {
         let settings = Arc::clone(settings);
-        tokio::task::spawn_blocking(move || {
-            parse_listing(&html, &url, settings.links.as_ref(), settings.next.as_ref())
-        })
-        .await
-        .map_err(|e| PollError::Task(e.to_string()))
+        self.workers
+            .run(move || {
+                parse_listing(&html, &url, settings.links.as_ref(), settings.next.as_ref())
+            })
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))
     }
 }
 

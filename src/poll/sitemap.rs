@@ -93,7 +93,8 @@ impl Pipeline {
             newest: Newest::new(MAX_SITEMAP_PAGES),
         };
         let body = std::mem::take(&mut fetched.body);
-        let root = read_document(body, fetched.final_url.clone())
+        let root = self
+            .read_document(body, fetched.final_url.clone())
             .await?
             .map_err(|reason| SourceError {
                 url: source.url.to_string(),
@@ -165,7 +166,7 @@ impl Pipeline {
             }
             fetches += 1;
             let read = match self.fetch_found(source, &child.url, Expect::Sitemap).await {
-                Ok(f) => read_document(f.body, f.final_url).await?,
+                Ok(f) => self.read_document(f.body, f.final_url).await?,
                 Err(error) => Err(error),
             };
             match read {
@@ -184,49 +185,57 @@ impl Pipeline {
         }
         Ok(())
     }
+
+    /// Reads one fetched document on a worker (a big sitemap is real CPU work).
+    async fn read_document(
+        &self,
+        body: Vec<u8>,
+        url: Url,
+    ) -> Result<Result<Document, String>, PollError> {
+        self.workers
+            .run(move || document_of(&body, &url))
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))
+    }
 }
 
-/// Reads one fetched document off the async threads: a sitemap, an index, or a robots.txt
-/// whose `Sitemap:` lines become children.
-async fn read_document(body: Vec<u8>, url: Url) -> Result<Result<Document, String>, PollError> {
-    tokio::task::spawn_blocking(move || {
-        if is_plain_text(&body) {
-            let text = String::from_utf8_lossy(&body);
-            let children = robots_sitemaps(&text, &url);
-            if children.is_empty() {
-                return Err("is neither XML nor a robots.txt with Sitemap: lines".to_string());
-            }
-            let children = children
-                .into_iter()
-                .map(|loc| SitemapEntry {
-                    loc,
-                    lastmod: None,
-                    title: None,
-                    published: None,
-                    date: None,
-                })
-                .collect();
-            return Ok(Document {
-                pages: Vec::new(),
-                children,
-            });
+/// One fetched document: a sitemap, an index, or a robots.txt whose `Sitemap:` lines become
+/// children.
+fn document_of(body: &[u8], url: &Url) -> Result<Document, String> {
+    if is_plain_text(body) {
+        let text = String::from_utf8_lossy(body);
+        let children = robots_sitemaps(&text, url);
+        if children.is_empty() {
+            return Err("is neither XML nor a robots.txt with Sitemap: lines".to_string());
         }
-        let mut pages = Newest::new(MAX_SITEMAP_PAGES);
-        let mut children = Vec::new();
-        let read = read_sitemap(&body, &url, |item| match item {
-            SitemapItem::Page(page) => pages.push(page),
-            SitemapItem::Sitemap(child) => children.push(child),
-        })?;
-        if read.truncated {
-            tracing::warn!(%url, "sitemap cut at its size bound; the entries before it are used");
-        }
-        Ok(Document {
-            pages: pages.into_sorted(),
+        let children = children
+            .into_iter()
+            .map(|loc| SitemapEntry {
+                loc,
+                lastmod: None,
+                title: None,
+                published: None,
+                date: None,
+            })
+            .collect();
+        return Ok(Document {
+            pages: Vec::new(),
             children,
-        })
+        });
+    }
+    let mut pages = Newest::new(MAX_SITEMAP_PAGES);
+    let mut children = Vec::new();
+    let read = read_sitemap(body, url, |item| match item {
+        SitemapItem::Page(page) => pages.push(page),
+        SitemapItem::Sitemap(child) => children.push(child),
+    })?;
+    if read.truncated {
+        tracing::warn!(%url, "sitemap cut at its size bound; the entries before it are used");
+    }
+    Ok(Document {
+        pages: pages.into_sorted(),
+        children,
     })
-    .await
-    .map_err(|e| PollError::Task(e.to_string()))
 }
 
 /// A sitemap page as a pipeline item: a news sitemap's title and date win, as a feed's would.
