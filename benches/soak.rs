@@ -58,9 +58,10 @@ fn soak(n: usize) {
         .expect("runtime");
     println!("soak: {SITES} feeds x {ITEMS} new items per pass, concurrency 8, extraction on");
     println!(
-        "| stored | passes | RSS now MB | peak RSS MB | CPU ms/article (since last line) | wall s |"
+        "| stored | passes | RSS now MB | of it anonymous / file MB | peak RSS MB | \
+         CPU ms/article (since last line) | wall s |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     let (started, mut stored, mut passes) = (Instant::now(), 0usize, 0usize);
     let (mut next_report, mut cpu_mark, mut stored_mark) = (REPORT_EVERY, cpu_seconds(), 0usize);
     while stored < n {
@@ -81,8 +82,10 @@ fn soak(n: usize) {
         if stored >= next_report || stored >= n {
             let cpu = cpu_seconds();
             println!(
-                "| {stored} | {passes} | {} | {} | {:.2} | {:.0} |",
+                "| {stored} | {passes} | {} | {} / {} | {} | {:.2} | {:.0} |",
                 status_kb("VmRSS:") / 1024,
+                status_kb("RssAnon:") / 1024,
+                status_kb("RssFile:") / 1024,
                 status_kb("VmHWM:") / 1024,
                 (cpu - cpu_mark) * 1e3 / (stored - stored_mark).max(1) as f64,
                 started.elapsed().as_secs_f64()

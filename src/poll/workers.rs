@@ -8,8 +8,8 @@
 //! The pool's threads run at a lower priority than the rest of the daemon ([`WORKER_NICE`]):
 //! when the cores are full, a page fetch, a store lookup or the writer's commit gets a core
 //! as soon as it is ready instead of queueing behind an extraction, so the pipeline never
-//! starves its own analysis of pages. On the farm this cut a pass's wall time by 5 % for the
-//! same CPU (docs/benchmarks.md, "Stop 21").
+//! starves its own analysis of pages. On the farm this cut a pass's wall time by 12 % for
+//! no more CPU (docs/benchmarks.md, "Stop 21").
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
