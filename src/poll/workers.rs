@@ -124,6 +124,7 @@ fn lower_priority() {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn no_more_jobs_run_at_once_than_the_pool_has_slots() {
@@ -141,7 +142,13 @@ mod tests {
                         .run(move || {
                             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                             peak.fetch_max(now, Ordering::SeqCst);
-                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            // Wait (a second at most) for a second job to run beside this one,
+                            // so a pool that ran one job at a time would fail the test.
+                            let deadline = Instant::now() + Duration::from_secs(1);
+                            while peak.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
+                                std::thread::sleep(Duration::from_millis(1));
+                            }
+                            std::thread::sleep(Duration::from_millis(5));
                             running.fetch_sub(1, Ordering::SeqCst);
                         })
                         .await
