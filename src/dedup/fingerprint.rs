@@ -120,7 +120,15 @@ pub(super) fn paragraph_words(body: &str, tokens: &Tokens) -> Vec<(Option<i64>, 
 
 /// Hash of the normalised word sequence, or `None` when the body is too short to identify.
 pub fn body_hash<W: AsRef<str>>(words: &[W]) -> Option<i64> {
-    (words.len() >= MIN_WORDS).then(|| word_hash(words) as i64)
+    body_hash_of(words.len(), words.iter().map(AsRef::as_ref))
+}
+
+/// [`body_hash`] of `count` words given one by one.
+pub(super) fn body_hash_of<'w>(
+    count: usize,
+    words: impl IntoIterator<Item = &'w str>,
+) -> Option<i64> {
+    (count >= MIN_WORDS).then(|| hash_words(words) as i64)
 }
 
 /// Hash of a word sequence: of a paragraph, a body or a shingle.

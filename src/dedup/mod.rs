@@ -51,8 +51,9 @@ impl Fingerprint {
             .into_iter()
             .map(|(hash, words)| Paragraph::new(hash, words))
             .collect();
-        let all: Vec<&str> = paragraphs.iter().flat_map(|p| p.words.iter()).collect();
-        let body_hash = body_hash(&all);
+        let words: usize = paragraphs.iter().map(|p| p.words.len()).sum();
+        let body_hash =
+            fingerprint::body_hash_of(words, paragraphs.iter().flat_map(|p| p.words.iter()));
         let every: Vec<&Paragraph> = paragraphs.iter().collect();
         Fingerprint {
             url_key: url_key(canonical),

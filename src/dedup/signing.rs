@@ -57,7 +57,8 @@ pub(super) fn sign_kept(kept: &[&Paragraph]) -> Option<ArticleSignature> {
         return None;
     }
     let mut mins = [u32::MAX; PERMUTATIONS];
-    let mut shingles = Vec::new();
+    // Every shingle at most: one per word.
+    let mut shingles = Vec::with_capacity(words);
     for inner in kept.iter().filter_map(|p| p.inner.as_ref()) {
         for (slot, &value) in mins.iter_mut().zip(inner.mins.iter()) {
             *slot = (*slot).min(value);
@@ -65,11 +66,12 @@ pub(super) fn sign_kept(kept: &[&Paragraph]) -> Option<ArticleSignature> {
         shingles.extend_from_slice(&inner.shingles);
     }
     // The shingles not inside one hashed paragraph: across a border, or in a short paragraph.
-    let sequence: Vec<(usize, &str)> = kept
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.words.iter().map(move |w| (i, w)))
-        .collect();
+    let mut sequence: Vec<(usize, &str)> = Vec::with_capacity(words);
+    sequence.extend(
+        kept.iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.words.iter().map(move |w| (i, w))),
+    );
     let border: Vec<u64> = sequence
         .windows(SHINGLE_WORDS)
         .filter(|w| {
