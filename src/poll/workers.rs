@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
+use crate::sources::panic_message;
+
 /// How much lower the pool's threads run than the daemon (added to their nice value, at
 /// most up to 19; Linux only, where each thread has its own). 10 measured best of 3, 5, 10
 /// and 19 on the farm; being relative, it keeps an operator's `Nice=` for the whole service.
@@ -77,7 +79,7 @@ impl Workers {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(panic)) => Err(WorkerError(format!(
                 "the job panicked: {}",
-                message(&*panic)
+                panic_message(&*panic)
             ))),
             Err(_) => Err(WorkerError(
                 "the worker thread stopped during the job".into(),
@@ -92,15 +94,6 @@ fn next_job(queue: &Mutex<mpsc::Receiver<Job>>) -> Option<Job> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     queue.recv().ok()
-}
-
-/// What a panic said, when it said it with a string.
-fn message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)")
 }
 
 /// Lowers the calling thread's priority by [`WORKER_NICE`]. A failure (a sandbox that

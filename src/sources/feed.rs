@@ -13,6 +13,8 @@ mod prepare;
 mod strict;
 mod tokens;
 
+pub(crate) use strict::panic_message;
+
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
@@ -111,10 +113,7 @@ pub fn parse_feed(text: &str, url: &Url) -> Result<ParsedFeed, FeedError> {
     catch_unwind(AssertUnwindSafe(|| read(text, url))).unwrap_or_else(|panic| {
         Err(FeedError::Broken {
             url: url.to_string(),
-            reason: format!(
-                "reading it crashed ({})",
-                strict::panic_message(panic.as_ref())
-            ),
+            reason: format!("reading it crashed ({})", panic_message(panic.as_ref())),
         })
     })
 }

@@ -14,6 +14,7 @@ mod telegram;
 pub use discover::{
     FEED_PATHS, MAX_ANNOUNCED, SITEMAP_PATHS, Way, WayKind, announced_feeds, on_origin,
 };
+pub(crate) use feed::panic_message;
 pub use feed::{FeedError, FeedItem, ParsedFeed, parse_feed};
 pub use listing::{Listing, MAX_LINKS, link_item, parse_listing};
 pub use opml::{MAX_OPML_BYTES, MAX_OUTLINES, OpmlSource, parse_opml, render_opml};

@@ -57,7 +57,7 @@ pub(super) fn parse(text: &str, url: &Url) -> Result<StrictFeed, Rejection> {
 }
 
 /// The text of a panic's payload.
-pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_string())
